@@ -1,0 +1,66 @@
+// Reading and writing the user's embeddings and labels.
+//
+// Matrices: n x d float32, row-major (arfc::Matrix). Accepted formats, chosen by extension
+// (or forced with FileFormat):
+//   .npy          NumPy 1.0/2.0/3.0, 2-D, C order, dtype <f4, <f2 or <f8 (converted to f32)
+//   .fvecs        per row: int32 d, then d float32 (all rows the same d)
+//   .fbin         uint32 n, uint32 d, then n*d float32
+//   .safetensors  a named 2-D F32/F16/F64 tensor (the only one, or the one asked for)
+// Labels: .npy 1-D integer vector (<i1 .. <i8, <u1 .. <u8), returned as int64.
+//
+// Every reader validates before allocating (magic, version, header length, dtype/shape
+// whitelist, header sizes against the real file size, consistent .fvecs rows, a cap on
+// the allocation) and throws arfc::Error naming the file, the field, the expected and the
+// actual value, and a hint. NaN/Inf are reported with their row unless allow_nonfinite.
+// Every writer writes "<path>.tmp.<pid>" and renames it over <path>, so a crash or a full
+// disk never leaves a half-written file under the final name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arfc/core/matrix.h"
+
+namespace arfc {
+
+enum class FileFormat { Auto, Npy, Fvecs, Fbin, Safetensors };
+
+// "npy", "fvecs", "fbin", "safetensors"; from a path's extension for Auto.
+FileFormat format_from_path(const std::string& path);
+std::string format_name(FileFormat f);
+
+struct ReadOptions {
+  FileFormat format = FileFormat::Auto;
+  std::string tensor_name;           // safetensors: which tensor ("" = the only 2-D one)
+  bool allow_nonfinite = false;      // false: NaN/Inf -> arfc::Error naming the row
+  int64_t max_bytes = int64_t(1) << 36;  // refuse larger declared payloads (64 GiB)
+};
+
+Matrix read_matrix(const std::string& path, const ReadOptions& opt = {});
+void write_matrix(const std::string& path, const Matrix& m, FileFormat format = FileFormat::Auto,
+                  const std::string& tensor_name = "embeddings");
+
+Labels read_labels(const std::string& path);
+void write_labels(const std::string& path, const Labels& y);  // .npy <i8
+
+// What a file holds, without loading more than needed for the stats.
+struct FileInfo {
+  std::string path;
+  std::string format;     // "npy", "fvecs", ...
+  std::string dtype;      // as stored: "float32", "float16", "int64", ...
+  std::vector<int64_t> shape;
+  int64_t file_bytes = 0;
+  // Over all values (float files only): min, max, mean, std, mean row L2 norm, NaN/Inf count.
+  double min = 0, max = 0, mean = 0, std = 0, mean_norm = 0;
+  int64_t nonfinite = 0;
+};
+FileInfo inspect_file(const std::string& path);
+
+// Atomic whole-file write: bytes go to "<path>.tmp.<pid>", then rename(2) over path.
+// Throws arfc::Error (naming path and errno text) if anything fails; the temp is removed.
+void write_file_atomic(const std::string& path, const std::string& bytes);
+// Whole file into memory, refusing files larger than max_bytes.
+std::string read_file_bytes(const std::string& path, int64_t max_bytes = int64_t(1) << 36);
+
+}  // namespace arfc

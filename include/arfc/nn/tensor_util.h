@@ -1,0 +1,28 @@
+// Bridges between arfc::Matrix and torch::Tensor, device and thread setup.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "arfc/core/matrix.h"
+
+namespace arfc {
+
+// [n, d] float32 CPU tensor holding a copy of m.
+torch::Tensor to_tensor(const Matrix& m);
+// [n] int64 CPU tensor.
+torch::Tensor to_tensor(const Labels& y);
+// Any 2-D floating tensor (any device) -> Matrix (copied to CPU float32).
+Matrix to_matrix(const torch::Tensor& t);
+
+// "cpu", "cuda", "cuda:1" or "auto" (CUDA when available, else CPU). Unknown -> arfc::Error.
+torch::Device parse_device(const std::string& name);
+
+// Sets libtorch's intra-op threads: n > 0 as given, n <= 0 -> all hardware threads.
+void set_threads(int n);
+
+// Seeds torch's CPU (and CUDA when present) generators.
+void seed_everything(uint64_t seed);
+
+}  // namespace arfc

@@ -1,0 +1,1 @@
+#include "arfc/codes/ratio.h"

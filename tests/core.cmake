@@ -1,0 +1,1 @@
+arfc_test(core LIBS arfc_core)

@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/core/matrix.h"
+
+using namespace arfc;
+
+TEST(Matrix, SliceGatherPrefix) {
+  Matrix m(3, 2);
+  for (int i = 0; i < 6; ++i) m.data[i] = float(i);
+  auto s = slice_rows(m, 1, 3);
+  ASSERT_EQ(s.n, 2);
+  EXPECT_EQ(s.at(0, 0), 2.0f);
+  auto g = gather_rows(m, {2, 0});
+  EXPECT_EQ(g.at(0, 1), 5.0f);
+  EXPECT_EQ(g.at(1, 1), 1.0f);
+  auto p = prefix_cols(m, 1);
+  ASSERT_EQ(p.d, 1);
+  EXPECT_EQ(p.at(2, 0), 4.0f);
+}
+
+TEST(Matrix, CheckFiniteNamesRowAndColumn) {
+  Matrix m(4, 3);
+  m.at(2, 1) = std::numeric_limits<float>::quiet_NaN();
+  try {
+    check_finite(m, "features.npy");
+    FAIL() << "expected arfc::Error";
+  } catch (const Error& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("features.npy"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("row 2"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("column 1"), std::string::npos) << msg;
+  }
+}
+
+TEST(Matrix, L2Normalize) {
+  Matrix m(2, 2);
+  m.at(0, 0) = 3;
+  m.at(0, 1) = 4;
+  l2_normalize_rows(m);
+  EXPECT_FLOAT_EQ(m.at(0, 0), 0.6f);
+  EXPECT_FLOAT_EQ(m.at(0, 1), 0.8f);
+  EXPECT_EQ(m.at(1, 0), 0.0f);  // zero row stays zero
+}
+
+TEST(Log, CallbackReceivesProgressAndLines) {
+  std::vector<std::string> kinds;
+  set_log_callback([&](LogLevel, const std::string& kind, const std::string&) { kinds.push_back(kind); });
+  log_info("hello");
+  Progress p("work", 2, 0.0);
+  p.update(1);
+  p.update(2);
+  p.finish();
+  set_log_callback(nullptr);
+  ASSERT_EQ(kinds.size(), 4u);
+  EXPECT_EQ(kinds[0], "log");
+  EXPECT_EQ(kinds[1], "progress");
+  EXPECT_EQ(kinds[3], "log");
+}
+
+TEST(Log, FormatDuration) {
+  EXPECT_EQ(format_duration(4.25), "4.2s");
+  EXPECT_EQ(format_duration(83), "1m23s");
+}
