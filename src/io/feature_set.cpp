@@ -1,0 +1,1 @@
+#include "arfc/io/feature_set.h"
