@@ -1,0 +1,56 @@
+// A trained ARFC model as users see it: load/save the self-describing checkpoint, encode
+// features to codes of any length, decode codes back to the feature space. Training lives
+// in train_arfc() below; the network itself is model/arc.h.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "arfc/codes/ratio.h"
+#include "arfc/core/matrix.h"
+#include "arfc/io/feature_set.h"
+
+namespace arfc {
+
+class ArfcModel {
+ public:
+  // Validates magic, format version, config and weights; arfc::Error on bad files.
+  // device: "cpu", "cuda", "auto".
+  static ArfcModel load(const std::string& path, const std::string& device = "cpu");
+  void save(const std::string& path) const;  // atomic
+
+  CodeGeometry geometry() const;   // D, token width w, K_max, value_level
+  uint64_t fingerprint() const;    // hash of config + weights; stored in code files
+  Task task() const;
+  int64_t num_modalities() const;  // 2 for crossmodal models, else 1
+  nlohmann::json config() const;   // the full config (model + training), defaults filled
+
+  // x: [N, D] float32 -> [N, n_values] float32 (1 <= n_values <= geometry().max_values();
+  // n_values must be a multiple of w unless value_level). No grad, eval mode, batched.
+  // modality: 0, or 1 for the second modality of a crossmodal model.
+  Matrix encode(const Matrix& x, int64_t n_values, int64_t modality = 0) const;
+  // codes: [N, m] float32 (dequantised) -> [N, D] reconstruction via the decoder head.
+  Matrix decode(const Matrix& codes, int64_t modality = 0) const;
+
+  struct Impl;
+  explicit ArfcModel(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl() const { return impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// Trains an ARFC model on fs.train_* (a validation split is carved from it) with `config`
+// (missing keys take their defaults; unknown keys -> arfc::Error). When checkpoint_path is
+// not empty, the model + optimiser state is written there after every epoch and, with
+// resume = true, training continues from it and ends identical to an uninterrupted run.
+ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config,
+                     const std::string& checkpoint_path = "", bool resume = false);
+
+// The default configuration (model + training) for a task and input dimension, as JSON.
+nlohmann::json default_arfc_config(Task task, int64_t input_dim);
+
+}  // namespace arfc
