@@ -1,0 +1,101 @@
+// ARC: the Arbitrary Ratio Compressor, with Mixture of Solutions (MoS) and a decoder head.
+// docs/DESIGN.md describes the model as built, its defaults and the measurements behind them.
+//
+//   x [B, D] --context encoder--> ctx [B, C+1, d_model]      (C chunks + 1 global token)
+//   S solutions, each with its own start embedding and its own view of the context
+//   (FiLM: ctx * (1 + gamma_s) + beta_s), generated as one batch of B*S sequences by a
+//   causal transformer with a KV cache (one new position per step, also in training).
+//   At each position t the S hidden states are fused by cross-solution attention into the
+//   emitted token z_t = bound * tanh(head(fused) / bound) in R^w. Fusion at t only sees
+//   position t of each solution (whose causal history covers positions < t), so every
+//   prefix of the token sequence is itself the shorter code (the prefix property).
+//
+// All tensors float32 on the module's device. A code of n values is the first n values of
+// the flattened tokens [z_1 .. z_K] (K = ceil(n / w)).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arfc/model/decoder_head.h"
+#include "arfc/model/prefix_encoder.h"
+#include "arfc/nn/transformer.h"
+
+namespace arfc {
+
+struct ArcOptions {
+  ArcOptions(int64_t input_dim) : input_dim_(input_dim) {}
+  TORCH_ARG(int64_t, input_dim);          // D (modality 0)
+  TORCH_ARG(int64_t, input_dim_b) = 0;    // D of modality 1 (crossmodal); 0 = one modality
+  TORCH_ARG(int64_t, token_width) = 16;   // w
+  TORCH_ARG(int64_t, max_tokens) = 16;    // K_max
+  TORCH_ARG(int64_t, d_model) = 64;
+  TORCH_ARG(int64_t, num_heads) = 4;
+  TORCH_ARG(double, mlp_ratio) = 2.0;
+  TORCH_ARG(int64_t, context_chunks) = 16;  // C: x is split into C chunks (zero-padded)
+  TORCH_ARG(int64_t, context_layers) = 1;
+  TORCH_ARG(int64_t, generator_layers) = 2;
+  TORCH_ARG(int64_t, solutions) = 2;        // S; 1 turns MoS off
+  // "film": each solution sees its own affine view of the context; "shared": starts only.
+  TORCH_ARG(std::string, mos_context) = "film";
+  // "fused": every solution is fed back the fused token; "own": each solution is fed back
+  // its own candidate token (candidate = head applied to its own hidden state).
+  TORCH_ARG(std::string, mos_feedback) = "fused";
+  TORCH_ARG(double, token_bound) = 3.0;     // |z| < token_bound (scaled tanh)
+  TORCH_ARG(bool, value_level) = false;     // codes may end part-way through a token
+  TORCH_ARG(int64_t, decoder_hidden) = 512;
+  TORCH_ARG(int64_t, decoder_layers) = 1;
+};
+
+class ArcImpl : public PrefixEncoderImpl {
+ public:
+  explicit ArcImpl(const ArcOptions& o);
+
+  int64_t input_dim() const override { return options.input_dim(); }
+  int64_t max_values() const override { return options.token_width() * options.max_tokens(); }
+  int64_t granularity() const override { return options.value_level() ? 1 : options.token_width(); }
+  int64_t num_modalities() const { return options.input_dim_b() > 0 ? 2 : 1; }
+  int64_t modality_dim(int64_t modality) const;
+
+  // x [B, D_modality] -> [B, n_values]: generates ceil(n_values / w) tokens and cuts.
+  torch::Tensor encode(const torch::Tensor& x, int64_t n_values, int64_t modality = 0) override;
+  // codes [B, m] -> [B, D_modality].
+  torch::Tensor decode(const torch::Tensor& codes, int64_t modality = 0) override;
+
+  // x [B, D_modality] -> tokens [B, n_tokens, w] with the KV cache (training and inference).
+  torch::Tensor generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality = 0);
+  // Same result without the cache: step t re-runs the whole prefix with a causal mask.
+  // O(K^2) work; kept as the reference that tests compare generate() against.
+  torch::Tensor generate_uncached(const torch::Tensor& x, int64_t n_tokens, int64_t modality = 0);
+  // x [B, D_modality] -> context [B*S, C+1, d_model] (already per-solution views).
+  torch::Tensor context(const torch::Tensor& x, int64_t modality);
+
+  ArcOptions options;
+
+ private:
+  void check_input(const torch::Tensor& x, int64_t modality) const;
+  torch::Tensor step_input(const torch::Tensor& prev_tokens, int64_t t, int64_t B, int64_t modality);
+  // h [B*S, d] -> (emitted tokens [B, w], fed-back tokens [B*S, w])
+  std::pair<torch::Tensor, torch::Tensor> emit(const torch::Tensor& h, int64_t B);
+
+  int64_t chunk_size_ = 0;
+  std::vector<torch::nn::Linear> chunk_embed_, global_embed_;  // per modality
+  torch::Tensor chunk_pos_;      // [C+1, d]
+  torch::Tensor modality_embed_; // [M, d]
+  std::vector<TransformerBlock> context_blocks_;
+  torch::Tensor film_gamma_, film_beta_;  // [S, d]
+  torch::Tensor starts_;                  // [S, d]
+  torch::nn::Linear token_embed_{nullptr};  // w -> d
+  torch::Tensor token_pos_;               // [K_max, d]
+  std::vector<TransformerBlock> generator_blocks_;
+  torch::nn::LayerNorm gen_norm_{nullptr};
+  TransformerBlock fusion_{nullptr};      // cross-solution attention over S (when S > 1)
+  torch::nn::Linear head_{nullptr};       // d -> w
+  std::vector<DecoderHead> decoders_;     // per modality
+};
+TORCH_MODULE(Arc);
+
+}  // namespace arfc

@@ -1,0 +1,106 @@
+// The generic trainer: trains any PrefixEncoderImpl (ARC and the learned baselines) with
+// the task objective + ERGC + decoder reconstruction, at several prefix lengths per batch.
+//
+// Per batch: prefix lengths (in values, multiples of the encoder's granularity) are drawn
+// by the prefix schedule; the longest is encoded once and shorter codes are slices of it
+// (valid because codes are nested); every loss is computed per prefix length and combined
+// with the prefix weighting. AdamW, linear warm-up then cosine decay, gradient clipping.
+// A validation split is carved from the training rows; a validation metric is logged per
+// epoch. Epoch e shuffles and samples with a generator seeded from (seed, e), so a run
+// resumed from its per-epoch checkpoint ends bit-identical (CPU) to an uninterrupted one.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arfc/io/feature_set.h"
+#include "arfc/model/prefix_encoder.h"
+
+namespace arfc {
+
+// The JSON "train" section. Every field has a default; from_json rejects unknown keys.
+struct TrainOptions {
+  int64_t epochs = 8;
+  int64_t batch_size = 256;
+  double lr = 2e-3;
+  double weight_decay = 0.01;
+  double warmup_frac = 0.05;      // fraction of all steps with linear warm-up
+  double min_lr_frac = 0.05;      // cosine decays to lr * min_lr_frac
+  double clip_norm = 1.0;         // global gradient-norm clip (0 = off)
+  double val_frac = 0.1;          // validation split of the training rows (0 = none)
+  int64_t max_val_rows = 5000;    // cap on validation rows evaluated per epoch
+  uint64_t seed = 0;
+  std::string device = "cpu";     // "cpu", "cuda", "cuda:N", "auto"
+
+  // Prefix lengths per batch. "beta": `prefixes_per_batch` token counts drawn from
+  // Beta(beta_a, beta_b) over [1, K_max] (value counts when granularity is 1), plus the full
+  // length if include_full. "fixed": the token counts in fixed_tokens (Matryoshka).
+  // "full": only the full length (fixed-length encoders are always trained this way).
+  std::string prefix_mode = "beta";
+  double beta_a = 1.0;
+  double beta_b = 1.0;
+  int64_t prefixes_per_batch = 2;
+  bool include_full = true;
+  // progressive: the largest token count that may be sampled grows linearly from 1 to
+  // K_max over the first half of training.
+  bool progressive = false;
+  std::vector<int64_t> fixed_tokens;
+  // How the per-prefix losses combine: "uniform" (mean) or "length" (weight proportional to
+  // the prefix length, favouring long codes).
+  std::string prefix_weighting = "uniform";
+};
+
+// The JSON "loss" section.
+struct LossOptions {
+  double task_weight = 1.0;   // classification CE / retrieval SupCon / crossmodal InfoNCE
+  double task_tau = 0.1;      // temperature of SupCon and InfoNCE
+  double proto_scale = 10.0;  // classification: prototype classifier scale
+  double ergc_weight = 1.0;
+  double ergc_tau = 0.1;
+  double recon_weight = 1.0;  // decoder-head reconstruction
+  bool recon_detach = false;  // true: reconstruction trains the decoder only, not the codes
+};
+
+nlohmann::json to_json(const TrainOptions& o);
+nlohmann::json to_json(const LossOptions& o);
+// Missing keys keep their defaults; unknown keys or bad values -> arfc::Error naming the
+// field and listing the accepted keys/values. `where` prefixes messages (e.g. "config.train").
+TrainOptions train_options_from_json(const nlohmann::json& j, const std::string& where = "train");
+LossOptions loss_options_from_json(const nlohmann::json& j, const std::string& where = "loss");
+// Defaults per task (e.g. reconstruction detached for non-generic tasks).
+LossOptions default_loss_options(Task task);
+
+struct TrainSummary {
+  int64_t epochs_run = 0;       // epochs trained by this call (after a resume: the rest)
+  int64_t epochs_total = 0;
+  int64_t train_rows = 0, val_rows = 0;
+  double final_train_loss = 0;
+  double final_val_loss = 0;
+  std::string val_metric_name;  // e.g. "val_acc@1tok/full", "val_r1", "val_ergc"
+  double val_metric_short = 0;  // metric at the shortest code (1 token or 1 value)
+  double val_metric_full = 0;   // metric at the full code
+  double seconds = 0;
+  double samples_per_s = 0;
+  nlohmann::json to_json() const;
+};
+
+// Trains `model` in place on fs.train_x (+ fs.train_y / fs.train_b by task). When
+// checkpoint_path is not empty the model, task head, optimiser, epoch and `checkpoint_meta`
+// (e.g. the full config) are written there atomically after every epoch; with resume the
+// run continues from it (its checkpoint_meta must equal the given one, else arfc::Error).
+// The model must already be on the device named in opt.device.
+TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model,
+                                  const FeatureSet& fs, const TrainOptions& opt,
+                                  const LossOptions& loss, const std::string& checkpoint_path = "",
+                                  bool resume = false,
+                                  const nlohmann::json& checkpoint_meta = nlohmann::json::object());
+
+// Learning rate at step `step` of `total` (warm-up then cosine), exposed for tests.
+double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total);
+
+}  // namespace arfc
