@@ -1,0 +1,90 @@
+// The learned baselines as evaluation codecs: "ae" (autoencoder per ratio), "qformer"
+// (Q-Former per ratio) and "mrl" (one Matryoshka adaptor for every ratio).
+//
+// Fairness rule: every learned baseline trains with the generic trainer (train/trainer.h),
+// the same losses, optimiser, schedule, batch size and epochs as ARFC's default config for
+// the task (default_arfc_config); the Q-Former also takes ARFC's width, heads, chunks and
+// token width. One epochs knob (CodecCache::epochs) shortens every method alike.
+//
+// Storage: like PCA, ratio R stores m = floor(D / R) float32 values (baselines/budget.h).
+// Representation: the codes themselves, compared by cosine (query == database).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "arfc/eval/codec.h"
+#include "arfc/io/feature_set.h"
+#include "arfc/model/prefix_encoder.h"
+#include "arfc/train/trainer.h"
+
+namespace arfc {
+
+enum class LearnedMethod { AutoEncoder, QFormer, Matryoshka };
+
+std::string learned_method_name(LearnedMethod m);  // "ae", "qformer", "mrl"
+
+// Ratios the Matryoshka adaptor is trained at when the run does not say otherwise: the
+// evaluation protocol's ratios (2..64 and the non-powers-of-two the reports show).
+const std::vector<double>& default_matryoshka_ratios();
+
+// Everything a learned baseline trains with, derived from default_arfc_config(task, D)
+// with `overrides` (a JSON merge patch, e.g. from CodecCache::overrides_json) applied.
+struct LearnedTrainConfig {
+  TrainOptions train;
+  LossOptions loss;
+  nlohmann::json model;  // the ARFC model section (Q-Former shape: token width, width, heads, ...)
+};
+// epochs > 0 replaces the config's epochs; seed and device replace the config's.
+LearnedTrainConfig learned_train_config(Task task, int64_t input_dim, int64_t epochs, uint64_t seed,
+                                        const std::string& device,
+                                        const nlohmann::json& overrides = nlohmann::json::object());
+
+// An untrained encoder on the CPU. code_values: m for the dedicated methods, max_values for
+// the Matryoshka adaptor. input_dim_b > 0 adds a second modality (crossmodal).
+std::shared_ptr<PrefixEncoderImpl> make_learned_encoder(LearnedMethod method, int64_t input_dim,
+                                                        int64_t input_dim_b, int64_t code_values,
+                                                        const LearnedTrainConfig& cfg);
+
+// Builds and trains an encoder on fs.train_* (moved to cfg.train.device). Dedicated methods
+// train at their one length ("full"); the Matryoshka adaptor at the fixed list
+// `prefix_sizes` (values, ascending; code_values must be its largest entry).
+std::shared_ptr<PrefixEncoderImpl> train_learned_encoder(LearnedMethod method, const FeatureSet& fs,
+                                                         int64_t code_values, const LearnedTrainConfig& cfg,
+                                                         const std::vector<int64_t>& prefix_sizes = {},
+                                                         TrainSummary* summary = nullptr);
+
+// x [N, D_mod] -> codes [N, n_values] float32: no grad, eval mode, batches of batch_rows on
+// the encoder's device.
+Matrix encode_matrix(PrefixEncoderImpl& encoder, const Matrix& x, int64_t n_values, int64_t modality,
+                     int64_t batch_rows = 4096);
+
+class LearnedCodec : public Codec {
+ public:
+  // ratio R >= 1 with floor(D / R) >= 1 (arfc::Error otherwise). The Matryoshka adaptor is
+  // trained once per cache (key "mrl") at the prefix sizes of default_matryoshka_ratios()
+  // plus R, and serves every ratio whose m it covers.
+  LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache);
+
+  std::string name() const override { return learned_method_name(method_); }
+  std::string distance() const override { return "cosine"; }
+  void fit(const FeatureSet& fs) override;
+  Representation encode(const Matrix& x, int64_t modality) const override;
+  int64_t bytes_per_vector() const override { return 4 * n_values_; }
+
+  int64_t n_values() const { return n_values_; }
+  const std::shared_ptr<PrefixEncoderImpl>& encoder() const { return encoder_; }
+
+ private:
+  LearnedMethod method_;
+  double ratio_;
+  int64_t input_dim_, n_values_;
+  CodecCache& cache_;
+  std::shared_ptr<PrefixEncoderImpl> encoder_;
+};
+
+}  // namespace arfc

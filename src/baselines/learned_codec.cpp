@@ -1,0 +1,179 @@
+#include "arfc/baselines/learned_codec.h"
+
+#include <algorithm>
+
+#include "arfc/baselines/autoencoder.h"
+#include "arfc/baselines/budget.h"
+#include "arfc/baselines/matryoshka.h"
+#include "arfc/baselines/qformer.h"
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_model.h"
+
+namespace arfc {
+
+std::string learned_method_name(LearnedMethod m) {
+  switch (m) {
+    case LearnedMethod::AutoEncoder: return "ae";
+    case LearnedMethod::QFormer: return "qformer";
+    case LearnedMethod::Matryoshka: return "mrl";
+  }
+  ARFC_ASSERT(false, "unknown LearnedMethod");
+  return "";
+}
+
+const std::vector<double>& default_matryoshka_ratios() {
+  static const std::vector<double> r = {2, 3, 4, 5.3, 8, 10.7, 16, 24, 32, 48, 64};
+  return r;
+}
+
+LearnedTrainConfig learned_train_config(Task task, int64_t input_dim, int64_t epochs, uint64_t seed,
+                                        const std::string& device, const nlohmann::json& overrides) {
+  ARFC_CHECK(overrides.is_object(), "learned baselines: config overrides must be a JSON object, got ",
+             overrides.dump(), ".");
+  nlohmann::json cfg = default_arfc_config(task, input_dim);
+  cfg.merge_patch(overrides);
+  LearnedTrainConfig out;
+  out.train = cfg.contains("train") ? train_options_from_json(cfg["train"], "config.train") : TrainOptions{};
+  out.loss = cfg.contains("loss") ? loss_options_from_json(cfg["loss"], "config.loss") : default_loss_options(task);
+  out.model = cfg.contains("model") ? cfg["model"] : nlohmann::json::object();
+  if (epochs > 0) out.train.epochs = epochs;
+  out.train.seed = seed;
+  out.train.device = device;
+  return out;
+}
+
+std::shared_ptr<PrefixEncoderImpl> make_learned_encoder(LearnedMethod method, int64_t input_dim,
+                                                        int64_t input_dim_b, int64_t code_values,
+                                                        const LearnedTrainConfig& cfg) {
+  const nlohmann::json& m = cfg.model;
+  const int64_t dec_hidden = m.value("decoder_hidden", int64_t(512));
+  const int64_t dec_layers = m.value("decoder_layers", int64_t(1));
+  switch (method) {
+    case LearnedMethod::AutoEncoder:
+      // Encoder hidden width = the decoder head's, so encoder and decoder are alike in size.
+      return AutoEncoder(AutoEncoderOptions(input_dim, code_values)
+                             .input_dim_b(input_dim_b)
+                             .hidden(dec_hidden)
+                             .decoder_hidden(dec_hidden)
+                             .decoder_layers(dec_layers))
+          .ptr();
+    case LearnedMethod::Matryoshka:
+      return Matryoshka(MatryoshkaOptions(input_dim, code_values)
+                            .input_dim_b(input_dim_b)
+                            .hidden(dec_hidden)
+                            .decoder_hidden(dec_hidden)
+                            .decoder_layers(dec_layers))
+          .ptr();
+    case LearnedMethod::QFormer:
+      return QFormer(QFormerOptions(input_dim, code_values)
+                         .input_dim_b(input_dim_b)
+                         .token_width(m.value("token_width", int64_t(16)))
+                         .d_model(m.value("d_model", int64_t(64)))
+                         .num_heads(m.value("num_heads", int64_t(4)))
+                         .mlp_ratio(m.value("mlp_ratio", 2.0))
+                         .context_chunks(m.value("context_chunks", int64_t(16)))
+                         .context_layers(m.value("context_layers", int64_t(1)))
+                         .query_layers(m.value("generator_layers", int64_t(2)))
+                         .decoder_hidden(dec_hidden)
+                         .decoder_layers(dec_layers))
+          .ptr();
+  }
+  ARFC_ASSERT(false, "unknown LearnedMethod");
+  return nullptr;
+}
+
+std::shared_ptr<PrefixEncoderImpl> train_learned_encoder(LearnedMethod method, const FeatureSet& fs,
+                                                         int64_t code_values, const LearnedTrainConfig& cfg,
+                                                         const std::vector<int64_t>& prefix_sizes,
+                                                         TrainSummary* summary) {
+  const int64_t dim_b = fs.task == Task::Crossmodal ? fs.train_b.d : 0;
+  auto encoder = make_learned_encoder(method, fs.train_x.d, dim_b, code_values, cfg);
+  encoder->to(parse_device(cfg.train.device));
+  TrainOptions opt = cfg.train;
+  if (method == LearnedMethod::Matryoshka) {
+    ARFC_CHECK(!prefix_sizes.empty() && prefix_sizes.back() == code_values,
+               "mrl: prefix sizes must end at the code length ", code_values, ". Hint: see matryoshka_prefix_sizes().");
+    opt.prefix_mode = "fixed";
+    opt.fixed_tokens = prefix_sizes;  // granularity 1: token counts are value counts
+  } else {
+    opt.prefix_mode = "full";
+  }
+  log_info(learned_method_name(method) + ": training " + std::to_string(code_values) + "-value codes on " +
+           fs.train_x.shape_str() + " for " + std::to_string(opt.epochs) + " epochs");
+  TrainSummary s = train_prefix_encoder(encoder, fs, opt, cfg.loss);
+  log_info(learned_method_name(method) + ": trained in " + format_duration(s.seconds) + ", " + s.val_metric_name +
+           " " + std::to_string(s.val_metric_full));
+  if (summary) *summary = s;
+  encoder->eval();
+  return encoder;
+}
+
+Matrix encode_matrix(PrefixEncoderImpl& encoder, const Matrix& x, int64_t n_values, int64_t modality,
+                     int64_t batch_rows) {
+  ARFC_ASSERT(batch_rows > 0, "batch_rows must be > 0");
+  torch::NoGradGuard no_grad;
+  const bool was_training = encoder.is_training();
+  encoder.eval();
+  torch::Device device = torch::kCPU;
+  for (const auto& p : encoder.parameters()) {
+    device = p.device();
+    break;
+  }
+  Matrix out(x.n, n_values);
+  const torch::Tensor all = to_tensor(x);
+  for (int64_t b = 0; b < x.n; b += batch_rows) {
+    const int64_t e = std::min(x.n, b + batch_rows);
+    torch::Tensor codes = encoder.encode(all.slice(0, b, e).to(device), n_values, modality)
+                              .to(torch::kCPU, torch::kFloat32)
+                              .contiguous();
+    ARFC_ASSERT(codes.size(0) == e - b && codes.size(1) == n_values, "encoder returned ", codes.sizes());
+    std::copy(codes.data_ptr<float>(), codes.data_ptr<float>() + codes.numel(), out.row(b));
+  }
+  if (was_training) encoder.train();
+  return out;
+}
+
+LearnedCodec::LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache)
+    : method_(method),
+      ratio_(ratio),
+      input_dim_(input_dim),
+      n_values_(float_values_for_ratio(learned_method_name(method), ratio, input_dim)),
+      cache_(cache) {}
+
+void LearnedCodec::fit(const FeatureSet& fs) {
+  const std::string name = learned_method_name(method_);
+  ARFC_CHECK(fs.train_x.d == input_dim_, name, ": codec built for D = ", input_dim_, ", but train_x has D = ",
+             fs.train_x.d, ". Hint: pass the feature set's dimension to make_codec().");
+  const LearnedTrainConfig cfg = learned_train_config(fs.task, input_dim_, cache_.epochs, cache_.seed, cache_.device,
+                                                      nlohmann::json::parse(cache_.overrides_json));
+  if (method_ != LearnedMethod::Matryoshka) {
+    encoder_ = train_learned_encoder(method_, fs, n_values_, cfg);
+    return;
+  }
+  // One adaptor per run serves every ratio (the one-model peer of ARFC).
+  auto it = cache_.models.find(name);
+  if (it == cache_.models.end()) {
+    std::vector<double> ratios = default_matryoshka_ratios();
+    ratios.push_back(ratio_);
+    const std::vector<int64_t> sizes = matryoshka_prefix_sizes(input_dim_, ratios);
+    auto enc = train_learned_encoder(method_, fs, sizes.back(), cfg, sizes);
+    it = cache_.models.emplace(name, std::make_shared<std::shared_ptr<PrefixEncoderImpl>>(enc)).first;
+  }
+  encoder_ = *std::static_pointer_cast<std::shared_ptr<PrefixEncoderImpl>>(it->second);
+  ARFC_CHECK(n_values_ <= encoder_->max_values(), name, ": the adaptor of this run was trained for codes of at most ",
+             encoder_->max_values(), " values; ratio ", ratio_, " needs ", n_values_,
+             ". Hint: put the lowest ratio first in the ratio list.");
+}
+
+Representation LearnedCodec::encode(const Matrix& x, int64_t modality) const {
+  ARFC_CHECK(encoder_ != nullptr, learned_method_name(method_), ": encode() before fit(). Hint: fit the codec on the training split first.");
+  Representation r;
+  r.database = encode_matrix(*encoder_, x, n_values_, modality);
+  r.query = r.database;
+  r.sim = Similarity::Cosine;
+  return r;
+}
+
+}  // namespace arfc
