@@ -1,1 +1,239 @@
 #include "arfc/codes/ratio.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "arfc/core/error.h"
+
+namespace arfc {
+
+int64_t bytes_per_value(StorageType t) {
+  switch (t) {
+    case StorageType::F32: return 4;
+    case StorageType::F16: return 2;
+    case StorageType::I8: return 1;
+  }
+  ARFC_ASSERT(false, "unknown StorageType ", int(t));
+  return 0;
+}
+
+std::string storage_name(StorageType t) {
+  switch (t) {
+    case StorageType::F32: return "f32";
+    case StorageType::F16: return "f16";
+    case StorageType::I8: return "i8";
+  }
+  ARFC_ASSERT(false, "unknown StorageType ", int(t));
+  return "";
+}
+
+StorageType parse_storage_type(const std::string& s) {
+  if (s == "f32" || s == "float32") return StorageType::F32;
+  if (s == "f16" || s == "float16") return StorageType::F16;
+  if (s == "i8" || s == "int8") return StorageType::I8;
+  ARFC_THROW("storage type: expected one of f32, f16, i8, got '", s,
+             "'. Hint: f32 keeps full precision, f16 halves the bytes, i8 quarters them.");
+}
+
+std::string format_ratio(double r) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", r);
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t) {
+  ARFC_ASSERT(input_dim > 0 && n_values > 0, "make_layout(", input_dim, ", ", n_values, ")");
+  CodeLayout l;
+  l.n_values = n_values;
+  l.dtype = t;
+  l.bytes_per_vector = n_values * bytes_per_value(t);
+  l.ratio = 4.0 * double(input_dim) / double(l.bytes_per_vector);
+  return l;
+}
+
+std::string describe_layout(const CodeLayout& l, int64_t token_width) {
+  std::string tokens;
+  if (token_width > 0 && l.n_values % token_width == 0) {
+    const int64_t k = l.n_values / token_width;
+    tokens = std::to_string(k) + (k == 1 ? " token" : " tokens");
+  } else {
+    tokens = format_ratio(double(l.n_values) / double(std::max<int64_t>(token_width, 1))) + " tokens";
+  }
+  return tokens + " (" + std::to_string(l.n_values) + " values), " + storage_name(l.dtype) + ": " +
+         std::to_string(l.bytes_per_vector) + " bytes/vector, ratio " + format_ratio(l.ratio) + "x";
+}
+
+namespace {
+
+constexpr StorageType kAllTypes[] = {StorageType::F32, StorageType::F16, StorageType::I8};
+
+void check_geometry(const CodeGeometry& g) {
+  ARFC_CHECK(g.input_dim > 0 && g.token_width > 0 && g.max_tokens > 0,
+             "code geometry: expected input_dim, token_width and max_tokens >= 1, got D=", g.input_dim,
+             ", w=", g.token_width, ", K_max=", g.max_tokens,
+             ". Hint: the model or code file describing it is invalid.");
+}
+
+// The part of a search that differs between compressing (the model's whole range) and
+// truncating (only what a code file stores).
+struct Search {
+  const CodeGeometry& g;
+  int64_t available_values;  // longest code that exists
+  int64_t sizing_values;     // longest code considered when sizing the budget (>= available)
+  std::vector<StorageType> dtypes;
+  const char* source;        // "this model" / "this code file"
+  bool truncating;
+
+  int64_t step() const { return g.value_level ? 1 : g.token_width; }
+
+  CodeLayout smallest() const {
+    CodeLayout best;
+    for (StorageType t : dtypes) {
+      CodeLayout l = make_layout(g.input_dim, step(), t);
+      if (best.n_values == 0 || l.bytes_per_vector < best.bytes_per_vector) best = l;
+    }
+    return best;
+  }
+
+  // Largest bytes <= budget over the sizing range; ties -> more values; must be available.
+  CodeLayout best_within(double budget_bytes, const std::string& request) const {
+    int64_t best_bytes = 0;
+    for (StorageType t : dtypes) {
+      const int64_t bpv = bytes_per_value(t);
+      double n = std::floor(budget_bytes / double(bpv));
+      n = std::min(n, double(sizing_values));
+      const int64_t nv = (int64_t(n) / step()) * step();
+      best_bytes = std::max(best_bytes, nv * bpv);
+    }
+    if (best_bytes == 0) {
+      const CodeLayout s = smallest();
+      ARFC_THROW(request, " is beyond ", source, ": at most ", format_ratio(s.ratio), "x (",
+                 describe_layout(s, g.token_width), "). Hint: ask for a ratio of at most ",
+                 format_ratio(s.ratio), (dtypes.size() == 1 ? "" : ", or choose a smaller --dtype"),
+                 ".");
+    }
+    CodeLayout best;
+    for (StorageType t : dtypes) {
+      const int64_t bpv = bytes_per_value(t);
+      if (best_bytes % bpv != 0) continue;
+      const int64_t nv = best_bytes / bpv;
+      if (nv % step() != 0 || nv > available_values) continue;
+      if (nv > best.n_values) best = make_layout(g.input_dim, nv, t);
+    }
+    if (best.n_values == 0) {
+      // Only reachable when truncating: the request needs a longer code than stored.
+      CodeLayout need;
+      for (StorageType t : dtypes)
+        if (best_bytes % bytes_per_value(t) == 0 && best_bytes / bytes_per_value(t) > need.n_values)
+          need = make_layout(g.input_dim, best_bytes / bytes_per_value(t), t);
+      ARFC_THROW(request, " needs ", describe_layout(need, g.token_width), ", but ", source,
+                 " stores only ", available_values, " values per code. Hint: truncation can only "
+                 "shorten codes; ask for a higher ratio, or re-compress the features with the model.");
+    }
+    return best;
+  }
+
+  CodeLayout by_ratio(double r) const {
+    const std::string request = "ratio " + format_ratio(r);
+    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratio: expected a finite number > 1, got ", r,
+               ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
+    const double full = 4.0 * double(g.input_dim);
+    // Never hand out a code as large as the original (ratio <= 1).
+    const double budget = std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0);
+    return best_within(budget, request);
+  }
+
+  CodeLayout by_bytes(double b) const {
+    ARFC_CHECK(std::isfinite(b) && b >= 0 && b == std::floor(b),
+               "--bytes: expected a whole number of bytes per vector >= 0, got ", b,
+               ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
+    return best_within(b, "a budget of " + format_ratio(b) + " bytes/vector");
+  }
+
+  CodeLayout by_tokens(double k, StorageType t, int64_t max_tokens_shown) const {
+    ARFC_CHECK(std::isfinite(k) && k > 0, "--tokens: expected a token count >= 1, got ", k,
+               ". Hint: each token holds ", g.token_width, " values.");
+    const double values = k * double(g.token_width);
+    if (!g.value_level)
+      ARFC_CHECK(k == std::floor(k), "--tokens: expected a whole number of tokens, got ", k,
+                 ". Hint: this geometry stores whole tokens only; use ", int64_t(std::floor(k)), " or ",
+                 int64_t(std::ceil(k)), ", or --ratio/--bytes.");
+    else
+      ARFC_CHECK(values == std::floor(values) && values >= 1,
+                 "--tokens: ", k, " tokens of ", g.token_width, " values is not a whole number of values (",
+                 values, "). Hint: use a multiple of 1/", g.token_width, " tokens.");
+    const int64_t nv = int64_t(values);
+    ARFC_CHECK(nv <= available_values, "--tokens: expected at most ", max_tokens_shown, " tokens for ",
+               source, " (", available_values, " values), got ", k,
+               ". Hint: ask for fewer tokens",
+               (truncating ? "; truncation can only shorten codes, re-compress the "
+                                                   "features with the model for longer ones"
+                                                 : ", or a model trained with more tokens"),
+               ".");
+    return make_layout(g.input_dim, nv, t);
+  }
+};
+
+}  // namespace
+
+CodeLayout choose_layout(const CodeGeometry& g, const CodeBudget& b) {
+  check_geometry(g);
+  Search s{g, g.max_values(), g.max_values(), {}, "this model", false};
+  if (b.dtype) s.dtypes = {*b.dtype};
+  else s.dtypes.assign(std::begin(kAllTypes), std::end(kAllTypes));
+  switch (b.kind) {
+    case CodeBudget::Kind::Ratio: return s.by_ratio(b.value);
+    case CodeBudget::Kind::Bytes: return s.by_bytes(b.value);
+    case CodeBudget::Kind::Tokens: return s.by_tokens(b.value, b.dtype.value_or(StorageType::F32), g.max_tokens);
+  }
+  ARFC_ASSERT(false, "unknown budget kind");
+  return {};
+}
+
+CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, int64_t stored_values,
+                                   StorageType stored_dtype) {
+  check_geometry(g);
+  ARFC_CHECK(stored_values >= 1, "code file: expected at least 1 stored value per code, got ", stored_values,
+             ". Hint: the code file is invalid.");
+  // Size the budget as if the code were long enough for any ratio > 1 (4*D i8 values), so
+  // that a request for a longer code is reported instead of silently served short.
+  const int64_t w = g.token_width;
+  const int64_t sizing = std::max(stored_values, ((4 * g.input_dim + w - 1) / w) * w);
+  Search s{g, stored_values, sizing, {}, "this code file", true};
+  if (b.dtype) {
+    s.dtypes = {*b.dtype};
+  } else {
+    for (StorageType t : kAllTypes)
+      if (bytes_per_value(t) <= bytes_per_value(stored_dtype)) s.dtypes.push_back(t);
+  }
+  const int64_t stored_tokens = (stored_values + w - 1) / w;
+  switch (b.kind) {
+    case CodeBudget::Kind::Ratio: return s.by_ratio(b.value);
+    case CodeBudget::Kind::Bytes: return s.by_bytes(b.value);
+    case CodeBudget::Kind::Tokens: return s.by_tokens(b.value, b.dtype.value_or(stored_dtype), stored_tokens);
+  }
+  ARFC_ASSERT(false, "unknown budget kind");
+  return {};
+}
+
+std::vector<CodeLayout> all_layouts(const CodeGeometry& g) {
+  check_geometry(g);
+  const int64_t step = g.value_level ? 1 : g.token_width;
+  std::vector<CodeLayout> out;
+  for (StorageType t : kAllTypes)
+    for (int64_t nv = step; nv <= g.max_values(); nv += step) out.push_back(make_layout(g.input_dim, nv, t));
+  std::sort(out.begin(), out.end(), [](const CodeLayout& a, const CodeLayout& b) {
+    if (a.bytes_per_vector != b.bytes_per_vector) return a.bytes_per_vector > b.bytes_per_vector;
+    return a.n_values > b.n_values;
+  });
+  return out;
+}
+
+}  // namespace arfc

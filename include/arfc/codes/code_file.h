@@ -1,6 +1,8 @@
 // Stored codes: N codes of n_values values each, in one storage type, plus the header
-// that ties them to the model that made them. Byte layout: docs/FORMAT.md.
+// that ties them to the model that made them. Byte layout: docs/FORMAT.md ("Code files").
 #pragma once
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -11,6 +13,9 @@
 
 namespace arfc {
 
+constexpr uint32_t kCodeFormatVersion = 1;
+constexpr char kCodeMagic[9] = "ARFCCODE";
+
 struct CodeSet {
   uint64_t model_fingerprint = 0;  // ArfcModel::fingerprint() of the producing model
   int64_t input_dim = 0;           // D of the original features
@@ -20,22 +25,48 @@ struct CodeSet {
   StorageType dtype = StorageType::F32;
   std::vector<float> scales;       // I8: one dequantisation scale per value position; else empty
   std::vector<uint8_t> payload;    // n * n_values * bytes_per_value(dtype), row-major
+  // The producing model accepts codes ending part-way through a token (then n_values need
+  // not be a multiple of token_width). Stored as flag bit 0.
+  bool value_level = false;
 
   int64_t bytes_per_vector() const;
   double ratio() const;            // 4 * input_dim / bytes_per_vector()
   int64_t tokens() const;          // ceil(n_values / token_width)
+  CodeLayout layout() const;       // n_values, dtype, bytes/vector, ratio
+  // What this file can still express: D, w, tokens() as K_max, value_level.
+  CodeGeometry geometry() const;
 };
 
-// values: [N, n_values] float32. I8 scales: max |value| per column / 127 (1 where all zero).
+// values: [N, n_values] float32, finite (arfc::Error names the first bad row/column).
+// I8 scales: max |value| per column / 127 (1 where all zero); values round to nearest.
+// F16: round to nearest even; |value| > 65504 -> arfc::Error (use f32 or i8).
+// Unless value_level, n_values must be a multiple of token_width.
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
-                       int64_t input_dim, int64_t token_width);
+                       int64_t input_dim, int64_t token_width, bool value_level = false);
 // -> [N, n_values] float32
 Matrix dequantize_codes(const CodeSet& c);
 // A coarser code from a stored one (prefix property): keep the first layout.n_values
-// values and convert to layout.dtype. Errors if layout asks for more values than stored.
+// values and convert to layout.dtype (same dtype: the stored bytes and i8 scales are kept
+// exactly; other dtype: dequantise, then quantise the prefix). Errors if layout asks for
+// more values than stored, or for a partial token when the code is not value-level.
 CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout);
 
 void write_code_file(const std::string& path, const CodeSet& c);  // atomic
-CodeSet read_code_file(const std::string& path);                  // validated, arfc::Error on bad input
+// Validated in order (magic, version, dtype/flags whitelist, dimension caps, sizes against
+// the file length, checksum, scales) before allocating; arfc::Error names the file, the
+// field, expected vs actual, and a hint.
+CodeSet read_code_file(const std::string& path);
+// Header and i8 scales only (payload left empty, checksum not verified): cheap on big files.
+CodeSet read_code_file_header(const std::string& path);
+// True when the file starts with the code-file magic "ARFCCODE" (false if unreadable).
+bool is_code_file(const std::string& path);
+
+// For `arfc info`: {"format": "arfc-codes", "version", "path", "file_bytes",
+// "model_fingerprint" (16 hex digits), "input_dim", "token_width", "n", "n_values",
+// "tokens", "value_level", "dtype", "bytes_per_vector", "ratio", "layout" (text) and, for
+// i8, "scale_min"/"scale_max"}. Reads the header only.
+nlohmann::json describe_code_file(const std::string& path);
+// 16 lowercase hex digits.
+std::string format_fingerprint(uint64_t fp);
 
 }  // namespace arfc

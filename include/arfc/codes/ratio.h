@@ -3,6 +3,16 @@
 // ratio = bytes of the original float32 vector / bytes of the stored code
 //       = 4 * input_dim / (n_values * bytes_per_value(dtype)).
 // Per-file metadata (the int8 scales in the code file header) is not counted per vector.
+//
+// Rules (docs/FORMAT.md, "Ratios"):
+//  - A budget buys the largest code (in bytes per vector) that fits it.
+//  - Ties (same bytes, e.g. 2 tokens as i8 vs 1 token as f16): more values at lower
+//    precision win. A learned token adds a new direction of information; int8 with a
+//    per-position scale costs about 0.2% relative error per value.
+//  - A requested ratio is met within kRatioTolerance (relative), so rounded figures such as
+//    10.7 (= 32/3) or 5.3 (= 16/3) select the code they name. The achieved ratio is always
+//    reported in CodeLayout::ratio.
+//  - Whole tokens only, unless CodeGeometry::value_level.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +42,10 @@ struct CodeBudget {
   Kind kind = Kind::Ratio;
   double value = 0;                       // the ratio, token count or bytes per vector
   std::optional<StorageType> dtype;       // fixed storage type, or choose
+
+  static CodeBudget ratio(double r, std::optional<StorageType> t = std::nullopt) { return {Kind::Ratio, r, t}; }
+  static CodeBudget tokens(double k, std::optional<StorageType> t = std::nullopt) { return {Kind::Tokens, k, t}; }
+  static CodeBudget bytes(double b, std::optional<StorageType> t = std::nullopt) { return {Kind::Bytes, b, t}; }
 };
 
 struct CodeLayout {
@@ -41,12 +55,37 @@ struct CodeLayout {
   double ratio = 0;  // achieved
 };
 
-// The largest code that fits the budget (see docs/FORMAT.md for the tie rule). Throws
-// arfc::Error for ratio <= 1, budgets below one token/value, token counts above
-// max_tokens, and budgets the geometry cannot express, naming the accepted range.
+// Relative slack when matching a requested ratio: a layout fits ratio R when its achieved
+// ratio is >= R * (1 - kRatioTolerance).
+constexpr double kRatioTolerance = 0.005;
+
+// The largest code that fits the budget (tie rule above). Throws arfc::Error for ratio <= 1
+// or not finite, budgets below the smallest code (naming the highest ratio the geometry
+// reaches), token counts above max_tokens or not whole (unless value_level), negative or
+// fractional byte budgets, and invalid geometries. A token budget without dtype means f32.
 CodeLayout choose_layout(const CodeGeometry& g, const CodeBudget& b);
 
-// Every distinct layout of the geometry, sorted by ratio (for reports and --help).
+// The layout for shortening a stored code (the prefix property): only the first
+// stored_values values exist, and unless b.dtype is set only storage types no more precise
+// than stored_dtype are considered (f32 > f16 > i8: widening adds bytes, not information).
+// A token budget without dtype keeps stored_dtype. Throws arfc::Error, naming what is
+// stored and what the request needs, when the best layout for the budget needs more values
+// than stored (the request asks for a longer code: re-compress with the model instead).
+CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, int64_t stored_values,
+                                   StorageType stored_dtype);
+
+// Every distinct layout of the geometry, sorted by ratio (ascending: the largest code first;
+// equal ratios: more values first).
 std::vector<CodeLayout> all_layouts(const CodeGeometry& g);
+
+// Layout for n_values values of type t in dimension input_dim (bytes and achieved ratio).
+CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t);
+
+// "3 tokens (48 values), i8: 48 bytes/vector, ratio 21.33x" (tokens shown fractional,
+// e.g. "2.5 tokens", for value-level codes).
+std::string describe_layout(const CodeLayout& l, int64_t token_width);
+
+// "21.33" (two decimals, trailing zeros dropped: "64", "10.67", "5.3").
+std::string format_ratio(double r);
 
 }  // namespace arfc

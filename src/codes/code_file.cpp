@@ -1,0 +1,251 @@
+// The code file: byte layout in docs/FORMAT.md ("Code files"). All integers little-endian.
+#include <zlib.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
+#include "arfc/io/embeddings.h"
+
+namespace arfc {
+namespace {
+
+constexpr int64_t kHeaderBytes = 64;
+constexpr int64_t kChecksumBytes = 4;
+constexpr int64_t kMaxDim = int64_t(1) << 24;     // D, w and n_values caps
+constexpr uint8_t kFlagValueLevel = 1;
+
+void put_u8(std::string& s, uint8_t v) { s.push_back(char(v)); }
+void put_u16(std::string& s, uint16_t v) {
+  for (int b = 0; b < 2; ++b) s.push_back(char(uint8_t(v >> (8 * b))));
+}
+void put_u32(std::string& s, uint32_t v) {
+  for (int b = 0; b < 4; ++b) s.push_back(char(uint8_t(v >> (8 * b))));
+}
+void put_u64(std::string& s, uint64_t v) {
+  for (int b = 0; b < 8; ++b) s.push_back(char(uint8_t(v >> (8 * b))));
+}
+uint64_t get_le(const unsigned char* p, int n) {
+  uint64_t v = 0;
+  for (int b = 0; b < n; ++b) v |= uint64_t(p[b]) << (8 * b);
+  return v;
+}
+float f32_from_bits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+uint32_t crc32_of(const unsigned char* p, int64_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {  // zlib takes uInt lengths
+    const uInt chunk = uInt(std::min<int64_t>(n, int64_t(1) << 30));
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return uint32_t(crc);
+}
+
+std::string printable(const unsigned char* p, int64_t n) {
+  std::string s;
+  for (int64_t i = 0; i < n; ++i) {
+    if (p[i] >= 32 && p[i] < 127) {
+      s.push_back(char(p[i]));
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", p[i]);
+      s += buf;
+    }
+  }
+  return s;
+}
+
+// Parses bytes [0, have) of a file of file_size bytes. Header-only mode (have may stop
+// after the scales) skips the payload and checksum.
+CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int64_t file_size, bool with_payload) {
+  const std::string f = "code file '" + path + "'";
+  ARFC_CHECK(file_size > 0, f, " is empty: expected at least ", kHeaderBytes + kChecksumBytes,
+             " bytes. Hint: the write was interrupted; re-run arfc compress.");
+  ARFC_CHECK(file_size >= 8 && std::memcmp(p, kCodeMagic, 8) == 0, f, ": field 'magic': expected \"ARFCCODE\", got \"",
+             printable(p, std::min<int64_t>(have, 8)),
+             "\". Hint: this is not an arfc code file (model checkpoints go to --model; features to arfc compress --in).");
+  ARFC_CHECK(file_size >= kHeaderBytes + kChecksumBytes, f, " is truncated: expected at least ",
+             kHeaderBytes + kChecksumBytes, " bytes (header + checksum), got ", file_size,
+             ". Hint: the file was cut short; re-create it.");
+  const uint32_t version = uint32_t(get_le(p + 8, 4));
+  ARFC_CHECK(version == kCodeFormatVersion, f, ": field 'version': expected ", kCodeFormatVersion, ", got ",
+             version, ". Hint: ", (version > kCodeFormatVersion ? "written by a newer arfc; upgrade arfc."
+                                                                : "the header is corrupt."));
+  const uint8_t dtype = p[12], flags = p[13];
+  ARFC_CHECK(dtype <= 2, f, ": field 'dtype': expected 0 (f32), 1 (f16) or 2 (i8), got ", int(dtype),
+             ". Hint: the header is corrupt.");
+  ARFC_CHECK((flags & ~kFlagValueLevel) == 0 && get_le(p + 14, 2) == 0, f,
+             ": field 'flags': expected only bit 0 (value_level) and zero reserved bytes, got flags ", int(flags),
+             ", reserved ", get_le(p + 14, 2), ". Hint: the header is corrupt or from a newer arfc.");
+  CodeSet c;
+  c.dtype = StorageType(dtype);
+  c.value_level = flags & kFlagValueLevel;
+  c.model_fingerprint = get_le(p + 16, 8);
+  const uint64_t dim = get_le(p + 24, 8), width = get_le(p + 32, 8), n = get_le(p + 40, 8),
+                 nv = get_le(p + 48, 8);
+  uint64_t ratio_bits = get_le(p + 56, 8);
+  double stored_ratio;
+  std::memcpy(&stored_ratio, &ratio_bits, 8);
+  auto check_range = [&](const char* field, uint64_t v) {
+    ARFC_CHECK(v >= 1 && v <= uint64_t(kMaxDim), f, ": field '", field, "': expected 1 to ", kMaxDim, ", got ", v,
+               ". Hint: the header is corrupt.");
+  };
+  check_range("input_dim", dim);
+  check_range("token_width", width);
+  check_range("n_values", nv);
+  c.input_dim = int64_t(dim);
+  c.token_width = int64_t(width);
+  c.n_values = int64_t(nv);
+  ARFC_CHECK(c.value_level || c.n_values % c.token_width == 0, f, ": field 'n_values': expected a multiple of ",
+             "token_width ", c.token_width, " (codes are whole tokens), got ", c.n_values, ". Hint: the header is corrupt.");
+  ARFC_CHECK(std::fabs(stored_ratio - c.ratio()) <= 1e-9 * c.ratio(), f, ": field 'ratio': expected ", c.ratio(),
+             " (4 * input_dim / bytes per code), got ", stored_ratio, ". Hint: the header is corrupt.");
+  const int64_t scale_bytes = c.dtype == StorageType::I8 ? 4 * c.n_values : 0;
+  const int64_t row_bytes = c.bytes_per_vector();
+  const int64_t room = file_size - kHeaderBytes - kChecksumBytes - scale_bytes;
+  const bool fits = room >= 0 && n <= uint64_t(room / row_bytes);
+  if (!fits || int64_t(n) * row_bytes != room) {
+    const std::string expected =
+        n <= (uint64_t(1) << 40) ? std::to_string(kHeaderBytes + scale_bytes + int64_t(n) * row_bytes + kChecksumBytes)
+                                 : std::string("more than 2^40");
+    ARFC_THROW(f, ": field 'n': the header declares ", n, " codes of ", row_bytes, " bytes",
+               (scale_bytes ? " plus " + std::to_string(scale_bytes) + " bytes of i8 scales" : std::string()),
+               ", so the file should have ", expected, " bytes; it has ", file_size, ". Hint: the file was ",
+               (fits ? "appended to" : "cut short"), " or its header is corrupt; re-create it.");
+  }
+  c.n = int64_t(n);
+  ARFC_ASSERT(have >= kHeaderBytes + scale_bytes, "parse: caller read too little");
+  c.scales.resize(size_t(scale_bytes / 4));
+  for (int64_t j = 0; j < int64_t(c.scales.size()); ++j) {
+    const float s = f32_from_bits(uint32_t(get_le(p + kHeaderBytes + 4 * j, 4)));
+    ARFC_CHECK(std::isfinite(s) && s > 0, f, ": field 'scales[", j, "]': expected a finite scale > 0, got ", s,
+               ". Hint: the file is corrupt.");
+    c.scales[size_t(j)] = s;
+  }
+  if (!with_payload) return c;
+  ARFC_ASSERT(have == file_size, "parse: payload not read");
+  const uint32_t want = uint32_t(get_le(p + file_size - kChecksumBytes, 4));
+  const uint32_t got = crc32_of(p, file_size - kChecksumBytes);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "expected %08x, got %08x", want, got);
+  ARFC_CHECK(want == got, f, ": field 'checksum' (CRC-32 of the preceding bytes): ", buf,
+             ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
+  const unsigned char* payload = p + kHeaderBytes + scale_bytes;
+  c.payload.assign(payload, payload + c.n * row_bytes);
+  return c;
+}
+
+int64_t file_size_of(const std::string& path, std::ifstream& in) {
+  in.open(path, std::ios::binary);
+  ARFC_CHECK(in.good(), "cannot open code file '", path, "': ", std::strerror(errno), ". Hint: check the path.");
+  in.seekg(0, std::ios::end);
+  const int64_t size = int64_t(in.tellg());
+  in.seekg(0);
+  ARFC_CHECK(size >= 0, "code file '", path, "': cannot determine its size. Hint: is it a regular file?");
+  return size;
+}
+
+}  // namespace
+
+void write_code_file(const std::string& path, const CodeSet& c) {
+  ARFC_ASSERT(c.input_dim > 0 && c.token_width > 0 && c.n_values > 0 && c.n >= 0, "invalid CodeSet");
+  ARFC_ASSERT(int64_t(c.payload.size()) == c.n * c.bytes_per_vector(), "payload size ", c.payload.size());
+  ARFC_ASSERT(int64_t(c.scales.size()) == (c.dtype == StorageType::I8 ? c.n_values : 0), "scales size");
+  std::string s;
+  s.reserve(size_t(kHeaderBytes + 4 * c.scales.size() + c.payload.size() + kChecksumBytes));
+  s.append(kCodeMagic, 8);
+  put_u32(s, kCodeFormatVersion);
+  put_u8(s, uint8_t(c.dtype));
+  put_u8(s, c.value_level ? kFlagValueLevel : 0);
+  put_u16(s, 0);
+  put_u64(s, c.model_fingerprint);
+  put_u64(s, uint64_t(c.input_dim));
+  put_u64(s, uint64_t(c.token_width));
+  put_u64(s, uint64_t(c.n));
+  put_u64(s, uint64_t(c.n_values));
+  const double r = c.ratio();
+  uint64_t rb;
+  std::memcpy(&rb, &r, 8);
+  put_u64(s, rb);
+  ARFC_ASSERT(int64_t(s.size()) == kHeaderBytes, "header size ", s.size());
+  for (float v : c.scales) {
+    uint32_t u;
+    std::memcpy(&u, &v, 4);
+    put_u32(s, u);
+  }
+  s.append(reinterpret_cast<const char*>(c.payload.data()), c.payload.size());
+  put_u32(s, crc32_of(reinterpret_cast<const unsigned char*>(s.data()), int64_t(s.size())));
+  write_file_atomic(path, s);
+}
+
+CodeSet read_code_file(const std::string& path) {
+  const std::string bytes = read_file_bytes(path);
+  return parse(path, reinterpret_cast<const unsigned char*>(bytes.data()), int64_t(bytes.size()),
+               int64_t(bytes.size()), true);
+}
+
+CodeSet read_code_file_header(const std::string& path) {
+  std::ifstream in;
+  const int64_t size = file_size_of(path, in);
+  std::vector<unsigned char> head(size_t(std::min<int64_t>(size, kHeaderBytes)));
+  in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
+  // Validate the fixed header first (parse needs the scales only for i8, and checks their
+  // size against the file length before we read them).
+  if (size >= kHeaderBytes + kChecksumBytes && head[12] == uint8_t(StorageType::I8)) {
+    const uint64_t nv = get_le(head.data() + 48, 8);
+    if (nv >= 1 && nv <= uint64_t(kMaxDim) && int64_t(4 * nv) <= size - kHeaderBytes - kChecksumBytes) {
+      head.resize(size_t(kHeaderBytes + 4 * int64_t(nv)));
+      in.read(reinterpret_cast<char*>(head.data() + kHeaderBytes), std::streamsize(4 * nv));
+    }
+  }
+  // Too-short reads fail the size checks in parse() before the scales are touched.
+  return parse(path, head.data(), int64_t(head.size()), size, false);
+}
+
+bool is_code_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  return in.read(magic, 8) && std::memcmp(magic, kCodeMagic, 8) == 0;
+}
+
+std::string format_fingerprint(uint64_t fp) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fp));
+  return buf;
+}
+
+nlohmann::json describe_code_file(const std::string& path) {
+  const CodeSet c = read_code_file_header(path);
+  std::ifstream in;
+  nlohmann::json j;
+  j["format"] = "arfc-codes";
+  j["version"] = kCodeFormatVersion;
+  j["path"] = path;
+  j["file_bytes"] = file_size_of(path, in);
+  j["model_fingerprint"] = format_fingerprint(c.model_fingerprint);
+  j["input_dim"] = c.input_dim;
+  j["token_width"] = c.token_width;
+  j["n"] = c.n;
+  j["n_values"] = c.n_values;
+  j["tokens"] = c.tokens();
+  j["value_level"] = c.value_level;
+  j["dtype"] = storage_name(c.dtype);
+  j["bytes_per_vector"] = c.bytes_per_vector();
+  j["ratio"] = c.ratio();
+  j["layout"] = describe_layout(c.layout(), c.token_width);
+  if (!c.scales.empty()) {
+    j["scale_min"] = *std::min_element(c.scales.begin(), c.scales.end());
+    j["scale_max"] = *std::max_element(c.scales.begin(), c.scales.end());
+  }
+  return j;
+}
+
+}  // namespace arfc

@@ -1,0 +1,145 @@
+// CodeSet arithmetic: quantise, dequantise, truncate (the in-memory half of code_file.h).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
+#include "arfc/io/half.h"
+
+namespace arfc {
+
+int64_t CodeSet::bytes_per_vector() const { return n_values * bytes_per_value(dtype); }
+double CodeSet::ratio() const { return 4.0 * double(input_dim) / double(bytes_per_vector()); }
+int64_t CodeSet::tokens() const { return (n_values + token_width - 1) / token_width; }
+CodeLayout CodeSet::layout() const { return make_layout(input_dim, n_values, dtype); }
+CodeGeometry CodeSet::geometry() const {
+  CodeGeometry g;
+  g.input_dim = input_dim;
+  g.token_width = token_width;
+  g.max_tokens = tokens();
+  g.value_level = value_level;
+  return g;
+}
+
+namespace {
+
+constexpr float kHalfMax = 65504.0f;
+
+void store_f32(uint8_t* dst, float v) {
+  uint32_t u;
+  std::memcpy(&u, &v, 4);
+  for (int b = 0; b < 4; ++b) dst[b] = uint8_t(u >> (8 * b));  // little-endian on any host
+}
+float load_f32(const uint8_t* src) {
+  uint32_t u = 0;
+  for (int b = 0; b < 4; ++b) u |= uint32_t(src[b]) << (8 * b);
+  float v;
+  std::memcpy(&v, &u, 4);
+  return v;
+}
+
+}  // namespace
+
+CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
+                       int64_t input_dim, int64_t token_width, bool value_level) {
+  ARFC_CHECK(input_dim > 0 && token_width > 0, "codes: expected input_dim and token_width >= 1, got D=",
+             input_dim, ", w=", token_width, ". Hint: take both from the model's geometry().");
+  ARFC_CHECK(values.d >= 1, "codes: expected at least 1 value per code, got ", values.d, ".");
+  ARFC_CHECK(value_level || values.d % token_width == 0, "codes: expected a whole number of tokens (",
+             token_width, " values each), got ", values.d,
+             " values per code. Hint: the model's geometry is not value-level; use whole tokens.");
+  ARFC_ASSERT(int64_t(values.data.size()) == values.n * values.d, "matrix size");
+  for (int64_t i = 0; i < values.n; ++i)
+    for (int64_t j = 0; j < values.d; ++j) {
+      const float v = values.at(i, j);
+      ARFC_CHECK(std::isfinite(v), "codes: value at row ", i, ", column ", j, " is ", v,
+                 ", expected a finite number. Hint: the encoder diverged or the input holds NaN/Inf.");
+      ARFC_CHECK(dtype != StorageType::F16 || std::fabs(v) <= kHalfMax, "codes: value ", v, " at row ", i,
+                 ", column ", j, " exceeds the float16 range (|v| <= 65504). Hint: store as f32 or i8.");
+    }
+
+  CodeSet c;
+  c.model_fingerprint = model_fingerprint;
+  c.input_dim = input_dim;
+  c.token_width = token_width;
+  c.n = values.n;
+  c.n_values = values.d;
+  c.dtype = dtype;
+  c.value_level = value_level;
+  const int64_t m = values.n * values.d;
+  c.payload.resize(size_t(m * bytes_per_value(dtype)));
+  uint8_t* out = c.payload.data();
+  switch (dtype) {
+    case StorageType::F32:
+      for (int64_t k = 0; k < m; ++k) store_f32(out + 4 * k, values.data[size_t(k)]);
+      break;
+    case StorageType::F16:
+      for (int64_t k = 0; k < m; ++k) {
+        const uint16_t h = float_to_half(values.data[size_t(k)]);
+        out[2 * k] = uint8_t(h & 0xff);
+        out[2 * k + 1] = uint8_t(h >> 8);
+      }
+      break;
+    case StorageType::I8: {
+      c.scales.assign(size_t(values.d), 0.0f);
+      for (int64_t i = 0; i < values.n; ++i)
+        for (int64_t j = 0; j < values.d; ++j)
+          c.scales[size_t(j)] = std::max(c.scales[size_t(j)], std::fabs(values.at(i, j)));
+      for (float& s : c.scales) s = s > 0 ? s / 127.0f : 1.0f;
+      for (int64_t i = 0; i < values.n; ++i)
+        for (int64_t j = 0; j < values.d; ++j) {
+          const float q = std::nearbyint(values.at(i, j) / c.scales[size_t(j)]);
+          out[i * values.d + j] = uint8_t(int8_t(std::clamp(q, -127.0f, 127.0f)));
+        }
+      break;
+    }
+  }
+  return c;
+}
+
+Matrix dequantize_codes(const CodeSet& c) {
+  const int64_t m = c.n * c.n_values;
+  ARFC_ASSERT(int64_t(c.payload.size()) == m * bytes_per_value(c.dtype), "payload size ", c.payload.size(),
+              " for ", c.n, " x ", c.n_values, " ", storage_name(c.dtype));
+  Matrix x(c.n, c.n_values);
+  const uint8_t* in = c.payload.data();
+  switch (c.dtype) {
+    case StorageType::F32:
+      for (int64_t k = 0; k < m; ++k) x.data[size_t(k)] = load_f32(in + 4 * k);
+      break;
+    case StorageType::F16:
+      for (int64_t k = 0; k < m; ++k) x.data[size_t(k)] = half_to_float(uint16_t(in[2 * k] | (in[2 * k + 1] << 8)));
+      break;
+    case StorageType::I8:
+      ARFC_ASSERT(int64_t(c.scales.size()) == c.n_values, "i8 scales ", c.scales.size(), " vs ", c.n_values);
+      for (int64_t i = 0; i < c.n; ++i)
+        for (int64_t j = 0; j < c.n_values; ++j)
+          x.at(i, j) = float(int8_t(in[i * c.n_values + j])) * c.scales[size_t(j)];
+      break;
+  }
+  return x;
+}
+
+CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout) {
+  ARFC_CHECK(layout.n_values >= 1 && layout.n_values <= c.n_values, "truncate: expected 1 to ", c.n_values,
+             " values (what the codes store), got ", layout.n_values,
+             ". Hint: truncation only shortens codes; re-compress the features for longer ones.");
+  ARFC_CHECK(c.value_level || layout.n_values % c.token_width == 0, "truncate: expected a multiple of the token "
+             "width ", c.token_width, ", got ", layout.n_values, " values. Hint: these codes end on whole tokens.");
+  if (layout.dtype == c.dtype) {
+    CodeSet t = c;
+    const int64_t bpv = bytes_per_value(c.dtype);
+    t.n_values = layout.n_values;
+    t.payload.resize(size_t(c.n * layout.n_values * bpv));
+    for (int64_t i = 0; i < c.n; ++i)
+      std::memcpy(t.payload.data() + i * layout.n_values * bpv, c.payload.data() + i * c.n_values * bpv,
+                  size_t(layout.n_values * bpv));
+    if (!t.scales.empty()) t.scales.resize(size_t(layout.n_values));
+    return t;
+  }
+  return quantize_codes(prefix_cols(dequantize_codes(c), layout.n_values), layout.dtype, c.model_fingerprint,
+                        c.input_dim, c.token_width, c.value_level);
+}
+
+}  // namespace arfc
