@@ -1,0 +1,287 @@
+// Learned baselines (autoencoder, Q-Former, Matryoshka), their codec and the ARFC codec.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+#include "arfc/baselines/autoencoder.h"
+#include "arfc/baselines/learned_codec.h"
+#include "arfc/baselines/matryoshka.h"
+#include "arfc/baselines/qformer.h"
+#include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
+#include "arfc/eval/arfc_codec.h"
+#include "arfc/eval/codec_factory.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/trainer.h"
+
+namespace arfc {
+namespace {
+
+class LearnedBaselines : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    seed_everything(7);
+    set_threads(2);
+  }
+};
+
+// Four classes that differ only in dims 0..3 (class c: +2.5 on dim c, small noise there);
+// the other dims carry larger, label-free noise, so a random map to 2 values mostly keeps
+// noise while a trained one can keep the class.
+FeatureSet clustered(int64_t n_train, int64_t n_test, int64_t dim, uint64_t seed) {
+  std::mt19937 rng(uint32_t(seed));
+  std::normal_distribution<float> g(0.f, 1.f);
+  auto make = [&](int64_t n, Matrix& x, Labels& y) {
+    x = Matrix(n, dim);
+    y.resize(size_t(n));
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t c = i % 4;
+      y[size_t(i)] = c;
+      for (int64_t j = 0; j < dim; ++j) x.at(i, j) = (j < 4 ? 0.3f : 1.5f) * g(rng);
+      x.at(i, c) += 2.5f;
+    }
+  };
+  FeatureSet fs;
+  fs.name = "clustered";
+  fs.task = Task::Classification;
+  make(n_train, fs.train_x, fs.train_y);
+  make(n_test, fs.test_x, fs.test_y);
+  return fs;
+}
+
+// Nearest class mean (cosine) of the test codes, class means from the training codes.
+double centroid_accuracy(const Matrix& train, const Labels& ytr, const Matrix& test, const Labels& yte) {
+  torch::Tensor a = torch::nn::functional::normalize(to_tensor(train), torch::nn::functional::NormalizeFuncOptions().dim(1));
+  torch::Tensor b = torch::nn::functional::normalize(to_tensor(test), torch::nn::functional::NormalizeFuncOptions().dim(1));
+  torch::Tensor ya = to_tensor(ytr), yb = to_tensor(yte);
+  const int64_t k = ya.max().item<int64_t>() + 1;
+  torch::Tensor means = torch::zeros({k, a.size(1)});
+  means.index_add_(0, ya, a);
+  means = torch::nn::functional::normalize(means, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  return b.matmul(means.t()).argmax(1).eq(yb).to(torch::kFloat64).mean().item<double>();
+}
+
+double task_accuracy(PrefixEncoderImpl& enc, const FeatureSet& fs, int64_t m) {
+  return centroid_accuracy(encode_matrix(enc, fs.train_x, m, 0), fs.train_y, encode_matrix(enc, fs.test_x, m, 0),
+                           fs.test_y);
+}
+
+TrainOptions quick_options(int64_t epochs) {
+  TrainOptions o;
+  o.epochs = epochs;
+  o.batch_size = 64;
+  o.lr = 3e-3;
+  o.val_frac = 0.1;
+  o.seed = 3;
+  return o;
+}
+
+// ---------------------------------------------------------------- shapes and contracts
+
+TEST_F(LearnedBaselines, AutoEncoderShapesAndFixedLength) {
+  AutoEncoder ae(AutoEncoderOptions(24, 5).input_dim_b(10).hidden(32).decoder_hidden(32));
+  EXPECT_TRUE(ae->fixed_length());
+  EXPECT_EQ(ae->granularity(), 5);
+  EXPECT_EQ(ae->max_values(), 5);
+  EXPECT_EQ(ae->input_dim(), 24);
+  auto x = torch::randn({3, 24});
+  EXPECT_EQ(ae->encode(x, 5).sizes(), torch::IntArrayRef({3, 5}));
+  EXPECT_EQ(ae->encode(torch::randn({3, 10}), 5, 1).sizes(), torch::IntArrayRef({3, 5}));
+  EXPECT_EQ(ae->decode(torch::randn({3, 5})).sizes(), torch::IntArrayRef({3, 24}));
+  EXPECT_EQ(ae->decode(torch::randn({3, 5}), 1).sizes(), torch::IntArrayRef({3, 10}));
+  EXPECT_THROW(ae->encode(x, 4), Error);                    // one length only
+  EXPECT_THROW(ae->encode(torch::randn({3, 23}), 5), Error);  // wrong D
+  EXPECT_THROW(ae->encode(x, 5, 2), Error);                 // no third modality
+  EXPECT_THROW(ae->decode(torch::randn({3, 4})), Error);
+  EXPECT_THROW(AutoEncoder(AutoEncoderOptions(24, 0)), Error);
+}
+
+TEST_F(LearnedBaselines, QFormerShapesAndFixedLength) {
+  // m = 7 with token width 3: 3 queries, 9 values cut to 7. D = 10 is not a multiple of
+  // the 4 chunks (zero padding).
+  QFormer qf(QFormerOptions(10, 7).input_dim_b(6).token_width(3).d_model(16).num_heads(2).context_chunks(4)
+                 .query_layers(1).decoder_hidden(16));
+  EXPECT_TRUE(qf->fixed_length());
+  EXPECT_EQ(qf->granularity(), 7);
+  EXPECT_EQ(qf->max_values(), 7);
+  EXPECT_EQ(qf->num_queries(), 3);
+  auto x = torch::randn({4, 10});
+  auto z = qf->encode(x, 7);
+  EXPECT_EQ(z.sizes(), torch::IntArrayRef({4, 7}));
+  EXPECT_EQ(qf->encode(torch::randn({4, 6}), 7, 1).sizes(), torch::IntArrayRef({4, 7}));
+  EXPECT_EQ(qf->decode(z).sizes(), torch::IntArrayRef({4, 10}));
+  EXPECT_EQ(qf->decode(z, 1).sizes(), torch::IntArrayRef({4, 6}));
+  // Each row's code depends on that row only (no leakage across the batch).
+  qf->eval();
+  EXPECT_TRUE(torch::allclose(qf->encode(x.slice(0, 1, 2), 7), z.slice(0, 1, 2), 1e-5, 1e-6));
+  EXPECT_THROW(qf->encode(x, 6), Error);
+  EXPECT_THROW(qf->encode(torch::randn({4, 9}), 7), Error);
+  EXPECT_THROW(QFormer(QFormerOptions(10, 4).d_model(10).num_heads(4)), Error);
+  // Gradients reach the queries and the chunk embedding.
+  qf->train();
+  qf->encode(x, 7).pow(2).sum().backward();
+  for (const auto& p : qf->named_parameters())
+    if (p.key().rfind("queries", 0) == 0 || p.key().rfind("chunk_embed0", 0) == 0)
+      EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << p.key();
+}
+
+TEST_F(LearnedBaselines, MatryoshkaCodesAreNested) {
+  Matryoshka mrl(MatryoshkaOptions(16, 8).hidden(32).decoder_hidden(32));
+  mrl->eval();
+  EXPECT_FALSE(mrl->fixed_length());
+  EXPECT_EQ(mrl->granularity(), 1);
+  EXPECT_EQ(mrl->max_values(), 8);
+  auto x = torch::randn({5, 16});
+  auto full = mrl->encode(x, 8);
+  for (int64_t m = 1; m <= 8; ++m) {
+    auto z = mrl->encode(x, m);
+    ASSERT_EQ(z.sizes(), torch::IntArrayRef({5, m}));
+    EXPECT_TRUE(torch::equal(z, full.narrow(1, 0, m)));
+    EXPECT_EQ(mrl->decode(z).sizes(), torch::IntArrayRef({5, 16}));
+  }
+  EXPECT_THROW(mrl->encode(x, 0), Error);
+  EXPECT_THROW(mrl->encode(x, 9), Error);
+  EXPECT_THROW(mrl->decode(torch::randn({5, 9})), Error);
+}
+
+TEST_F(LearnedBaselines, MatryoshkaPrefixSizesFollowTheRatios) {
+  EXPECT_EQ(matryoshka_prefix_sizes(256, {64, 2, 4, 10.7, 4}), (std::vector<int64_t>{4, 23, 64, 128}));
+  EXPECT_EQ(matryoshka_prefix_sizes(10, {1, 100}), (std::vector<int64_t>{1, 10}));  // clamped to [1, D]
+  EXPECT_THROW(matryoshka_prefix_sizes(10, {0.5}), Error);
+}
+
+// ---------------------------------------------------------------- training
+
+// A short training with the shared trainer and the task losses must beat the untrained
+// encoder on the task metric: the same check for each of the three methods.
+void expect_training_helps(LearnedMethod method, int64_t code_values, const std::vector<int64_t>& sizes) {
+  const FeatureSet fs = clustered(480, 240, 32, 11);
+  LearnedTrainConfig cfg;
+  cfg.train = quick_options(12);
+  cfg.loss = default_loss_options(Task::Classification);
+  cfg.model = {{"token_width", 2}, {"d_model", 16}, {"num_heads", 2}, {"context_chunks", 8},
+               {"context_layers", 1}, {"generator_layers", 1}, {"mlp_ratio", 2.0}, {"decoder_hidden", 64}};
+  seed_everything(5);
+  auto untrained = make_learned_encoder(method, 32, 0, code_values, cfg);
+  const int64_t m = sizes.empty() ? code_values : sizes.front();
+  const double before = task_accuracy(*untrained, fs, m);
+  seed_everything(5);
+  TrainSummary summary;
+  auto trained = train_learned_encoder(method, fs, code_values, cfg, sizes, &summary);
+  EXPECT_EQ(summary.epochs_run, 12);
+  const double after = task_accuracy(*trained, fs, m);
+  EXPECT_GT(after, 0.85) << learned_method_name(method) << " before " << before;
+  EXPECT_GT(after, before + 0.1) << learned_method_name(method);
+}
+
+TEST_F(LearnedBaselines, AutoEncoderTrainingImprovesTheTaskMetric) {
+  expect_training_helps(LearnedMethod::AutoEncoder, 2, {});
+}
+
+TEST_F(LearnedBaselines, QFormerTrainingImprovesTheTaskMetric) {
+  expect_training_helps(LearnedMethod::QFormer, 2, {});
+}
+
+TEST_F(LearnedBaselines, MatryoshkaTrainingImprovesTheShortestPrefix) {
+  expect_training_helps(LearnedMethod::Matryoshka, 8, {2, 4, 8});
+}
+
+// ---------------------------------------------------------------- codecs
+
+TEST_F(LearnedBaselines, FactoryResolvesTheLearnedSpecs) {
+  for (const char* s : {"ae", "qformer", "mrl", "arfc", "arfc:model.arfc"})
+    EXPECT_NE(find_codec_entry(s), nullptr) << s;
+  EXPECT_EQ(parse_method_list("ae,qformer,mrl,arfc,arfc:x.arfc").size(), 5u);
+  CodecCache cache;
+  EXPECT_THROW(make_codec("ae:3", 8, 32, cache), Error);
+  EXPECT_THROW(make_codec("ae", 64, 32, cache), Error);  // floor(32 / 64) = 0 values
+  EXPECT_THROW(make_codec("arfc:/nonexistent/model.arfc", 8, 32, cache), Error);
+  auto ae = make_codec("ae", 8, 32, cache);
+  EXPECT_EQ(ae->name(), "ae");
+  EXPECT_EQ(ae->bytes_per_vector(), 16);  // 4 float32 values
+  EXPECT_EQ(make_codec("qformer", 5.3, 32, cache)->bytes_per_vector(), 24);
+}
+
+TEST_F(LearnedBaselines, LearnedCodecsTrainAndEncode) {
+  const FeatureSet fs = clustered(256, 64, 32, 13);
+  CodecCache cache;
+  cache.epochs = 1;
+  cache.seed = 1;
+  auto ae = make_codec("ae", 8, 32, cache);
+  ae->fit(fs);
+  Representation r = ae->encode(fs.test_x, 0);
+  EXPECT_EQ(r.database.n, 64);
+  EXPECT_EQ(r.database.d, 4);
+  EXPECT_EQ(r.query.data, r.database.data);
+  EXPECT_EQ(r.sim, Similarity::Cosine);
+  check_finite(r.database, "ae codes");
+  EXPECT_TRUE(cache.models.empty());  // dedicated models are not shared
+
+  // One Matryoshka adaptor serves both ratios: the 4x code starts with the 8x code.
+  auto m8 = make_codec("mrl", 8, 32, cache);
+  auto m4 = make_codec("mrl", 4, 32, cache);
+  m8->fit(fs);
+  m4->fit(fs);
+  EXPECT_EQ(cache.models.count("mrl"), 1u);
+  EXPECT_EQ(dynamic_cast<LearnedCodec&>(*m8).encoder(), dynamic_cast<LearnedCodec&>(*m4).encoder());
+  EXPECT_EQ(m4->bytes_per_vector(), 32);
+  const Matrix c8 = m8->encode(fs.test_x, 0).database, c4 = m4->encode(fs.test_x, 0).database;
+  ASSERT_EQ(c4.d, 8);
+  for (int64_t i = 0; i < c8.n; ++i)
+    for (int64_t j = 0; j < c8.d; ++j) EXPECT_EQ(c8.at(i, j), c4.at(i, j));
+}
+
+std::string fixture_model() { return std::string(ARFC_TEST_DATA) + "/model_v1.arfc"; }
+
+TEST_F(LearnedBaselines, ArfcCodecHitsRequestedRatiosWithStoredBytes) {
+  if (!std::filesystem::exists(fixture_model())) GTEST_SKIP() << "fixture " << fixture_model() << " not present";
+  CodecCache cache;
+  const ArfcModel model = ArfcModel::load(fixture_model());
+  const CodeGeometry g = model.geometry();
+  const int64_t D = g.input_dim;
+  Matrix x(6, D);
+  std::mt19937 rng(1);
+  std::normal_distribution<float> n01;
+  for (auto& v : x.data) v = n01(rng);
+  bool any_quantised_layout = false, saw_quantised = false;
+  for (double R : {2.0, 4.0, 8.0, 10.7, 16.0, 32.0}) {
+    CodeLayout want;
+    try {
+      want = choose_layout(g, CodeBudget::ratio(R));
+    } catch (const Error&) {
+      EXPECT_THROW(make_codec("arfc:" + fixture_model(), R, D, cache), Error) << R;
+      continue;
+    }
+    auto codec = make_codec("arfc:" + fixture_model(), R, D, cache);
+    auto& ac = dynamic_cast<ArfcCodec&>(*codec);
+    EXPECT_EQ(codec->name(), "arfc");
+    EXPECT_EQ(codec->bytes_per_vector(), want.bytes_per_vector) << R;
+    EXPECT_EQ(ac.layout().n_values, want.n_values) << R;
+    EXPECT_GE(4.0 * D / double(codec->bytes_per_vector()), R * (1 - kRatioTolerance)) << R;
+    FeatureSet fs;
+    fs.train_x = Matrix(0, D);
+    codec->fit(fs);  // a loaded model has nothing to fit (D checked)
+    const Representation r = codec->encode(x, 0);
+    ASSERT_EQ(r.database.n, 6);
+    ASSERT_EQ(r.database.d, want.n_values);
+    // The representation is exactly what the stored bytes decode to.
+    const Matrix raw = model.encode(x, want.n_values, 0);
+    const Matrix stored = dequantize_codes(
+        quantize_codes(raw, want.dtype, model.fingerprint(), D, g.token_width, g.value_level));
+    EXPECT_EQ(r.database.data, stored.data) << R;
+    if (want.dtype != StorageType::F32) {
+      any_quantised_layout = true;
+      saw_quantised = saw_quantised || r.database.data != raw.data;
+    }
+  }
+  EXPECT_EQ(cache.models.size(), 1u);  // the file was loaded once
+  EXPECT_EQ(saw_quantised, any_quantised_layout);  // f16/i8 layouts really round the values
+  EXPECT_THROW(make_codec("arfc:" + fixture_model(), 4.0 * D * 10, D, cache), Error);  // beyond one value
+  EXPECT_THROW(make_codec("arfc:" + fixture_model(), 4, D + 1, cache), Error);         // wrong D
+}
+
+}  // namespace
+}  // namespace arfc
