@@ -54,8 +54,14 @@ struct FileInfo {
   // Over all values (float files only): min, max, mean, std, mean row L2 norm, NaN/Inf count.
   double min = 0, max = 0, mean = 0, std = 0, mean_norm = 0;
   int64_t nonfinite = 0;
+  // Added: "matrix" (2-D float), "labels" (1-D integer) or "array" (anything else readable).
+  std::string kind;
+  bool has_stats = false;   // the float stats above were computed
+  int64_t num_classes = -1; // labels: number of distinct values
+  std::string tensor;       // safetensors: the tensor described
 };
-FileInfo inspect_file(const std::string& path);
+// compute_stats = false reads headers only (cheap: shapes and dtypes, no value pass).
+FileInfo inspect_file(const std::string& path, bool compute_stats = true);
 
 // Atomic whole-file write: bytes go to "<path>.tmp.<pid>", then rename(2) over path.
 // Throws arfc::Error (naming path and errno text) if anything fails; the temp is removed.
