@@ -154,7 +154,9 @@ struct Search {
     ARFC_CHECK(std::isfinite(b) && b >= 0 && b == std::floor(b),
                "--bytes: expected a whole number of bytes per vector >= 0, got ", b,
                ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
-    return best_within(b, "a budget of " + format_ratio(b) + " bytes/vector");
+    // As for ratios, a budget as large as the original buys at most the largest code below it.
+    return best_within(std::min(b, 4.0 * double(g.input_dim) - 1.0),
+                       "a budget of " + format_ratio(b) + " bytes/vector");
   }
 
   CodeLayout by_tokens(double k, StorageType t, int64_t max_tokens_shown) const {

@@ -1,0 +1,1 @@
+arfc_test(codes LIBS arfc_codes)
