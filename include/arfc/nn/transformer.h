@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "arfc/nn/attention.h"
+#include "arfc/nn/mlp.h"
 
 namespace arfc {
 
