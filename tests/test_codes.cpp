@@ -351,13 +351,16 @@ TEST_F(CodeFile, RoundTripEachDtype) {
     EXPECT_EQ(h.scales, c.scales);
     EXPECT_TRUE(is_code_file(p));
   }
-  // Value-level flag and zero codes survive too.
-  const CodeSet c = quantize_codes(Matrix(0, 5), StorageType::I8, 1, 256, 16, true);
+  // Value-level and modality flags and zero codes survive too.
+  CodeSet c = quantize_codes(Matrix(0, 5), StorageType::I8, 1, 256, 16, true);
+  c.modality = 1;
   write_code_file(path("empty.arfc"), c);
   const CodeSet r = read_code_file(path("empty.arfc"));
   EXPECT_EQ(r.n, 0);
   EXPECT_EQ(r.n_values, 5);
   EXPECT_TRUE(r.value_level);
+  EXPECT_EQ(r.modality, 1);
+  EXPECT_EQ(truncate_codes(r, make_layout(256, 2, StorageType::F16)).modality, 1);
 }
 
 TEST_F(CodeFile, Describe) {

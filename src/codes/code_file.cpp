@@ -17,6 +17,7 @@ constexpr int64_t kHeaderBytes = 64;
 constexpr int64_t kChecksumBytes = 4;
 constexpr int64_t kMaxDim = int64_t(1) << 24;     // D, w and n_values caps
 constexpr uint8_t kFlagValueLevel = 1;
+constexpr uint8_t kFlagModality1 = 2;
 
 void put_u8(std::string& s, uint8_t v) { s.push_back(char(v)); }
 void put_u16(std::string& s, uint16_t v) {
@@ -82,12 +83,14 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
   const uint8_t dtype = p[12], flags = p[13];
   ARFC_CHECK(dtype <= 2, f, ": field 'dtype': expected 0 (f32), 1 (f16) or 2 (i8), got ", int(dtype),
              ". Hint: the header is corrupt.");
-  ARFC_CHECK((flags & ~kFlagValueLevel) == 0 && get_le(p + 14, 2) == 0, f,
-             ": field 'flags': expected only bit 0 (value_level) and zero reserved bytes, got flags ", int(flags),
+  ARFC_CHECK((flags & ~(kFlagValueLevel | kFlagModality1)) == 0 && get_le(p + 14, 2) == 0, f,
+             ": field 'flags': expected only bits 0 (value_level) and 1 (modality 1) and zero reserved bytes, got flags ",
+             int(flags),
              ", reserved ", get_le(p + 14, 2), ". Hint: the header is corrupt or from a newer arfc.");
   CodeSet c;
   c.dtype = StorageType(dtype);
   c.value_level = flags & kFlagValueLevel;
+  c.modality = (flags & kFlagModality1) ? 1 : 0;
   c.model_fingerprint = get_le(p + 16, 8);
   const uint64_t dim = get_le(p + 24, 8), width = get_le(p + 32, 8), n = get_le(p + 40, 8),
                  nv = get_le(p + 48, 8);
@@ -164,7 +167,8 @@ void write_code_file(const std::string& path, const CodeSet& c) {
   s.append(kCodeMagic, 8);
   put_u32(s, kCodeFormatVersion);
   put_u8(s, uint8_t(c.dtype));
-  put_u8(s, c.value_level ? kFlagValueLevel : 0);
+  ARFC_ASSERT(c.modality == 0 || c.modality == 1, "modality ", c.modality);
+  put_u8(s, uint8_t((c.value_level ? kFlagValueLevel : 0) | (c.modality == 1 ? kFlagModality1 : 0)));
   put_u16(s, 0);
   put_u64(s, c.model_fingerprint);
   put_u64(s, uint64_t(c.input_dim));
@@ -237,6 +241,7 @@ nlohmann::json describe_code_file(const std::string& path) {
   j["n_values"] = c.n_values;
   j["tokens"] = c.tokens();
   j["value_level"] = c.value_level;
+  j["modality"] = c.modality;
   j["dtype"] = storage_name(c.dtype);
   j["bytes_per_vector"] = c.bytes_per_vector();
   j["ratio"] = c.ratio();

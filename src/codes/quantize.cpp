@@ -138,8 +138,10 @@ CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout) {
     if (!t.scales.empty()) t.scales.resize(size_t(layout.n_values));
     return t;
   }
-  return quantize_codes(prefix_cols(dequantize_codes(c), layout.n_values), layout.dtype, c.model_fingerprint,
-                        c.input_dim, c.token_width, c.value_level);
+  CodeSet t = quantize_codes(prefix_cols(dequantize_codes(c), layout.n_values), layout.dtype, c.model_fingerprint,
+                             c.input_dim, c.token_width, c.value_level);
+  t.modality = c.modality;
+  return t;
 }
 
 }  // namespace arfc

@@ -1,12 +1,64 @@
-// Placeholder until the `decompress` subcommand lands.
-#include "commands.h"
+// `arfc decompress`: stored codes -> reconstructed features via the model's decoder head.
+#include <cstdio>
+#include <memory>
+
+#include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/io/embeddings.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_model.h"
+#include "commands.h"
+#include "model_dims.h"
 
 namespace arfc::cli {
 
 void add_decompress_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("decompress", "Map codes back to the original feature space");
-  sub->callback([] { ARFC_THROW("arfc decompress is not implemented yet"); });
+  struct Opts {
+    std::string model, in, out, device = "cpu";
+    int threads = 0;
+    bool force = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* sub = app.add_subcommand(
+      "decompress", "Reconstruct features [N, D] from stored codes with the model that made them (decoder head)");
+  sub->add_option("--model", o->model, "The ARFC model that compressed the codes")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_option("--in", o->in, "Code file (.arfc)")->required()->check(CLI::ExistingFile);
+  sub->add_option("--out", o->out, "Output features: .npy, .fvecs, .fbin or .safetensors")->required();
+  sub->add_flag("--force", o->force,
+                "Decode even when the code file's model fingerprint differs from --model's (prints a warning)");
+  sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto", true);
+  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)", true)->check(CLI::NonNegativeNumber);
+  sub->callback([o] {
+    const FileFormat format = format_from_path(o->out);
+    set_threads(o->threads);
+    const CodeSet c = read_code_file(o->in);
+    const ArfcModel model = ArfcModel::load(o->model, o->device);
+    if (c.model_fingerprint != model.fingerprint()) {
+      const std::string what = "code file '" + o->in + "' was made by the model with fingerprint " +
+                               format_fingerprint(c.model_fingerprint) + ", but --model '" + o->model +
+                               "' has fingerprint " + format_fingerprint(model.fingerprint());
+      ARFC_CHECK(o->force, what, ". Hint: decode with the model that compressed the codes (arfc info shows both "
+                 "fingerprints), or pass --force to decode anyway.");
+      log_warn(what + "; decoding anyway (--force): the reconstruction may be meaningless");
+    }
+    // Shape mismatches cannot be forced: the decoder would read out of range.
+    const int64_t dim = model_input_dim(model, c.modality, o->model);
+    const CodeGeometry g = model.geometry();
+    ARFC_CHECK(c.input_dim == dim && c.token_width == g.token_width && c.n_values <= g.max_values(),
+               "code file '", o->in, "' does not fit model '", o->model, "': codes have D=", c.input_dim, ", w=",
+               c.token_width, ", ", c.n_values, " values; the model has D=", dim, ", w=", g.token_width, ", at most ",
+               g.max_values(), " values. Hint: use the model that compressed the codes.");
+    ARFC_CHECK(g.value_level || c.n_values % g.token_width == 0, "code file '", o->in, "': ", c.n_values,
+               " values end part-way through a token, but model '", o->model,
+               "' decodes whole tokens only. Hint: truncate to whole tokens first.");
+    const Matrix xhat = model.decode(dequantize_codes(c), c.modality);
+    write_matrix(o->out, xhat, format);
+    std::printf("decompressed %lld codes (%s) to a %s float32 matrix -> %s\n", static_cast<long long>(c.n),
+                describe_layout(c.layout(), c.token_width).c_str(), xhat.shape_str().c_str(), o->out.c_str());
+  });
 }
 
 }  // namespace arfc::cli

@@ -28,6 +28,9 @@ struct CodeSet {
   // The producing model accepts codes ending part-way through a token (then n_values need
   // not be a multiple of token_width). Stored as flag bit 0.
   bool value_level = false;
+  // 0, or 1 when these are codes of the second modality of a crossmodal model (then
+  // input_dim is that modality's D). Stored as flag bit 1.
+  int64_t modality = 0;
 
   int64_t bytes_per_vector() const;
   double ratio() const;            // 4 * input_dim / bytes_per_vector()
@@ -63,7 +66,7 @@ bool is_code_file(const std::string& path);
 
 // For `arfc info`: {"format": "arfc-codes", "version", "path", "file_bytes",
 // "model_fingerprint" (16 hex digits), "input_dim", "token_width", "n", "n_values",
-// "tokens", "value_level", "dtype", "bytes_per_vector", "ratio", "layout" (text) and, for
+// "tokens", "value_level", "modality", "dtype", "bytes_per_vector", "ratio", "layout" (text) and, for
 // i8, "scale_min"/"scale_max"}. Reads the header only.
 nlohmann::json describe_code_file(const std::string& path);
 // 16 lowercase hex digits.
