@@ -1,0 +1,1 @@
+arfc_test(data LIBS arfc_data)
