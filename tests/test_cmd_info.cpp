@@ -1,0 +1,116 @@
+// `arfc info` end to end: runs the built binary (ARFC_BINARY) on files written here.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "arfc/io/embeddings.h"
+#include "arfc/io/feature_set.h"
+#include "io_test_util.h"
+
+namespace arfc {
+namespace {
+using namespace arfc::testing;
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+class CmdInfo : public TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    if (!std::filesystem::exists(ARFC_BINARY)) GTEST_SKIP() << "binary not built: " << ARFC_BINARY;
+  }
+  CliResult run(const std::string& args) {
+    CliResult r;
+    const std::string cmd = std::string(ARFC_BINARY) + " info " + args + " 2>" + path("stderr.txt");
+    FILE* p = ::popen(cmd.c_str(), "r");
+    EXPECT_NE(p, nullptr);
+    char buf[4096];
+    size_t got;
+    while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = read_file_bytes(path("stderr.txt"));
+    return r;
+  }
+};
+
+Matrix small() {
+  Matrix m(3, 2);
+  m.data = {3, 4, 0, 0, 6, 8};
+  return m;
+}
+
+TEST_F(CmdInfo, TableCsvJson) {
+  write_matrix(path("m.npy"), small());
+  CliResult r = run(path("m.npy"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("FORMAT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("float32"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 x 2"), std::string::npos) << r.out;
+
+  r = run(path("m.npy") + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            "file,format,kind,dtype,shape,file_bytes,min,max,mean,std,mean_norm,nonfinite,classes,notes");
+  EXPECT_NE(r.out.find(",npy,matrix,float32,3 x 2,"), std::string::npos) << r.out;
+
+  write_labels(path("y.npy"), {1, 5, 5});
+  r = run(path("m.npy") + " " + path("y.npy") + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["format"], "npy");
+  EXPECT_EQ(j[0]["shape"], nlohmann::json({3, 2}));
+  EXPECT_DOUBLE_EQ(j[0]["max"].get<double>(), 8.0);
+  EXPECT_DOUBLE_EQ(j[0]["mean_norm"].get<double>(), 5.0);
+  EXPECT_EQ(j[1]["kind"], "labels");
+  EXPECT_EQ(j[1]["classes"], 2);
+
+  r = run(path("m.npy") + " --no-stats --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(nlohmann::json::parse(r.out)[0].contains("mean"));
+}
+
+TEST_F(CmdInfo, FeatureSetDirectory) {
+  FeatureSet fs;
+  fs.name = "tiny";
+  fs.task = Task::Classification;
+  fs.train_x = small();
+  fs.test_x = small();
+  fs.train_y = {0, 1, 2};
+  fs.test_y = {2, 1, 0};
+  save_feature_set(path("set"), fs);
+  const CliResult r = run(path("set") + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 5u);  // the set, then train_x, train_y, test_x, test_y
+  EXPECT_EQ(j[0]["kind"], "feature-set");
+  EXPECT_EQ(j[0]["task"], "classification");
+  EXPECT_EQ(j[0]["name"], "tiny");
+  EXPECT_EQ(j[2]["classes"], 3);
+}
+
+TEST_F(CmdInfo, ErrorsExitNonZero) {
+  write("bad.npy", "not an array");
+  write_matrix(path("m.fbin"), small());
+  CliResult r = run(path("m.fbin") + " " + path("bad.npy"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("bad magic"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("fbin"), std::string::npos) << r.out;  // readable files still shown
+  r = run(path("nope.npy"));
+  EXPECT_EQ(r.code, 2) << r.err;  // usage error: path does not exist
+  std::filesystem::create_directory(path("plain"));
+  r = run(path("plain"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("without meta.json"), std::string::npos) << r.err;
+  r = run(path("m.fbin") + " --format xml");
+  EXPECT_EQ(r.code, 2);
+}
+
+}  // namespace
+}  // namespace arfc
