@@ -135,8 +135,7 @@ TEST(Ratio, BeyondTheModelNamesTheMaximum) {
   std::string msg = error_of([] { choose_layout(geo(), CodeBudget::ratio(200)); });
   EXPECT_HAS(msg, "ratio 200 is beyond this model");
   EXPECT_HAS(msg, "at most 64x");
-  EXPECT_HAS(msg, "1 token");
-  EXPECT_HAS(msg, "i8");
+  EXPECT_HAS(msg, "(1 token, i8: 16 bytes/vector)");
   msg = error_of([] { choose_layout(geo(), CodeBudget::ratio(20, StorageType::F32)); });
   EXPECT_HAS(msg, "at most 16x");
   msg = error_of([] { choose_layout(geo(), CodeBudget::bytes(15)); });
@@ -185,7 +184,7 @@ TEST(Ratio, ValueLevelGeometry) {
   l = choose_layout(geo(true), CodeBudget::tokens(2.5));
   EXPECT_EQ(l.n_values, 40);
   EXPECT_HAS(error_of([] { choose_layout(geo(true), CodeBudget::tokens(2.53)); }), "whole number of values");
-  EXPECT_HAS(error_of([] { choose_layout(geo(true), CodeBudget::ratio(2000)); }), "at most 1024x");
+  EXPECT_HAS(error_of([] { choose_layout(geo(true), CodeBudget::ratio(2000)); }), "at most 1024x (1 value, i8");
   EXPECT_HAS(describe_layout(make_layout(256, 40, StorageType::I8), 16), "2.5 tokens");
   // The same requests on a whole-token geometry.
   EXPECT_EQ(choose_layout(geo(false), CodeBudget::ratio(10)).n_values, 96);

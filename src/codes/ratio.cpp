@@ -58,15 +58,18 @@ CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t) {
   return l;
 }
 
-std::string describe_layout(const CodeLayout& l, int64_t token_width) {
-  std::string tokens;
+namespace {
+std::string tokens_text(const CodeLayout& l, int64_t token_width) {
   if (token_width > 0 && l.n_values % token_width == 0) {
     const int64_t k = l.n_values / token_width;
-    tokens = std::to_string(k) + (k == 1 ? " token" : " tokens");
-  } else {
-    tokens = format_ratio(double(l.n_values) / double(std::max<int64_t>(token_width, 1))) + " tokens";
+    return std::to_string(k) + (k == 1 ? " token" : " tokens");
   }
-  return tokens + " (" + std::to_string(l.n_values) + " values), " + storage_name(l.dtype) + ": " +
+  return format_ratio(double(l.n_values) / double(std::max<int64_t>(token_width, 1))) + " tokens";
+}
+}  // namespace
+
+std::string describe_layout(const CodeLayout& l, int64_t token_width) {
+  return tokens_text(l, token_width) + " (" + std::to_string(l.n_values) + " values), " + storage_name(l.dtype) + ": " +
          std::to_string(l.bytes_per_vector) + " bytes/vector, ratio " + format_ratio(l.ratio) + "x";
 }
 
@@ -115,7 +118,8 @@ struct Search {
     if (best_bytes == 0) {
       const CodeLayout s = smallest();
       ARFC_THROW(request, " is beyond ", source, ": at most ", format_ratio(s.ratio), "x (",
-                 describe_layout(s, g.token_width), "). Hint: ask for a ratio of at most ",
+                 (g.value_level ? std::string("1 value") : tokens_text(s, g.token_width)), ", ", storage_name(s.dtype),
+                 ": ", s.bytes_per_vector, " bytes/vector). Hint: ask for a ratio of at most ",
                  format_ratio(s.ratio), (dtypes.size() == 1 ? "" : ", or choose a smaller --dtype"),
                  ".");
     }

@@ -37,10 +37,10 @@ void add_compress_command(CLI::App& app) {
   sub->add_option("--tensor", o->tensor, "safetensors: name of the tensor to read (default: the only 2-D one)");
   sub->add_option("--out", o->out, "Output code file (.arfc)")->required();
   o->budget.add_to(sub, "Default: the best of the three for the budget (f32 for --tokens)");
-  sub->add_option("--modality", o->modality, "0, or 1 for the second modality of a crossmodal model", true)
+  sub->add_option("--modality", o->modality, "0, or 1 for the second modality of a crossmodal model")->capture_default_str()
       ->check(CLI::Range(0, 1));
-  sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto", true);
-  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)", true)->check(CLI::NonNegativeNumber);
+  sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
+  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_flag("--json", o->json, "Print the written file's description as JSON instead of a summary line");
   sub->callback([o] {
     set_threads(o->threads);

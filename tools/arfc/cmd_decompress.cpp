@@ -29,8 +29,8 @@ void add_decompress_command(CLI::App& app) {
   sub->add_option("--out", o->out, "Output features: .npy, .fvecs, .fbin or .safetensors")->required();
   sub->add_flag("--force", o->force,
                 "Decode even when the code file's model fingerprint differs from --model's (prints a warning)");
-  sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto", true);
-  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)", true)->check(CLI::NonNegativeNumber);
+  sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
+  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->callback([o] {
     const FileFormat format = format_from_path(o->out);
     set_threads(o->threads);
