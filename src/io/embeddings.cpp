@@ -200,9 +200,14 @@ Matrix read_matrix(const std::string& path, const ReadOptions& opt) {
   const Layout l = open_layout(f, fmt, opt.tensor_name, opt.max_bytes);
   require_float_matrix(path, l, opt.max_bytes);
   Matrix m(l.shape[0], l.shape[1]);
-  for_each_chunk(f, l, [&](int64_t r0, int64_t rows, const float* v) {
-    std::memcpy(m.row(r0), v, size_t(rows * m.d) * sizeof(float));
-  });
+  const bool plain_f32 = l.elem.kind == Kind::Float && l.elem.size == 4 && !l.elem.big_endian;
+  if (plain_f32 && l.row_prefix_bytes == 0) {
+    f.read_at(l.data_offset, m.data.data(), int64_t(m.data.size()) * 4, "payload");  // no conversion
+  } else {
+    for_each_chunk(f, l, [&](int64_t r0, int64_t rows, const float* v) {
+      std::memcpy(m.row(r0), v, size_t(rows * m.d) * sizeof(float));
+    });
+  }
   if (!opt.allow_nonfinite) check_finite(m, "file '" + path + "'");
   return m;
 }
