@@ -162,8 +162,8 @@ void expect_training_helps(LearnedMethod method, int64_t code_values, const std:
   LearnedTrainConfig cfg;
   cfg.train = quick_options(12);
   cfg.loss = default_loss_options(Task::Classification);
-  cfg.model = {{"token_width", 2}, {"d_model", 16}, {"num_heads", 2}, {"context_chunks", 8},
-               {"context_layers", 1}, {"generator_layers", 1}, {"mlp_ratio", 2.0}, {"decoder_hidden", 64}};
+  cfg.model = ArcOptions(32).token_width(2).d_model(16).num_heads(2).context_chunks(8).context_layers(1)
+                  .generator_layers(1).decoder_hidden(64);
   seed_everything(5);
   auto untrained = make_learned_encoder(method, 32, 0, code_values, cfg);
   const int64_t m = sizes.empty() ? code_values : sizes.front();

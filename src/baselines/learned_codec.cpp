@@ -9,6 +9,7 @@
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_config.h"
 #include "arfc/train/arfc_model.h"
 
 namespace arfc {
@@ -28,16 +29,26 @@ const std::vector<double>& default_matryoshka_ratios() {
   return r;
 }
 
+nlohmann::json parse_config_overrides(const std::string& text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    ARFC_THROW("config overrides '", text, "': not valid JSON (", e.what(), "). Hint: pass an object such as {\"train\": {\"lr\": 0.001}}.");
+  }
+  ARFC_CHECK(j.is_object(), "config overrides '", text, "': expected a JSON object, got ", j.type_name(), ".");
+  return j;
+}
+
 LearnedTrainConfig learned_train_config(Task task, int64_t input_dim, int64_t epochs, uint64_t seed,
                                         const std::string& device, const nlohmann::json& overrides) {
   ARFC_CHECK(overrides.is_object(), "learned baselines: config overrides must be a JSON object, got ",
              overrides.dump(), ".");
-  nlohmann::json cfg = default_arfc_config(task, input_dim);
-  cfg.merge_patch(overrides);
+  const ArfcConfig c = parse_arfc_config(merge_config(default_arfc_config(task, input_dim), overrides));
   LearnedTrainConfig out;
-  out.train = cfg.contains("train") ? train_options_from_json(cfg["train"], "config.train") : TrainOptions{};
-  out.loss = cfg.contains("loss") ? loss_options_from_json(cfg["loss"], "config.loss") : default_loss_options(task);
-  out.model = cfg.contains("model") ? cfg["model"] : nlohmann::json::object();
+  out.train = c.train;
+  out.loss = c.loss;
+  out.model = c.model;
   if (epochs > 0) out.train.epochs = epochs;
   out.train.seed = seed;
   out.train.device = device;
@@ -47,9 +58,8 @@ LearnedTrainConfig learned_train_config(Task task, int64_t input_dim, int64_t ep
 std::shared_ptr<PrefixEncoderImpl> make_learned_encoder(LearnedMethod method, int64_t input_dim,
                                                         int64_t input_dim_b, int64_t code_values,
                                                         const LearnedTrainConfig& cfg) {
-  const nlohmann::json& m = cfg.model;
-  const int64_t dec_hidden = m.value("decoder_hidden", int64_t(512));
-  const int64_t dec_layers = m.value("decoder_layers", int64_t(1));
+  const ArcOptions& m = cfg.model;
+  const int64_t dec_hidden = m.decoder_hidden(), dec_layers = m.decoder_layers();
   switch (method) {
     case LearnedMethod::AutoEncoder:
       // Encoder hidden width = the decoder head's, so encoder and decoder are alike in size.
@@ -69,13 +79,13 @@ std::shared_ptr<PrefixEncoderImpl> make_learned_encoder(LearnedMethod method, in
     case LearnedMethod::QFormer:
       return QFormer(QFormerOptions(input_dim, code_values)
                          .input_dim_b(input_dim_b)
-                         .token_width(m.value("token_width", int64_t(16)))
-                         .d_model(m.value("d_model", int64_t(64)))
-                         .num_heads(m.value("num_heads", int64_t(4)))
-                         .mlp_ratio(m.value("mlp_ratio", 2.0))
-                         .context_chunks(m.value("context_chunks", int64_t(16)))
-                         .context_layers(m.value("context_layers", int64_t(1)))
-                         .query_layers(m.value("generator_layers", int64_t(2)))
+                         .token_width(m.token_width())
+                         .d_model(m.d_model())
+                         .num_heads(m.num_heads())
+                         .mlp_ratio(m.mlp_ratio())
+                         .context_chunks(m.context_chunks())
+                         .context_layers(m.context_layers())
+                         .query_layers(m.generator_layers())
                          .decoder_hidden(dec_hidden)
                          .decoder_layers(dec_layers))
           .ptr();
@@ -89,6 +99,7 @@ std::shared_ptr<PrefixEncoderImpl> train_learned_encoder(LearnedMethod method, c
                                                          const std::vector<int64_t>& prefix_sizes,
                                                          TrainSummary* summary) {
   const int64_t dim_b = fs.task == Task::Crossmodal ? fs.train_b.d : 0;
+  seed_everything(cfg.train.seed);  // initialisation seeded like train_arfc's
   auto encoder = make_learned_encoder(method, fs.train_x.d, dim_b, code_values, cfg);
   encoder->to(parse_device(cfg.train.device));
   TrainOptions opt = cfg.train;
@@ -147,7 +158,7 @@ void LearnedCodec::fit(const FeatureSet& fs) {
   ARFC_CHECK(fs.train_x.d == input_dim_, name, ": codec built for D = ", input_dim_, ", but train_x has D = ",
              fs.train_x.d, ". Hint: pass the feature set's dimension to make_codec().");
   const LearnedTrainConfig cfg = learned_train_config(fs.task, input_dim_, cache_.epochs, cache_.seed, cache_.device,
-                                                      nlohmann::json::parse(cache_.overrides_json));
+                                                      parse_config_overrides(cache_.overrides_json));
   if (method_ != LearnedMethod::Matryoshka) {
     encoder_ = train_learned_encoder(method_, fs, n_values_, cfg);
     return;

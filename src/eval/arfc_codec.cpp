@@ -1,5 +1,6 @@
 #include "arfc/eval/arfc_codec.h"
 
+#include "arfc/baselines/learned_codec.h"
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
@@ -36,10 +37,8 @@ void ArfcCodec::fit(const FeatureSet& fs) {
   }
   auto it = cache_.models.find("arfc");
   if (it == cache_.models.end()) {
-    nlohmann::json cfg = default_arfc_config(fs.task, input_dim_);
-    const nlohmann::json overrides = nlohmann::json::parse(cache_.overrides_json);
-    ARFC_CHECK(overrides.is_object(), "arfc: config overrides must be a JSON object, got ", cache_.overrides_json);
-    cfg.merge_patch(overrides);
+    // train_arfc fills every key not given here from default_arfc_config(task, D).
+    nlohmann::json cfg = parse_config_overrides(cache_.overrides_json);
     if (!cfg.contains("train")) cfg["train"] = nlohmann::json::object();
     if (cache_.epochs > 0) cfg["train"]["epochs"] = cache_.epochs;
     cfg["train"]["seed"] = cache_.seed;

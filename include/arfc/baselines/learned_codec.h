@@ -19,6 +19,7 @@
 
 #include "arfc/eval/codec.h"
 #include "arfc/io/feature_set.h"
+#include "arfc/model/arc.h"
 #include "arfc/model/prefix_encoder.h"
 #include "arfc/train/trainer.h"
 
@@ -32,17 +33,22 @@ std::string learned_method_name(LearnedMethod m);  // "ae", "qformer", "mrl"
 // evaluation protocol's ratios (2..64 and the non-powers-of-two the reports show).
 const std::vector<double>& default_matryoshka_ratios();
 
-// Everything a learned baseline trains with, derived from default_arfc_config(task, D)
-// with `overrides` (a JSON merge patch, e.g. from CodecCache::overrides_json) applied.
+// Everything a learned baseline trains with: default_arfc_config(task, D) with `overrides`
+// (e.g. CodecCache::overrides_json) merged in by merge_config and validated by
+// parse_arfc_config, so a bad override fails here exactly as it would for ARFC.
 struct LearnedTrainConfig {
   TrainOptions train;
   LossOptions loss;
-  nlohmann::json model;  // the ARFC model section (Q-Former shape: token width, width, heads, ...)
+  ArcOptions model{1};  // ARFC's model options (Q-Former: token width, width, heads, chunks, layers;
+                        // all: decoder head size)
 };
 // epochs > 0 replaces the config's epochs; seed and device replace the config's.
 LearnedTrainConfig learned_train_config(Task task, int64_t input_dim, int64_t epochs, uint64_t seed,
                                         const std::string& device,
                                         const nlohmann::json& overrides = nlohmann::json::object());
+
+// CodecCache::overrides_json text -> JSON object (arfc::Error naming the text otherwise).
+nlohmann::json parse_config_overrides(const std::string& text);
 
 // An untrained encoder on the CPU. code_values: m for the dedicated methods, max_values for
 // the Matryoshka adaptor. input_dim_b > 0 adds a second modality (crossmodal).
