@@ -42,11 +42,20 @@ class Codec {
 // fit once and serve every ratio; keyed by method name.
 struct CodecCache {
   std::map<std::string, std::shared_ptr<void>> models;
+  // Run-wide settings every codec of the run sees alike (set by the harness).
+  uint64_t seed = 0;             // random projections, PQ training subsamples, learned methods
+  int64_t epochs = 0;            // learned methods: training epochs (0 = the method's default)
+  int64_t threads = 0;           // <= 0: all cores
+  std::string device = "cpu";    // learned methods: "cpu", "cuda", "auto"
+  // Learned methods: config overrides as a JSON object text (ablation variants of ARFC set
+  // e.g. {"mos_solutions": 4}); "{}" = defaults.
+  std::string overrides_json = "{}";
 };
 
 // spec: a method string ("pca", "rp", "trunc", "f16", "i8", "i4", "bin", "pq", "opq",
 // "ae", "qformer", "mrl", "arfc", "arfc:PATH"); ratio: the requested ratio; input_dim: D.
-// Unknown spec -> arfc::Error listing the accepted ones.
+// Unknown spec -> arfc::Error listing the accepted ones. The table of accepted specs is
+// eval/codec_factory.h (one line per method in src/eval/codec_factory.cpp).
 std::unique_ptr<Codec> make_codec(const std::string& spec, double ratio, int64_t input_dim,
                                   CodecCache& cache);
 

@@ -1,0 +1,27 @@
+// Size arithmetic and training-data helpers shared by the non-learned baselines.
+#pragma once
+
+#include <cstdint>
+
+#include "arfc/core/matrix.h"
+#include "arfc/io/feature_set.h"
+
+namespace arfc {
+
+// Float codecs (PCA, random projection, truncation) at ratio R store m = floor(D / R)
+// float32 values. Throws arfc::Error (naming `method`) for R < 1 or when m < 1.
+int64_t float_values_for_ratio(const std::string& method, double ratio, int64_t input_dim);
+
+// Byte budget of ratio R for a D-dim float32 vector: floor(4 D / R), at least 1 byte.
+int64_t byte_budget_for_ratio(const std::string& method, double ratio, int64_t input_dim);
+
+// The training features a shared-space codec fits on: fs.train_x, plus fs.train_b for
+// crossmodal data (the two views share one space). Throws arfc::Error naming `method` when
+// the two modalities differ in dimension.
+Matrix shared_space_train(const FeatureSet& fs, const std::string& method);
+
+// Up to max_rows rows picked uniformly without replacement (seeded); all rows, in order,
+// when m.n <= max_rows.
+Matrix subsample_rows(const Matrix& m, int64_t max_rows, uint64_t seed);
+
+}  // namespace arfc

@@ -1,0 +1,44 @@
+// FAISS product quantisation (PQ) and optimised PQ (OPQ: a learned rotation, then PQ) at
+// matched bytes: M sub-quantisers x 8 bits = M bytes per vector, with M the largest divisor
+// of D within the ratio's byte budget (the achieved ratio is reported).
+// Inputs are L2-normalised. Training uses at most `max_train` rows of the shared-space
+// training features (seeded subsample) to bound the time. Retrieval uses the asymmetric
+// distance (raw normalised query vs decoded database vector, Similarity::NegL2); the linear
+// probe uses the decoded vectors.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "arfc/eval/codec.h"
+
+namespace arfc {
+
+// Largest divisor of d that is <= budget_bytes (>= 1).
+int64_t pq_subquantizers(int64_t d, int64_t budget_bytes);
+
+class ProductQuantCodec : public Codec {
+ public:
+  static constexpr int64_t kDefaultMaxTrain = 20000;
+  ProductQuantCodec(double ratio, int64_t input_dim, bool opq, CodecCache& cache,
+                    int64_t max_train = kDefaultMaxTrain);
+  ~ProductQuantCodec() override;
+  std::string name() const override { return opq_ ? "opq" : "pq"; }
+  std::string distance() const override { return "adc (L2, normalised)"; }
+  void fit(const FeatureSet& fs) override;
+  Representation encode(const Matrix& x, int64_t modality) const override;
+  int64_t bytes_per_vector() const override { return m_; }
+  int64_t subquantizers() const { return m_; }
+  // x: [N, D] -> [N, D] L2-normalised then encoded and decoded.
+  Matrix reconstruct(const Matrix& x) const;
+
+ private:
+  struct State;
+  int64_t d_, m_;
+  bool opq_;
+  CodecCache& cache_;
+  int64_t max_train_;
+  std::unique_ptr<State> st_;
+};
+
+}  // namespace arfc
