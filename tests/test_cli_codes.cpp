@@ -1,0 +1,216 @@
+// `arfc compress / truncate / decompress / export` end to end: runs the built binary
+// (ARFC_BINARY) on files written to a temporary directory. compress/decompress need the
+// committed model fixture tests/data/model_v1.arfc and skip without it.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
+#include "arfc/io/embeddings.h"
+#include "arfc/train/arfc_model.h"
+
+using namespace arfc;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+#define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "text: " << (text)
+
+Matrix random_matrix(int64_t n, int64_t d, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  Matrix m(n, d);
+  for (float& v : m.data) v = nd(rng);
+  return m;
+}
+
+class CliCodes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(ARFC_BINARY)) GTEST_SKIP() << "binary not built: " << ARFC_BINARY;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("arfc_test_cli_codes_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  CliResult run(const std::string& args) {
+    CliResult r;
+    const std::string cmd = std::string(ARFC_BINARY) + " " + args + " 2>" + path("stderr.txt");
+    FILE* p = ::popen(cmd.c_str(), "r");
+    EXPECT_NE(p, nullptr);
+    char buf[4096];
+    size_t got;
+    while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.err = read_file_bytes(path("stderr.txt"));
+    return r;
+  }
+
+  // 10 codes of 4 tokens (w = 16, D = 256) as f32: ratio 4.
+  std::string stored_codes(StorageType t = StorageType::F32) {
+    const std::string p = path("codes.arfc");
+    write_code_file(p, quantize_codes(random_matrix(10, 64, 1), t, 0x1234, 256, 16));
+    return p;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliCodes, TruncateByRatioTokensBytes) {
+  const std::string in = stored_codes();
+  CliResult r = run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 32");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "2 tokens (32 values), i8: 32 bytes/vector, ratio 32x");
+  CodeSet t = read_code_file(path("t.arfc"));
+  EXPECT_EQ(t.n, 10);
+  EXPECT_EQ(t.n_values, 32);
+  EXPECT_EQ(t.dtype, StorageType::I8);
+  EXPECT_EQ(t.model_fingerprint, 0x1234u);
+
+  r = run("truncate --in " + in + " --out " + path("t.arfc") + " --tokens 3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  t = read_code_file(path("t.arfc"));
+  EXPECT_EQ(t.n_values, 48);
+  EXPECT_EQ(t.dtype, StorageType::F32);  // --tokens keeps the stored type
+
+  r = run("truncate --in " + in + " --out " + path("t.arfc") + " --bytes 100 --dtype f16");
+  ASSERT_EQ(r.code, 0) << r.err;
+  t = read_code_file(path("t.arfc"));
+  EXPECT_EQ(t.n_values, 48);
+  EXPECT_EQ(t.dtype, StorageType::F16);
+
+  r = run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 8 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "\"format\": \"arfc-codes\"");
+}
+
+TEST_F(CliCodes, TruncateErrors) {
+  const std::string in = stored_codes(StorageType::I8);  // 4 tokens of i8: 16x
+  // Needs more values than stored: runtime error, exit 1, nothing written.
+  CliResult r = run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 8");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "stores only 64 values");
+  EXPECT_FALSE(fs::exists(path("t.arfc")));
+  r = run("truncate --in " + in + " --out " + path("t.arfc") + " --tokens 5");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "at most 4 tokens");
+  r = run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "> 1");
+  r = run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 1000");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "at most 64x");
+  // Usage errors: exit 2.
+  EXPECT_EQ(run("truncate --in " + in + " --out " + path("t.arfc")).code, 2);  // no budget
+  EXPECT_EQ(run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 8 --tokens 2").code, 2);
+  EXPECT_EQ(run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 8 --dtype f64").code, 2);
+  EXPECT_EQ(run("truncate --in " + path("missing.arfc") + " --out " + path("t.arfc") + " --ratio 8").code, 2);
+  // Not a code file.
+  write_matrix(path("x.npy"), random_matrix(2, 3, 2));
+  r = run("truncate --in " + path("x.npy") + " --out " + path("t.arfc") + " --ratio 8");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "magic");
+}
+
+TEST_F(CliCodes, Export) {
+  const std::string in = stored_codes(StorageType::I8);
+  for (const std::string ext : {".npy", ".fvecs", ".fbin"}) {
+    const CliResult r = run("export --in " + in + " --out " + path("x" + ext));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_HAS(r.out, "10 x 64 float32");
+    const Matrix x = read_matrix(path("x" + ext));
+    EXPECT_EQ(x.data, dequantize_codes(read_code_file(in)).data) << ext;
+  }
+  const CliResult r = run("export --in " + in + " --out " + path("x.txt"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "unknown extension");
+}
+
+class CliCodesWithModel : public CliCodes {
+ protected:
+  void SetUp() override {
+    CliCodes::SetUp();
+    if (IsSkipped()) return;
+    model_ = std::string(ARFC_TEST_DATA) + "/model_v1.arfc";
+    if (!fs::exists(model_)) GTEST_SKIP() << "model fixture missing: " << model_;
+  }
+  std::string model_;
+};
+
+TEST_F(CliCodesWithModel, CompressTruncateDecompress) {
+  const ArfcModel m = ArfcModel::load(model_);
+  const CodeGeometry g = m.geometry();
+  write_matrix(path("x.npy"), random_matrix(6, g.input_dim, 3));
+
+  // One token of i8 is the smallest code: its ratio is the model's maximum.
+  const double max_ratio = 4.0 * double(g.input_dim) / double(g.token_width);
+  CliResult r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("c.arfc") +
+                    " --tokens " + std::to_string(g.max_tokens) + " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "compressed 6 vectors");
+  CodeSet c = read_code_file(path("c.arfc"));
+  EXPECT_EQ(c.n, 6);
+  EXPECT_EQ(c.n_values, g.max_values());
+  EXPECT_EQ(c.dtype, StorageType::F32);
+  EXPECT_EQ(c.model_fingerprint, m.fingerprint());
+
+  // Prefix property: truncating the stored code equals compressing at the shorter length.
+  r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("c1.arfc") +
+          " --tokens 1 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run("truncate --in " + path("c.arfc") + " --out " + path("t1.arfc") + " --tokens 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Matrix a = dequantize_codes(read_code_file(path("c1.arfc")));
+  const Matrix b = dequantize_codes(read_code_file(path("t1.arfc")));
+  ASSERT_EQ(a.data.size(), b.data.size());
+  for (size_t k = 0; k < a.data.size(); ++k) EXPECT_NEAR(a.data[k], b.data[k], 1e-4f);
+
+  r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("c.arfc") + " --ratio " +
+          std::to_string(max_ratio * 2) + " --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "beyond this model");
+
+  // Wrong input dimension: the error names both.
+  write_matrix(path("bad.npy"), random_matrix(2, g.input_dim + 1, 4));
+  r = run("compress --model " + model_ + " --in " + path("bad.npy") + " --out " + path("c2.arfc") +
+          " --ratio 8 --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "expected D = " + std::to_string(g.input_dim));
+  EXPECT_HAS(r.err, "got D = " + std::to_string(g.input_dim + 1));
+
+  // Decompress: right model works; another fingerprint is refused unless --force.
+  r = run("decompress --model " + model_ + " --in " + path("c.arfc") + " --out " + path("xhat.npy") + " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Matrix xhat = read_matrix(path("xhat.npy"));
+  EXPECT_EQ(xhat.n, 6);
+  EXPECT_EQ(xhat.d, g.input_dim);
+  c.model_fingerprint ^= 1;
+  write_code_file(path("other.arfc"), c);
+  r = run("decompress --model " + model_ + " --in " + path("other.arfc") + " --out " + path("y.npy") + " --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "fingerprint");
+  EXPECT_HAS(r.err, "--force");
+  r = run("decompress --model " + model_ + " --in " + path("other.arfc") + " --out " + path("y.npy") +
+          " --force --threads 1");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.err, "warning");
+}
+
+}  // namespace
