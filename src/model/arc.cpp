@@ -1,1 +1,175 @@
-// placeholder
+#include "arfc/model/arc.h"
+
+#include <cmath>
+
+#include "arfc/core/error.h"
+
+namespace arfc {
+
+namespace {
+torch::Tensor bounded(const torch::Tensor& z, double bound) { return bound * torch::tanh(z / bound); }
+}  // namespace
+
+ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
+  const int64_t d = o.d_model(), S = o.solutions(), C = o.context_chunks();
+  ARFC_CHECK(o.input_dim() > 0, "model.input_dim must be > 0, got ", o.input_dim());
+  ARFC_CHECK(o.token_width() >= 1, "model.token_width must be >= 1, got ", o.token_width());
+  ARFC_CHECK(o.max_tokens() >= 1, "model.max_tokens must be >= 1, got ", o.max_tokens());
+  ARFC_CHECK(o.num_heads() >= 1 && d % o.num_heads() == 0, "model.d_model (", d,
+             ") must be a positive multiple of model.num_heads (", o.num_heads(), ")");
+  ARFC_CHECK(S >= 1, "model.solutions must be >= 1 (1 turns MoS off), got ", S);
+  ARFC_CHECK(C >= 1, "model.context_chunks must be >= 1, got ", C);
+  ARFC_CHECK(o.token_bound() > 0, "model.token_bound must be > 0, got ", o.token_bound());
+  ARFC_CHECK(o.mos_context() == "film" || o.mos_context() == "shared",
+             "model.mos_context must be \"film\" or \"shared\", got \"", o.mos_context(), "\"");
+  ARFC_CHECK(o.mos_feedback() == "fused" || o.mos_feedback() == "own",
+             "model.mos_feedback must be \"fused\" or \"own\", got \"", o.mos_feedback(), "\"");
+
+  for (int64_t m = 0; m < num_modalities(); ++m) {
+    const int64_t D = modality_dim(m);
+    const int64_t cs = (D + C - 1) / C;
+    const std::string sfx = m == 0 ? "" : "_b";
+    chunk_embed_.push_back(register_module("chunk_embed" + sfx, torch::nn::Linear(cs, d)));
+    global_embed_.push_back(register_module("global_embed" + sfx, torch::nn::Linear(D, d)));
+    decoders_.push_back(register_module(
+        "decoder" + sfx, DecoderHead(DecoderHeadOptions(max_values(), D)
+                                         .hidden_dim(o.decoder_hidden())
+                                         .hidden_layers(o.decoder_layers()))));
+  }
+  chunk_pos_ = register_parameter("chunk_pos", torch::randn({C + 1, d}) * 0.02);
+  modality_embed_ = register_parameter("modality_embed", torch::randn({num_modalities(), d}) * 0.02);
+  auto block = [&](bool cross) {
+    return TransformerBlock(TransformerBlockOptions(d, o.num_heads()).mlp_ratio(o.mlp_ratio()).cross_attention(cross));
+  };
+  for (int64_t i = 0; i < o.context_layers(); ++i)
+    context_blocks_.push_back(register_module("context_block" + std::to_string(i), block(false)));
+  film_gamma_ = register_parameter("film_gamma", torch::randn({S, d}) * 0.1);
+  film_beta_ = register_parameter("film_beta", torch::randn({S, d}) * 0.1);
+  starts_ = register_parameter("starts", torch::randn({S, d}) * 0.5);
+  token_embed_ = register_module("token_embed", torch::nn::Linear(o.token_width(), d));
+  token_pos_ = register_parameter("token_pos", torch::randn({o.max_tokens(), d}) * 0.02);
+  for (int64_t i = 0; i < o.generator_layers(); ++i)
+    generator_blocks_.push_back(register_module("generator_block" + std::to_string(i), block(true)));
+  gen_norm_ = register_module("gen_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  if (S > 1) fusion_ = register_module("fusion", block(false));
+  head_ = register_module("head", torch::nn::Linear(d, o.token_width()));
+}
+
+int64_t ArcImpl::modality_dim(int64_t modality) const {
+  return modality == 0 ? options.input_dim() : options.input_dim_b();
+}
+
+void ArcImpl::check_input(const torch::Tensor& x, int64_t modality) const {
+  ARFC_CHECK(modality >= 0 && modality < num_modalities(), "modality must be in [0, ",
+             num_modalities() - 1, "], got ", modality,
+             num_modalities() == 1 ? ". Hint: this model has one modality." : "");
+  ARFC_CHECK(x.dim() == 2 && x.size(1) == modality_dim(modality), "input features: expected [N, ",
+             modality_dim(modality), "], got ", x.sizes(),
+             ". Hint: the model was trained on features of dimension ", modality_dim(modality), ".");
+}
+
+torch::Tensor ArcImpl::context(const torch::Tensor& x, int64_t modality) {
+  const int64_t B = x.size(0), C = options.context_chunks(), S = options.solutions(), d = options.d_model();
+  // Row-wise RMS normalisation: the code describes the direction and structure of x; raw
+  // feature scales vary by orders of magnitude between backbones.
+  auto xn = x / (x.pow(2).mean(1, true) + 1e-6).sqrt();
+  const int64_t cs = chunk_embed_[modality]->options.in_features();
+  auto padded = torch::constant_pad_nd(xn, {0, C * cs - xn.size(1)}).view({B, C, cs});
+  auto tokens = torch::cat({global_embed_[modality](xn).unsqueeze(1), chunk_embed_[modality](padded)}, 1);
+  tokens = tokens + chunk_pos_.unsqueeze(0) + modality_embed_[modality].view({1, 1, d});
+  for (auto& b : context_blocks_) tokens = b(tokens);
+  if (S == 1) return tokens;
+  auto views = tokens.unsqueeze(1).expand({B, S, C + 1, d});
+  if (options.mos_context() == "film")
+    views = views * (1 + film_gamma_.view({1, S, 1, d})) + film_beta_.view({1, S, 1, d});
+  return views.reshape({B * S, C + 1, d});
+}
+
+torch::Tensor ArcImpl::step_input(const torch::Tensor& prev_fed, int64_t t, int64_t B, int64_t modality) {
+  const int64_t S = options.solutions(), d = options.d_model();
+  torch::Tensor in;
+  if (t == 0) {
+    in = starts_.unsqueeze(0).expand({B, S, d}).reshape({B * S, d});
+  } else {
+    in = token_embed_(prev_fed);
+  }
+  return (in + token_pos_[t] + modality_embed_[modality]).unsqueeze(1);  // [B*S, 1, d]
+}
+
+std::pair<torch::Tensor, torch::Tensor> ArcImpl::emit(const torch::Tensor& h, int64_t B) {
+  const int64_t S = options.solutions(), d = options.d_model(), w = options.token_width();
+  const double bound = options.token_bound();
+  if (S == 1) {
+    auto z = bounded(head_(h), bound);
+    return {z, z};
+  }
+  // Cross-solution attention over the S candidates at this position.
+  auto fused = fusion_(h.view({B, S, d}));            // [B, S, d]
+  auto z = bounded(head_(fused.mean(1)), bound);      // [B, w]
+  torch::Tensor fed;
+  if (options.mos_feedback() == "own")
+    fed = bounded(head_(fused), bound).reshape({B * S, w});
+  else
+    fed = z.unsqueeze(1).expand({B, S, w}).reshape({B * S, w});
+  return {z, fed};
+}
+
+torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {
+  check_input(x, modality);
+  ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.max_tokens(), "token count must be in [1, ",
+             options.max_tokens(), "], got ", n_tokens);
+  const int64_t B = x.size(0);
+  auto ctx = context(x, modality);
+  std::vector<BlockCache> caches(generator_blocks_.size());
+  for (size_t l = 0; l < generator_blocks_.size(); ++l) generator_blocks_[l]->prepare_context(ctx, caches[l]);
+  std::vector<torch::Tensor> out;
+  torch::Tensor fed;
+  for (int64_t t = 0; t < n_tokens; ++t) {
+    auto h = step_input(fed, t, B, modality);
+    for (size_t l = 0; l < generator_blocks_.size(); ++l) h = generator_blocks_[l]->forward_step(h, caches[l]);
+    auto zf = emit(gen_norm_(h).squeeze(1), B);
+    out.push_back(zf.first);
+    fed = zf.second;
+  }
+  return torch::stack(out, 1);  // [B, n_tokens, w]
+}
+
+torch::Tensor ArcImpl::generate_uncached(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {
+  check_input(x, modality);
+  ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.max_tokens(), "token count must be in [1, ",
+             options.max_tokens(), "], got ", n_tokens);
+  const int64_t B = x.size(0);
+  auto ctx = context(x, modality);
+  std::vector<torch::Tensor> inputs, out;
+  torch::Tensor fed;
+  for (int64_t t = 0; t < n_tokens; ++t) {
+    inputs.push_back(step_input(fed, t, B, modality));
+    auto h = torch::cat(inputs, 1);  // [B*S, t+1, d]
+    auto mask = causal_mask(t + 1, x.device());
+    for (auto& b : generator_blocks_) h = b(h, mask, ctx);
+    auto zf = emit(gen_norm_(h.select(1, t)), B);
+    out.push_back(zf.first);
+    fed = zf.second;
+  }
+  return torch::stack(out, 1);
+}
+
+torch::Tensor ArcImpl::encode(const torch::Tensor& x, int64_t n_values, int64_t modality) {
+  ARFC_CHECK(n_values >= 1 && n_values <= max_values(), "code length must be in [1, ", max_values(),
+             "] values, got ", n_values, ". Hint: this model emits at most ", options.max_tokens(),
+             " tokens of ", options.token_width(), " values.");
+  ARFC_CHECK(n_values % granularity() == 0, "code length ", n_values, " is not a multiple of the token width ",
+             granularity(), ". Hint: this model was trained with whole-token codes (value_level = false).");
+  const int64_t w = options.token_width();
+  const int64_t n_tokens = (n_values + w - 1) / w;
+  auto tokens = generate(x, n_tokens, modality);
+  return tokens.reshape({x.size(0), n_tokens * w}).narrow(1, 0, n_values);
+}
+
+torch::Tensor ArcImpl::decode(const torch::Tensor& codes, int64_t modality) {
+  ARFC_CHECK(modality >= 0 && modality < num_modalities(), "modality must be in [0, ", num_modalities() - 1,
+             "], got ", modality);
+  return decoders_[modality](codes);
+}
+
+}  // namespace arfc

@@ -1,0 +1,71 @@
+#include "arfc/nn/attention.h"
+
+#include <cmath>
+
+#include "arfc/core/error.h"
+
+namespace arfc {
+
+MultiheadAttentionImpl::MultiheadAttentionImpl(const MultiheadAttentionOptions& o) : options(o) { reset(); }
+
+void MultiheadAttentionImpl::reset() {
+  const int64_t d = options.embed_dim();
+  const int64_t kv = options.kv_dim() > 0 ? options.kv_dim() : d;
+  ARFC_ASSERT(options.num_heads() > 0 && d % options.num_heads() == 0, "embed_dim ", d,
+              " must be a multiple of num_heads ", options.num_heads());
+  q_proj = register_module("q_proj", torch::nn::Linear(torch::nn::LinearOptions(d, d).bias(options.bias())));
+  k_proj = register_module("k_proj", torch::nn::Linear(torch::nn::LinearOptions(kv, d).bias(options.bias())));
+  v_proj = register_module("v_proj", torch::nn::Linear(torch::nn::LinearOptions(kv, d).bias(options.bias())));
+  out_proj = register_module("out_proj", torch::nn::Linear(torch::nn::LinearOptions(d, d).bias(options.bias())));
+}
+
+torch::Tensor MultiheadAttentionImpl::split_heads(const torch::Tensor& t) const {
+  const int64_t H = options.num_heads();
+  return t.view({t.size(0), t.size(1), H, t.size(2) / H}).transpose(1, 2);
+}
+
+KVCache MultiheadAttentionImpl::project_kv(const torch::Tensor& kv_input) {
+  KVCache c;
+  c.k = split_heads(k_proj(kv_input));
+  c.v = split_heads(v_proj(kv_input));
+  return c;
+}
+
+torch::Tensor MultiheadAttentionImpl::attend(const torch::Tensor& query, const KVCache& kv,
+                                             const torch::Tensor& mask) {
+  ARFC_ASSERT(query.dim() == 3 && kv.k.defined(), "attend expects query [N, Tq, d] and projected keys");
+  const int64_t N = query.size(0), Tq = query.size(1), d = options.embed_dim();
+  auto q = split_heads(q_proj(query));                                  // [N, H, Tq, dh]
+  auto scores = torch::matmul(q, kv.k.transpose(-2, -1)) / std::sqrt(double(d / options.num_heads()));
+  if (mask.defined()) {
+    auto m = mask.dim() == 2 ? mask.view({1, 1, mask.size(0), mask.size(1)}) : mask.unsqueeze(1);
+    scores = scores.masked_fill(m.logical_not(), -std::numeric_limits<float>::infinity());
+  }
+  auto w = torch::softmax(scores, -1);
+  if (options.dropout() > 0 && is_training()) w = torch::dropout(w, options.dropout(), true);
+  auto out = torch::matmul(w, kv.v).transpose(1, 2).reshape({N, Tq, d});
+  return out_proj(out);
+}
+
+torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query, const torch::Tensor& kv_input,
+                                              const torch::Tensor& mask) {
+  return attend(query, project_kv(kv_input), mask);
+}
+
+torch::Tensor MultiheadAttentionImpl::forward_step(const torch::Tensor& x, KVCache& cache) {
+  ARFC_ASSERT(x.dim() == 3 && x.size(1) == 1, "forward_step expects [N, 1, d]");
+  KVCache now = project_kv(x);
+  if (cache.k.defined()) {
+    cache.k = torch::cat({cache.k, now.k}, 2);
+    cache.v = torch::cat({cache.v, now.v}, 2);
+  } else {
+    cache = now;
+  }
+  return attend(x, cache);
+}
+
+torch::Tensor causal_mask(int64_t T, torch::Device device) {
+  return torch::ones({T, T}, torch::TensorOptions().dtype(torch::kBool).device(device)).tril();
+}
+
+}  // namespace arfc

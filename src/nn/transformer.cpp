@@ -1,0 +1,52 @@
+#include "arfc/nn/transformer.h"
+
+#include "arfc/core/error.h"
+#include "arfc/nn/mlp.h"
+
+namespace arfc {
+
+TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& o) : options(o) { reset(); }
+
+void TransformerBlockImpl::reset() {
+  const int64_t d = options.d_model();
+  auto ln = [d] { return torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})); };
+  auto mha = MultiheadAttentionOptions(d, options.num_heads()).dropout(options.dropout());
+  ln_self = register_module("ln_self", ln());
+  self_attn = register_module("self_attn", MultiheadAttention(mha));
+  if (options.cross_attention()) {
+    ln_cross = register_module("ln_cross", ln());
+    cross_attn = register_module("cross_attn", MultiheadAttention(mha));
+  }
+  ln_mlp = register_module("ln_mlp", ln());
+  const int64_t hidden = std::max<int64_t>(1, int64_t(options.mlp_ratio() * double(d)));
+  mlp = register_module("mlp", Mlp(MlpOptions(d, hidden, d).dropout(options.dropout())));
+}
+
+torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& self_mask,
+                                            const torch::Tensor& context) {
+  ARFC_ASSERT(x.dim() == 3 && x.size(2) == options.d_model(), "block input must be [N, T, d_model]");
+  auto h = ln_self(x);
+  auto y = x + self_attn(h, h, self_mask);
+  if (options.cross_attention()) {
+    ARFC_ASSERT(context.defined(), "cross-attention block needs a context");
+    y = y + cross_attn(ln_cross(y), context);
+  }
+  return y + mlp(ln_mlp(y));
+}
+
+void TransformerBlockImpl::prepare_context(const torch::Tensor& context, BlockCache& cache) {
+  cache.self.clear();
+  cache.cross = KVCache();
+  if (options.cross_attention()) cache.cross = cross_attn->project_kv(context);
+}
+
+torch::Tensor TransformerBlockImpl::forward_step(const torch::Tensor& x, BlockCache& cache) {
+  auto y = x + self_attn->forward_step(ln_self(x), cache.self);
+  if (options.cross_attention()) {
+    ARFC_ASSERT(cache.cross.k.defined(), "call prepare_context() before forward_step()");
+    y = y + cross_attn->attend(ln_cross(y), cache.cross);
+  }
+  return y + mlp(ln_mlp(y));
+}
+
+}  // namespace arfc
