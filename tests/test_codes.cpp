@@ -138,8 +138,10 @@ TEST(Ratio, BeyondTheModelNamesTheMaximum) {
   EXPECT_HAS(msg, "(1 token, i8: 16 bytes/vector)");
   msg = error_of([] { choose_layout(geo(), CodeBudget::ratio(20, StorageType::F32)); });
   EXPECT_HAS(msg, "at most 16x");
+  EXPECT_HAS(msg, "--dtype i8");
   msg = error_of([] { choose_layout(geo(), CodeBudget::bytes(15)); });
   EXPECT_HAS(msg, "15 bytes/vector is beyond this model");
+  EXPECT_HAS(msg, "at least 16 bytes/vector");
 }
 
 TEST(Ratio, TokenBudgets) {

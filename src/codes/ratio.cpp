@@ -106,7 +106,7 @@ struct Search {
   }
 
   // Largest bytes <= budget over the sizing range; ties -> more values; must be available.
-  CodeLayout best_within(double budget_bytes, const std::string& request) const {
+  CodeLayout best_within(double budget_bytes, const std::string& request, bool by_bytes = false) const {
     int64_t best_bytes = 0;
     for (StorageType t : dtypes) {
       const int64_t bpv = bytes_per_value(t);
@@ -119,9 +119,10 @@ struct Search {
       const CodeLayout s = smallest();
       ARFC_THROW(request, " is beyond ", source, ": at most ", format_ratio(s.ratio), "x (",
                  (g.value_level ? std::string("1 value") : tokens_text(s, g.token_width)), ", ", storage_name(s.dtype),
-                 ": ", s.bytes_per_vector, " bytes/vector). Hint: ask for a ratio of at most ",
-                 format_ratio(s.ratio), (dtypes.size() == 1 ? "" : ", or choose a smaller --dtype"),
-                 ".");
+                 ": ", s.bytes_per_vector, " bytes/vector). Hint: ask for ",
+                 (by_bytes ? "at least " + std::to_string(s.bytes_per_vector) + " bytes/vector"
+                           : "a ratio of at most " + format_ratio(s.ratio)),
+                 (std::find(dtypes.begin(), dtypes.end(), StorageType::I8) == dtypes.end() ? ", or --dtype i8" : ""), ".");
     }
     CodeLayout best;
     for (StorageType t : dtypes) {
@@ -160,7 +161,7 @@ struct Search {
                ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
     // As for ratios, a budget as large as the original buys at most the largest code below it.
     return best_within(std::min(b, 4.0 * double(g.input_dim) - 1.0),
-                       "a budget of " + format_ratio(b) + " bytes/vector");
+                       "a budget of " + format_ratio(b) + " bytes/vector", true);
   }
 
   CodeLayout by_tokens(double k, StorageType t, int64_t max_tokens_shown) const {
