@@ -25,7 +25,7 @@ std::string learned_method_name(LearnedMethod m) {
 }
 
 const std::vector<double>& default_matryoshka_ratios() {
-  static const std::vector<double> r = {2, 3, 4, 5.3, 8, 10.7, 16, 24, 32, 48, 64};
+  static const std::vector<double> r = {2, 3, 4, 5.3, 8, 12, 16, 32, 64};  // `arfc eval`'s default
   return r;
 }
 
@@ -166,7 +166,7 @@ void LearnedCodec::fit(const FeatureSet& fs) {
   // One adaptor per run serves every ratio (the one-model peer of ARFC).
   auto it = cache_.models.find(name);
   if (it == cache_.models.end()) {
-    std::vector<double> ratios = default_matryoshka_ratios();
+    std::vector<double> ratios = cache_.ratios.empty() ? default_matryoshka_ratios() : cache_.ratios;
     ratios.push_back(ratio_);
     const std::vector<int64_t> sizes = matryoshka_prefix_sizes(input_dim_, ratios);
     auto enc = train_learned_encoder(method_, fs, sizes.back(), cfg, sizes);

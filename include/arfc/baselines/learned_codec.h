@@ -72,8 +72,8 @@ Matrix encode_matrix(PrefixEncoderImpl& encoder, const Matrix& x, int64_t n_valu
 class LearnedCodec : public Codec {
  public:
   // ratio R >= 1 with floor(D / R) >= 1 (arfc::Error otherwise). The Matryoshka adaptor is
-  // trained once per cache (key "mrl") at the prefix sizes of default_matryoshka_ratios()
-  // plus R, and serves every ratio whose m it covers.
+  // trained once per cache (key "mrl") at the prefix sizes of CodecCache::ratios (or
+  // default_matryoshka_ratios() when empty) plus R, and serves every ratio whose m it covers.
   LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache);
 
   std::string name() const override { return learned_method_name(method_); }

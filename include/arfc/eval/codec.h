@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "arfc/core/matrix.h"
 #include "arfc/io/feature_set.h"
@@ -50,6 +51,9 @@ struct CodecCache {
   // Learned methods: config overrides as a JSON object text (ablation variants of ARFC set
   // e.g. {"mos_solutions": 4}); "{}" = defaults.
   std::string overrides_json = "{}";
+  // The run's requested ratios. One-model learned methods that train at fixed prefix sizes
+  // (mrl) train at these; empty = their default list.
+  std::vector<double> ratios;
 };
 
 // spec: a method string ("pca", "rp", "trunc", "f16", "i8", "i4", "bin", "pq", "opq",
