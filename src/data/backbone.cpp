@@ -21,9 +21,9 @@ void CnnBackboneImpl::reset() {
   bn1_ = register_module("bn1", nn::BatchNorm2d(o.channels1()));
   conv2_ = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(o.channels1(), o.channels2(), 3).padding(1).bias(false)));
   bn2_ = register_module("bn2", nn::BatchNorm2d(o.channels2()));
-  conv3_ = register_module("conv3", nn::Conv2d(nn::Conv2dOptions(o.channels2(), o.channels2(), 3).padding(1).bias(false)));
-  bn3_ = register_module("bn3", nn::BatchNorm2d(o.channels2()));
-  const int64_t flat = o.channels2() * (o.height() / 4) * (o.width() / 4);
+  conv3_ = register_module("conv3", nn::Conv2d(nn::Conv2dOptions(o.channels2(), o.channels3(), 3).padding(1).bias(false)));
+  bn3_ = register_module("bn3", nn::BatchNorm2d(o.channels3()));
+  const int64_t flat = o.channels3() * (o.height() / 4) * (o.width() / 4);
   fc_ = register_module("fc", nn::Linear(nn::LinearOptions(flat, o.feature_dim()).bias(false)));
   bn_fc_ = register_module("bn_fc", nn::BatchNorm1d(o.feature_dim()));
   head_ = nullptr;

@@ -111,7 +111,7 @@ json backbone_meta(const std::string& arch, int64_t params, const BackboneTrainO
 }
 
 const char* kCnnArch =
-    "conv3x3(32)-bn-relu, maxpool2, conv3x3(64)-bn-relu, maxpool2, conv3x3(64)-bn-relu, "
+    "conv3x3(16)-bn-relu, maxpool2, conv3x3(32)-bn-relu, maxpool2, conv3x3(64)-bn-relu, "
     "linear(256)-bn-relu [features], linear(classes)";
 
 FeatureSet build_pixels(const FmnistData& d, const FmnistOptions& opt) {
@@ -243,7 +243,7 @@ FeatureSet build_twoview(const FmnistData& d, const FmnistOptions& opt, torch::D
                   "b = embedding of the right 14 columns of the same image (row i of x pairs with row i of "
                   "b); both L2-normalised. Labels kept for reference.";
   auto bm = backbone_meta(
-      "two towers, each conv3x3(32)-bn-relu, maxpool2, conv3x3(64)-bn-relu, maxpool2, conv3x3(64)-bn-relu, "
+      "two towers, each conv3x3(16)-bn-relu, maxpool2, conv3x3(32)-bn-relu, maxpool2, conv3x3(64)-bn-relu, "
       "linear(256)-bn, L2 norm; symmetric InfoNCE with a learnable temperature",
       params, t, st);
   bm["final_temperature"] = round4(net->temperature());
@@ -275,9 +275,9 @@ const std::vector<std::string>& fmnist_set_names() {
 int fmnist_default_epochs(const std::string& set) {
   switch (set_index(set)) {
     case 0: return 0;  // pixels: nothing to train
-    case 1: return 4;
-    case 2: return 5;
-    default: return 4;
+    case 1: return 3;
+    case 2: return 3;
+    default: return 3;
   }
 }
 

@@ -2,7 +2,7 @@
 //
 // CnnBackbone: [B, in_channels, height, width] float32 -> features [B, feature_dim] ->
 // (optional) linear head -> logits [B, num_classes]. Layers:
-//   conv3x3(c1)-bn-relu, maxpool2, conv3x3(c2)-bn-relu, maxpool2, conv3x3(c2)-bn-relu,
+//   conv3x3(c1)-bn-relu, maxpool2, conv3x3(c2)-bn-relu, maxpool2, conv3x3(c3)-bn-relu,
 //   flatten, linear(feature_dim)-bn, relu (if relu_features), [linear(num_classes)]
 // Inputs, parameters and outputs live on the module's device.
 #pragma once
@@ -18,8 +18,10 @@ struct CnnBackboneOptions {
   TORCH_ARG(int64_t, in_channels) = 1;
   TORCH_ARG(int64_t, height) = 28;
   TORCH_ARG(int64_t, width) = 28;
-  TORCH_ARG(int64_t, channels1) = 32;
-  TORCH_ARG(int64_t, channels2) = 64;
+  // Narrow on purpose: all four sets must build in minutes on 2 CPU cores.
+  TORCH_ARG(int64_t, channels1) = 16;
+  TORCH_ARG(int64_t, channels2) = 32;
+  TORCH_ARG(int64_t, channels3) = 64;
   TORCH_ARG(int64_t, feature_dim) = 256;
   // ReLU after the feature layer (classifier features); false gives a signed embedding.
   TORCH_ARG(bool, relu_features) = true;
