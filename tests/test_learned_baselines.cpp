@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 
@@ -281,6 +283,34 @@ TEST_F(LearnedBaselines, ArfcCodecHitsRequestedRatiosWithStoredBytes) {
   EXPECT_EQ(saw_quantised, any_quantised_layout);  // f16/i8 layouts really round the values
   EXPECT_THROW(make_codec("arfc:" + fixture_model(), 4.0 * D * 10, D, cache), Error);  // beyond one value
   EXPECT_THROW(make_codec("arfc:" + fixture_model(), 4, D + 1, cache), Error);         // wrong D
+}
+
+// Timing probe, skipped unless ARFC_TIME_LEARNED=<rows> is set: trains each dedicated
+// baseline at ratio 8 with the default config for one epoch on that many rows of the cls
+// feature set (ARFC_TIME_DIR, default data/fmnist/cls) or of synthetic 256-d data.
+TEST_F(LearnedBaselines, TimeOneEpochOfDedicatedTraining) {
+  const char* rows_env = std::getenv("ARFC_TIME_LEARNED");
+  if (rows_env == nullptr) GTEST_SKIP() << "set ARFC_TIME_LEARNED=<rows> to time training";
+  const int64_t rows = std::atoll(rows_env);
+  const char* dir_env = std::getenv("ARFC_TIME_DIR");
+  const std::string dir = dir_env ? dir_env : "data/fmnist/cls";
+  FeatureSet fs;
+  if (std::filesystem::exists(dir + "/meta.json")) {
+    fs = load_feature_set(dir);
+    fs.train_x = slice_rows(fs.train_x, 0, std::min(rows, fs.train_x.n));
+    fs.train_y.resize(size_t(fs.train_x.n));
+  } else {
+    fs = clustered(rows, 16, 256, 1);
+  }
+  for (LearnedMethod method : {LearnedMethod::AutoEncoder, LearnedMethod::QFormer}) {
+    LearnedTrainConfig cfg = learned_train_config(fs.task, fs.train_x.d, 1, 0, "cpu");
+    TrainSummary s;
+    train_learned_encoder(method, fs, fs.train_x.d / 8, cfg, {}, &s);
+    std::printf("%s: one epoch on %lld rows (D=%lld, %s): %.1f s, %.0f samples/s; default epochs %lld\n",
+                learned_method_name(method).c_str(), (long long)fs.train_x.n, (long long)fs.train_x.d,
+                std::filesystem::exists(dir + "/meta.json") ? dir.c_str() : "synthetic", s.seconds, s.samples_per_s,
+                (long long)learned_train_config(fs.task, fs.train_x.d, 0, 0, "cpu").train.epochs);
+  }
 }
 
 }  // namespace
