@@ -1,1 +1,401 @@
-// placeholder
+#include "arfc/train/trainer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/checkpoint.h"
+#include "arfc/train/losses.h"
+#include "arfc/train/task_head.h"
+
+namespace arfc {
+
+namespace {
+
+constexpr char kCkptMagic[8] = {'A', 'R', 'F', 'C', 'C', 'K', 'P', 'T'};
+
+uint64_t mix_seed(uint64_t seed, uint64_t epoch) {
+  uint64_t z = seed * 0x9E3779B97F4A7C15ULL + (epoch + 1) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// Prefix lengths (in values) for one batch, sorted and unique.
+std::vector<int64_t> sample_prefixes(std::mt19937_64& rng, const TrainOptions& opt, const PrefixEncoderImpl& model,
+                                     double progress) {
+  const int64_t g = model.granularity();
+  const int64_t units = model.max_values() / g;
+  std::vector<int64_t> out;
+  if (model.fixed_length() || opt.prefix_mode == "full") {
+    out.push_back(model.max_values());
+    return out;
+  }
+  if (opt.prefix_mode == "fixed") {
+    for (int64_t t : opt.fixed_tokens) out.push_back(std::min(t, units) * g);
+  } else {
+    int64_t avail = units;
+    if (opt.progressive) avail = std::max<int64_t>(1, int64_t(std::ceil(double(units) * std::min(1.0, progress / 0.5))));
+    std::gamma_distribution<double> ga(opt.beta_a, 1.0), gb(opt.beta_b, 1.0);
+    for (int64_t i = 0; i < opt.prefixes_per_batch; ++i) {
+      const double a = ga(rng), b = gb(rng);
+      const double u = a + b > 0 ? a / (a + b) : 0.5;
+      out.push_back(std::clamp<int64_t>(1 + int64_t(u * double(avail)), 1, avail) * g);
+    }
+    if (opt.include_full) out.push_back(avail * g);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+struct Batch {
+  torch::Tensor x, b, y;  // b: second modality (crossmodal), y: labels
+};
+
+struct LossParts {
+  torch::Tensor total;
+};
+
+class Objective {
+ public:
+  Objective(Task task, const LossOptions& lo, PrefixEncoderImpl& model, PrototypeClassifier head)
+      : task_(task), lo_(lo), model_(model), head_(std::move(head)) {}
+
+  // Loss of one prefix: codes_a [B, m] (and codes_b for crossmodal).
+  torch::Tensor prefix_loss(const Batch& bt, const torch::Tensor& ca, const torch::Tensor& cb) {
+    torch::Tensor loss = torch::zeros({}, ca.options());
+    if (lo_.task_weight > 0) {
+      switch (task_) {
+        case Task::Classification:
+          loss = loss + lo_.task_weight * torch::nn::functional::cross_entropy(head_(ca), bt.y);
+          break;
+        case Task::Retrieval:
+          loss = loss + lo_.task_weight * supcon_loss(ca, bt.y, lo_.task_tau);
+          break;
+        case Task::Crossmodal:
+          loss = loss + lo_.task_weight * infonce_loss(ca, cb, lo_.task_tau);
+          break;
+        case Task::Generic:
+          break;
+      }
+    }
+    if (lo_.ergc_weight > 0) {
+      loss = loss + lo_.ergc_weight * (task_ == Task::Crossmodal ? ergc_loss_crossmodal(bt.x, bt.b, ca, cb, lo_.ergc_tau)
+                                                                 : ergc_loss(bt.x, ca, lo_.ergc_tau));
+    }
+    if (lo_.recon_weight > 0) {
+      auto in_a = lo_.recon_detach ? ca.detach() : ca;
+      loss = loss + lo_.recon_weight * reconstruction_loss(model_.decode(in_a, 0), bt.x);
+      if (task_ == Task::Crossmodal) {
+        auto in_b = lo_.recon_detach ? cb.detach() : cb;
+        loss = loss + lo_.recon_weight * reconstruction_loss(model_.decode(in_b, 1), bt.b);
+      }
+    }
+    return loss;
+  }
+
+  // Weighted sum over prefix lengths, the longest encoded once and sliced.
+  torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting) {
+    const int64_t longest = lengths.back();
+    auto ca_full = model_.encode(bt.x, longest, 0);
+    torch::Tensor cb_full;
+    if (task_ == Task::Crossmodal) cb_full = model_.encode(bt.b, longest, 1);
+    double wsum = 0;
+    for (int64_t m : lengths) wsum += weighting == "length" ? double(m) : 1.0;
+    torch::Tensor total;
+    for (int64_t m : lengths) {
+      const double w = (weighting == "length" ? double(m) : 1.0) / wsum;
+      auto ca = ca_full.narrow(1, 0, m);
+      auto cb = cb_full.defined() ? cb_full.narrow(1, 0, m) : torch::Tensor();
+      auto l = w * prefix_loss(bt, ca, cb);
+      total = total.defined() ? total + l : l;
+    }
+    return total;
+  }
+
+  Task task_;
+  LossOptions lo_;
+  PrefixEncoderImpl& model_;
+  PrototypeClassifier head_;
+};
+
+Batch make_batch(const torch::Tensor& X, const torch::Tensor& B, const torch::Tensor& Y, const torch::Tensor& idx,
+                 torch::Device dev) {
+  Batch b;
+  b.x = X.index_select(0, idx).to(dev);
+  if (B.defined()) b.b = B.index_select(0, idx).to(dev);
+  if (Y.defined()) b.y = Y.index_select(0, idx).to(dev);
+  return b;
+}
+
+// Fraction of rows whose nearest neighbour (cosine, self excluded) in `q` vs `db` has the
+// same label (retrieval) or is the paired row (crossmodal, labels empty).
+double nn_match_rate(const torch::Tensor& q, const torch::Tensor& db, const torch::Tensor& labels, bool exclude_self) {
+  namespace F = torch::nn::functional;
+  auto sim = torch::matmul(F::normalize(q, F::NormalizeFuncOptions().dim(1)), F::normalize(db, F::NormalizeFuncOptions().dim(1)).t());
+  if (exclude_self) sim.fill_diagonal_(-2.0);
+  auto nn = sim.argmax(1);
+  torch::Tensor ok;
+  if (labels.defined())
+    ok = labels.index_select(0, nn).eq(labels);
+  else
+    ok = nn.eq(torch::arange(q.size(0), nn.options()));
+  return ok.to(torch::kFloat64).mean().item<double>();
+}
+
+struct ValResult {
+  double loss = 0, metric_short = 0, metric_full = 0;
+};
+
+ValResult validate(Objective& obj, PrefixEncoderImpl& model, const torch::Tensor& X, const torch::Tensor& Bm,
+                   const torch::Tensor& Y, const std::vector<int64_t>& idx, int64_t batch_size, torch::Device dev) {
+  ValResult r;
+  if (idx.size() < 2) return r;
+  torch::NoGradGuard ng;
+  const bool was_training = model.is_training();
+  model.eval();
+  obj.head_->eval();
+  const int64_t full = model.max_values();
+  const int64_t shortest = model.fixed_length() ? full : model.granularity();
+  std::vector<int64_t> lengths = {shortest};
+  if (full != shortest) lengths.push_back(full);
+  std::vector<torch::Tensor> codes_a, codes_b;
+  double loss_sum = 0;
+  int64_t loss_n = 0;
+  const int64_t n = int64_t(idx.size());
+  auto all_idx = torch::tensor(idx, torch::kInt64);
+  for (int64_t s = 0; s < n; s += batch_size) {
+    const int64_t e = std::min(n, s + batch_size);
+    Batch bt = make_batch(X, Bm, Y, all_idx.slice(0, s, e), dev);
+    auto ca = model.encode(bt.x, full, 0);
+    torch::Tensor cb;
+    if (Bm.defined()) cb = model.encode(bt.b, full, 1);
+    codes_a.push_back(ca.cpu());
+    if (cb.defined()) codes_b.push_back(cb.cpu());
+    if (e - s >= 2) {
+      double l = 0;
+      for (int64_t m : lengths)
+        l += obj.prefix_loss(bt, ca.narrow(1, 0, m), cb.defined() ? cb.narrow(1, 0, m) : cb).item<double>();
+      loss_sum += l / double(lengths.size());
+      ++loss_n;
+    }
+  }
+  r.loss = loss_n ? loss_sum / double(loss_n) : 0;
+  auto A = torch::cat(codes_a, 0);
+  auto Bc = codes_b.empty() ? torch::Tensor() : torch::cat(codes_b, 0);
+  auto Yv = Y.defined() ? Y.index_select(0, all_idx) : torch::Tensor();
+  auto metric = [&](int64_t m) -> double {
+    auto a = A.narrow(1, 0, m);
+    switch (obj.task_) {
+      case Task::Classification: {
+        auto logits = obj.head_->forward(a.to(dev)).cpu();
+        return logits.argmax(1).eq(Yv).to(torch::kFloat64).mean().item<double>();
+      }
+      case Task::Retrieval:
+        return nn_match_rate(a, a, Yv, true);
+      case Task::Crossmodal:
+        return nn_match_rate(a, Bc.narrow(1, 0, m), torch::Tensor(), false);
+      case Task::Generic: {
+        auto xv = X.index_select(0, all_idx);
+        double s = 0;
+        int64_t k = 0;
+        for (int64_t b0 = 0; b0 + 1 < n; b0 += batch_size, ++k)
+          s += ergc_loss(xv.slice(0, b0, std::min(n, b0 + batch_size)), a.slice(0, b0, std::min(n, b0 + batch_size)), obj.lo_.ergc_tau).item<double>();
+        return k ? s / double(k) : 0;
+      }
+    }
+    return 0;
+  };
+  r.metric_short = metric(shortest);
+  r.metric_full = metric(full);
+  if (was_training) {
+    model.train();
+    obj.head_->train();
+  }
+  return r;
+}
+
+std::string metric_name(Task t) {
+  switch (t) {
+    case Task::Classification: return "val_acc";
+    case Task::Retrieval: return "val_r1";
+    case Task::Crossmodal: return "val_xr1";
+    case Task::Generic: return "val_ergc";
+  }
+  return "val";
+}
+
+}  // namespace
+
+double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total) {
+  const int64_t warm = int64_t(std::round(opt.warmup_frac * double(total)));
+  if (warm > 0 && step < warm) return opt.lr * double(step + 1) / double(warm);
+  const double p = total > warm ? double(step - warm) / double(std::max<int64_t>(1, total - warm)) : 1.0;
+  const double c = 0.5 * (1 + std::cos(3.14159265358979323846 * std::clamp(p, 0.0, 1.0)));
+  return opt.lr * (opt.min_lr_frac + (1 - opt.min_lr_frac) * c);
+}
+
+nlohmann::json TrainSummary::to_json() const {
+  return {{"epochs_run", epochs_run},         {"epochs_total", epochs_total},
+          {"train_rows", train_rows},         {"val_rows", val_rows},
+          {"final_train_loss", final_train_loss}, {"final_val_loss", final_val_loss},
+          {"val_metric", val_metric_name},    {"val_metric_short", val_metric_short},
+          {"val_metric_full", val_metric_full}, {"seconds", seconds},
+          {"samples_per_s", samples_per_s}};
+}
+
+TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model_ptr, const FeatureSet& fs,
+                                  const TrainOptions& opt, const LossOptions& lo, const std::string& checkpoint_path,
+                                  bool resume, const nlohmann::json& checkpoint_meta) {
+  ARFC_ASSERT(model_ptr, "train_prefix_encoder: null model");
+  PrefixEncoderImpl& model = *model_ptr;
+  const torch::Device dev = parse_device(opt.device);
+  const Task task = fs.task;
+  const int64_t n = fs.train_x.n;
+  ARFC_CHECK(n >= 4, "training data: need at least 4 rows, got ", n);
+  ARFC_CHECK(fs.train_x.d == model.input_dim(), "training data: features have dimension ", fs.train_x.d,
+             " but the model expects ", model.input_dim(), ". Hint: build the model for this input dimension.");
+  torch::Tensor X = to_tensor(fs.train_x), Bm, Y;
+  int64_t num_classes = 0;
+  if (task == Task::Classification || task == Task::Retrieval) {
+    ARFC_CHECK(int64_t(fs.train_y.size()) == n, "training labels: expected ", n, " labels (one per row), got ",
+               fs.train_y.size(), ". Hint: pass --labels for task ", task_name(task), ".");
+    for (auto y : fs.train_y) {
+      ARFC_CHECK(y >= 0 && y < 1000000, "training labels: class ids must be in [0, 1e6), got ", y);
+      num_classes = std::max(num_classes, y + 1);
+    }
+    Y = to_tensor(fs.train_y);
+  }
+  if (task == Task::Crossmodal) {
+    ARFC_CHECK(fs.train_b.n == n, "crossmodal training data: second modality has ", fs.train_b.n,
+               " rows, expected ", n, ". Hint: pass --pair with one row per row of --train.");
+    Bm = to_tensor(fs.train_b);
+  }
+
+  // Validation split: a fixed permutation from the seed.
+  std::vector<int64_t> perm(static_cast<size_t>(n));
+  std::iota(perm.begin(), perm.end(), 0);
+  {
+    std::mt19937_64 split_rng(mix_seed(opt.seed, 0xFFFFFFFFULL));
+    std::shuffle(perm.begin(), perm.end(), split_rng);
+  }
+  const int64_t n_val = opt.val_frac > 0 ? std::max<int64_t>(2, int64_t(double(n) * opt.val_frac)) : 0;
+  std::vector<int64_t> val_idx(perm.begin(), perm.begin() + std::min(n_val, opt.max_val_rows));
+  std::vector<int64_t> train_idx(perm.begin() + n_val, perm.end());
+  const int64_t n_train = int64_t(train_idx.size());
+  const int64_t bs = std::min(opt.batch_size, n_train);
+  const int64_t steps_per_epoch = std::max<int64_t>(1, n_train / bs);
+  const int64_t total_steps = steps_per_epoch * opt.epochs;
+
+  PrototypeClassifier head(PrototypeClassifierOptions(model.max_values(), std::max<int64_t>(1, num_classes)).scale(lo.proto_scale));
+  head->to(dev);
+  Objective obj(task, lo, model, head);
+  std::vector<torch::Tensor> params = model.parameters();
+  if (task == Task::Classification)
+    for (auto& p : head->parameters()) params.push_back(p);
+  torch::optim::AdamW optim(params, torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
+
+  int64_t start_epoch = 0;
+  if (resume && !checkpoint_path.empty()) {
+    if (!std::filesystem::exists(checkpoint_path)) {
+      log_warn("no checkpoint at " + checkpoint_path + "; starting from scratch");
+    } else {
+      ContainerFile c = read_container(checkpoint_path, kCkptMagic, 1, "training checkpoint");
+      ARFC_CHECK(c.header.value("meta", nlohmann::json()) == checkpoint_meta, "training checkpoint '",
+                 checkpoint_path, "' was written for a different configuration or data. Hint: delete it or "
+                 "run without --resume.");
+      std::istringstream is(c.blob);
+      torch::serialize::InputArchive root, am, ah, ao;
+      root.load_from(is, dev);
+      root.read("model", am);
+      root.read("head", ah);
+      root.read("optim", ao);
+      model.load(am);
+      head->load(ah);
+      optim.load(ao);
+      start_epoch = c.header.at("epoch").get<int64_t>();
+      log_info("resumed from " + checkpoint_path + " after epoch " + std::to_string(start_epoch));
+    }
+  }
+
+  TrainSummary sum;
+  sum.epochs_total = opt.epochs;
+  sum.train_rows = n_train;
+  sum.val_rows = int64_t(val_idx.size());
+  sum.val_metric_name = metric_name(task);
+  log_info("training " + task_name(task) + ": " + std::to_string(n_train) + " rows, " +
+           std::to_string(val_idx.size()) + " validation rows, " + std::to_string(steps_per_epoch) +
+           " steps/epoch, " + std::to_string(opt.epochs) + " epochs, device " + dev.str());
+  Progress prog("train", (opt.epochs - start_epoch) * steps_per_epoch);
+  int64_t done = 0;
+  model.train();
+  head->train();
+  for (int64_t epoch = start_epoch; epoch < opt.epochs; ++epoch) {
+    const uint64_t es = mix_seed(opt.seed, uint64_t(epoch));
+    std::mt19937_64 rng(es);
+    torch::manual_seed(es);
+    std::vector<int64_t> order = train_idx;
+    std::shuffle(order.begin(), order.end(), rng);
+    double loss_acc = 0;
+    for (int64_t s = 0; s < steps_per_epoch; ++s) {
+      const int64_t global_step = epoch * steps_per_epoch + s;
+      const double lr = scheduled_lr(opt, global_step, total_steps);
+      for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+      auto idx = torch::from_blob(order.data() + s * bs, {bs}, torch::kInt64).clone();
+      Batch bt = make_batch(X, Bm, Y, idx, dev);
+      auto lengths = sample_prefixes(rng, opt, model, double(global_step) / double(total_steps));
+      auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting);
+      optim.zero_grad();
+      loss.backward();
+      if (opt.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, opt.clip_norm);
+      optim.step();
+      const double lv = loss.item<double>();
+      ARFC_CHECK(std::isfinite(lv), "training diverged at epoch ", epoch + 1, " step ", s + 1, " (loss ", lv,
+                 "). Hint: lower train.lr or raise train.warmup_frac.");
+      loss_acc += lv;
+      ++done;
+      char extra[160];
+      std::snprintf(extra, sizeof extra, "epoch %lld/%lld loss %.4f lr %.2e %.0f samples/s", (long long)(epoch + 1),
+                    (long long)opt.epochs, loss_acc / double(s + 1), lr,
+                    double(done * bs) / std::max(1e-9, prog.elapsed_s()));
+      prog.update(done, extra);
+    }
+    sum.final_train_loss = loss_acc / double(steps_per_epoch);
+    ValResult v = validate(obj, model, X, Bm, Y, val_idx, bs, dev);
+    sum.final_val_loss = v.loss;
+    sum.val_metric_short = v.metric_short;
+    sum.val_metric_full = v.metric_full;
+    ++sum.epochs_run;
+    char line[256];
+    std::snprintf(line, sizeof line, "epoch %lld/%lld: train loss %.4f, val loss %.4f, %s short %.4f full %.4f",
+                  (long long)(epoch + 1), (long long)opt.epochs, sum.final_train_loss, v.loss,
+                  sum.val_metric_name.c_str(), v.metric_short, v.metric_full);
+    log_info(line);
+    if (!checkpoint_path.empty()) {
+      torch::serialize::OutputArchive root, am, ah, ao;
+      model.save(am);
+      head->save(ah);
+      optim.save(ao);
+      root.write("model", am);
+      root.write("head", ah);
+      root.write("optim", ao);
+      std::ostringstream os;
+      root.save_to(os);
+      nlohmann::json hdr = {{"epoch", epoch + 1}, {"meta", checkpoint_meta}, {"library_version", ARFC_VERSION}};
+      write_container(checkpoint_path, kCkptMagic, 1, hdr, os.str());
+    }
+  }
+  sum.seconds = prog.elapsed_s();
+  sum.samples_per_s = sum.seconds > 0 ? double(done * bs) / sum.seconds : 0;
+  model.eval();
+  return sum;
+}
+
+}  // namespace arfc

@@ -1,0 +1,176 @@
+#include "arfc/train/arfc_model.h"
+
+#include <cstdio>
+
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/model/arc.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_config.h"
+#include "arfc/train/checkpoint.h"
+
+namespace arfc {
+
+namespace {
+constexpr char kModelMagic[8] = {'A', 'R', 'F', 'C', 'M', 'O', 'D', 'L'};
+constexpr uint32_t kModelFormatVersion = 1;
+constexpr int64_t kEncodeBatch = 2048;
+
+std::string hex64(uint64_t v) {
+  char b[17];
+  std::snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
+  return b;
+}
+}  // namespace
+
+struct ArfcModel::Impl {
+  ArfcConfig cfg;
+  nlohmann::json config;  // cfg.to_json(), as stored
+  Arc arc{nullptr};
+  torch::Device device{torch::kCPU};
+  uint64_t fingerprint = 0;
+
+  void finish() {
+    config = cfg.to_json();
+    arc->eval();
+    fingerprint = hash_module(*arc, fnv1a64(config.dump().data(), config.dump().size()));
+  }
+};
+
+ArfcModel::ArfcModel(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+CodeGeometry ArfcModel::geometry() const {
+  CodeGeometry g;
+  g.input_dim = impl_->cfg.model.input_dim();
+  g.token_width = impl_->cfg.model.token_width();
+  g.max_tokens = impl_->cfg.model.max_tokens();
+  g.value_level = impl_->cfg.model.value_level();
+  return g;
+}
+
+uint64_t ArfcModel::fingerprint() const { return impl_->fingerprint; }
+Task ArfcModel::task() const { return impl_->cfg.task; }
+int64_t ArfcModel::num_modalities() const { return impl_->arc->num_modalities(); }
+nlohmann::json ArfcModel::config() const { return impl_->config; }
+
+Matrix ArfcModel::encode(const Matrix& x, int64_t n_values, int64_t modality) const {
+  auto& arc = impl_->arc;
+  ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), "encode: modality must be in [0, ",
+             arc->num_modalities() - 1, "], got ", modality);
+  ARFC_CHECK(x.d == arc->modality_dim(modality), "encode: features have dimension ", x.d, " but the model expects ",
+             arc->modality_dim(modality), (modality ? " (second modality)" : ""),
+             ". Hint: use the features the model was trained for.");
+  ARFC_CHECK(n_values >= 1 && n_values <= arc->max_values(), "encode: code length must be in [1, ",
+             arc->max_values(), "] values, got ", n_values);
+  ARFC_CHECK(n_values % arc->granularity() == 0, "encode: code length ", n_values,
+             " values is not a multiple of the token width ", arc->granularity(),
+             ". Hint: ask for whole tokens; this model was trained without value-level prefixes.");
+  torch::NoGradGuard ng;
+  arc->eval();
+  Matrix out(x.n, n_values);
+  for (int64_t s = 0; s < x.n; s += kEncodeBatch) {
+    const int64_t e = std::min(x.n, s + kEncodeBatch);
+    auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
+    auto c = arc->encode(xb, n_values, modality).to(torch::kCPU).contiguous();
+    std::memcpy(out.row(s), c.data_ptr<float>(), sizeof(float) * size_t((e - s) * n_values));
+  }
+  return out;
+}
+
+Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
+  auto& arc = impl_->arc;
+  ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), "decode: modality must be in [0, ",
+             arc->num_modalities() - 1, "], got ", modality);
+  ARFC_CHECK(codes.d >= 1 && codes.d <= arc->max_values(), "decode: codes have ", codes.d,
+             " values, expected 1..", arc->max_values(), ". Hint: decode codes produced by this model.");
+  torch::NoGradGuard ng;
+  arc->eval();
+  const int64_t D = arc->modality_dim(modality);
+  Matrix out(codes.n, D);
+  for (int64_t s = 0; s < codes.n; s += kEncodeBatch) {
+    const int64_t e = std::min(codes.n, s + kEncodeBatch);
+    auto cb = torch::from_blob(const_cast<float*>(codes.row(s)), {e - s, codes.d}, torch::kFloat32).to(impl_->device);
+    auto r = arc->decode(cb, modality).to(torch::kCPU).contiguous();
+    std::memcpy(out.row(s), r.data_ptr<float>(), sizeof(float) * size_t((e - s) * D));
+  }
+  return out;
+}
+
+void ArfcModel::save(const std::string& path) const {
+  nlohmann::json header = {{"format", "arfc-model"},
+                           {"library_version", ARFC_VERSION},
+                           {"fingerprint", hex64(impl_->fingerprint)},
+                           {"config", impl_->config}};
+  impl_->arc->to(torch::kCPU);
+  std::string blob = module_to_bytes(*impl_->arc);
+  impl_->arc->to(impl_->device);
+  write_container(path, kModelMagic, kModelFormatVersion, header, blob);
+}
+
+ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
+  ContainerFile c = read_container(path, kModelMagic, kModelFormatVersion, "model file");
+  ARFC_CHECK(c.header.contains("config") && c.header.at("config").is_object(), "model file '", path,
+             "': header has no \"config\" object. Hint: the file is corrupt.");
+  auto impl = std::make_shared<Impl>();
+  try {
+    impl->cfg = parse_arfc_config(c.header.at("config"), "model file config");
+  } catch (const Error& e) {
+    ARFC_THROW("model file '", path, "': ", e.what());
+  }
+  impl->arc = Arc(impl->cfg.model);
+  module_from_bytes(*impl->arc, c.blob, "model file '" + path + "'");
+  impl->device = parse_device(device);
+  impl->arc->to(impl->device);
+  impl->finish();
+  if (c.header.contains("fingerprint") && c.header.at("fingerprint").is_string()) {
+    ARFC_CHECK(c.header.at("fingerprint").get<std::string>() == hex64(impl->fingerprint), "model file '", path,
+               "': fingerprint mismatch (stored ", c.header.at("fingerprint").get<std::string>(), ", computed ",
+               hex64(impl->fingerprint), "). Hint: the file is corrupt.");
+  }
+  return ArfcModel(impl);
+}
+
+nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
+  ARFC_CHECK(input_dim >= 1, "default_arfc_config: input_dim must be >= 1, got ", input_dim);
+  ArfcConfig c;
+  c.task = task;
+  c.model = ArcOptions(input_dim);
+  // Token width D/16 (16 for D = 256) and K_max = 16: f32 codes span 1..16x, f16/i8
+  // storage reach 32x/64x, and generation stays at 16 steps.
+  c.model.token_width(std::max<int64_t>(1, input_dim / 16));
+  c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
+  if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
+  c.loss = default_loss_options(task);
+  return c.to_json();
+}
+
+ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
+                     bool resume) {
+  ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
+  nlohmann::json base = default_arfc_config(fs.task, fs.train_x.d);
+  if (fs.task == Task::Crossmodal) base["model"]["input_dim_b"] = fs.train_b.d;
+  nlohmann::json merged = merge_config(base, config.is_null() ? nlohmann::json::object() : config);
+  ARFC_CHECK(merged.value("task", "") == task_name(fs.task), "config.task is \"", merged.value("task", ""),
+             "\" but the data is for task \"", task_name(fs.task), "\". Hint: drop \"task\" from the config.");
+  ARFC_CHECK(merged["model"].value("input_dim", int64_t(0)) == fs.train_x.d, "config.model.input_dim is ",
+             merged["model"].value("input_dim", int64_t(0)), " but the training features have dimension ",
+             fs.train_x.d, ". Hint: drop input_dim from the config; it is taken from the data.");
+  merged.erase("summary");
+  merged.erase("geometry");
+  auto impl = std::make_shared<ArfcModel::Impl>();
+  impl->cfg = parse_arfc_config(merged);
+  impl->cfg.summary = nlohmann::json::object();
+  impl->device = parse_device(impl->cfg.train.device);
+  seed_everything(impl->cfg.train.seed);
+  impl->arc = Arc(impl->cfg.model);
+  impl->arc->to(impl->device);
+  const nlohmann::json meta = impl->cfg.to_json();
+  TrainSummary s = train_prefix_encoder(impl->arc.ptr(), fs, impl->cfg.train, impl->cfg.loss, checkpoint_path,
+                                        resume, meta);
+  impl->cfg.summary = s.to_json();
+  impl->cfg.summary["library_version"] = ARFC_VERSION;
+  impl->finish();
+  return ArfcModel(impl);
+}
+
+}  // namespace arfc

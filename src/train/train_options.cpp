@@ -1,0 +1,158 @@
+// JSON <-> TrainOptions / LossOptions, with validation that names the field.
+#include <set>
+
+#include "arfc/core/error.h"
+#include "arfc/train/trainer.h"
+
+namespace arfc {
+
+namespace {
+
+using nlohmann::json;
+
+void check_keys(const json& j, const std::string& where, const std::vector<std::string>& accepted) {
+  ARFC_CHECK(j.is_object(), where, ": expected a JSON object, got ", j.type_name());
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(accepted.begin(), accepted.end(), it.key()) != accepted.end()) continue;
+    std::string list;
+    for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+    ARFC_THROW(where, ": unknown key \"", it.key(), "\". Accepted keys: ", list, ".");
+  }
+}
+
+template <typename T>
+void read(const json& j, const std::string& where, const char* key, T& out) {
+  if (!j.contains(key)) return;
+  const json& v = j.at(key);
+  try {
+    if constexpr (std::is_same_v<T, bool>) {
+      ARFC_CHECK(v.is_boolean(), "bool");
+    } else if constexpr (std::is_integral_v<T>) {
+      ARFC_CHECK(v.is_number_integer() || v.is_number_unsigned(), "integer");
+    } else if constexpr (std::is_floating_point_v<T>) {
+      ARFC_CHECK(v.is_number(), "number");
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      ARFC_CHECK(v.is_string(), "string");
+    }
+    out = v.get<T>();
+  } catch (const std::exception& e) {
+    ARFC_THROW(where, ".", key, ": expected a ", e.what(), ", got ", v.dump());
+  }
+}
+
+}  // namespace
+
+json to_json(const TrainOptions& o) {
+  return json{{"epochs", o.epochs},
+              {"batch_size", o.batch_size},
+              {"lr", o.lr},
+              {"weight_decay", o.weight_decay},
+              {"warmup_frac", o.warmup_frac},
+              {"min_lr_frac", o.min_lr_frac},
+              {"clip_norm", o.clip_norm},
+              {"val_frac", o.val_frac},
+              {"max_val_rows", o.max_val_rows},
+              {"seed", o.seed},
+              {"device", o.device},
+              {"prefix_mode", o.prefix_mode},
+              {"beta_a", o.beta_a},
+              {"beta_b", o.beta_b},
+              {"prefixes_per_batch", o.prefixes_per_batch},
+              {"include_full", o.include_full},
+              {"progressive", o.progressive},
+              {"fixed_tokens", o.fixed_tokens},
+              {"prefix_weighting", o.prefix_weighting}};
+}
+
+json to_json(const LossOptions& o) {
+  return json{{"task_weight", o.task_weight}, {"task_tau", o.task_tau},       {"proto_scale", o.proto_scale},
+              {"ergc_weight", o.ergc_weight}, {"ergc_tau", o.ergc_tau},       {"recon_weight", o.recon_weight},
+              {"recon_detach", o.recon_detach}};
+}
+
+TrainOptions train_options_from_json(const json& j, const std::string& where) {
+  TrainOptions o;
+  check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
+                        "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
+                        "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting"});
+  read(j, where, "epochs", o.epochs);
+  read(j, where, "batch_size", o.batch_size);
+  read(j, where, "lr", o.lr);
+  read(j, where, "weight_decay", o.weight_decay);
+  read(j, where, "warmup_frac", o.warmup_frac);
+  read(j, where, "min_lr_frac", o.min_lr_frac);
+  read(j, where, "clip_norm", o.clip_norm);
+  read(j, where, "val_frac", o.val_frac);
+  read(j, where, "max_val_rows", o.max_val_rows);
+  read(j, where, "seed", o.seed);
+  read(j, where, "device", o.device);
+  read(j, where, "prefix_mode", o.prefix_mode);
+  read(j, where, "beta_a", o.beta_a);
+  read(j, where, "beta_b", o.beta_b);
+  read(j, where, "prefixes_per_batch", o.prefixes_per_batch);
+  read(j, where, "include_full", o.include_full);
+  read(j, where, "progressive", o.progressive);
+  read(j, where, "prefix_weighting", o.prefix_weighting);
+  if (j.contains("fixed_tokens")) {
+    const auto& v = j.at("fixed_tokens");
+    ARFC_CHECK(v.is_array(), where, ".fixed_tokens: expected an array of token counts, got ", v.dump());
+    o.fixed_tokens.clear();
+    for (const auto& e : v) {
+      ARFC_CHECK(e.is_number_integer() && e.get<int64_t>() >= 1, where,
+                 ".fixed_tokens: expected positive integers, got ", e.dump());
+      o.fixed_tokens.push_back(e.get<int64_t>());
+    }
+  }
+  ARFC_CHECK(o.epochs >= 1, where, ".epochs must be >= 1, got ", o.epochs);
+  ARFC_CHECK(o.batch_size >= 2, where, ".batch_size must be >= 2 (ERGC needs pairs), got ", o.batch_size);
+  ARFC_CHECK(o.lr > 0, where, ".lr must be > 0, got ", o.lr);
+  ARFC_CHECK(o.weight_decay >= 0, where, ".weight_decay must be >= 0, got ", o.weight_decay);
+  ARFC_CHECK(o.warmup_frac >= 0 && o.warmup_frac < 1, where, ".warmup_frac must be in [0, 1), got ", o.warmup_frac);
+  ARFC_CHECK(o.min_lr_frac >= 0 && o.min_lr_frac <= 1, where, ".min_lr_frac must be in [0, 1], got ", o.min_lr_frac);
+  ARFC_CHECK(o.clip_norm >= 0, where, ".clip_norm must be >= 0 (0 = off), got ", o.clip_norm);
+  ARFC_CHECK(o.val_frac >= 0 && o.val_frac <= 0.5, where, ".val_frac must be in [0, 0.5], got ", o.val_frac);
+  ARFC_CHECK(o.max_val_rows >= 2, where, ".max_val_rows must be >= 2, got ", o.max_val_rows);
+  ARFC_CHECK(o.prefix_mode == "beta" || o.prefix_mode == "fixed" || o.prefix_mode == "full", where,
+             ".prefix_mode must be one of beta, fixed, full; got \"", o.prefix_mode, "\"");
+  ARFC_CHECK(o.beta_a > 0 && o.beta_b > 0, where, ".beta_a and .beta_b must be > 0, got ", o.beta_a, " and ", o.beta_b);
+  ARFC_CHECK(o.prefixes_per_batch >= 0, where, ".prefixes_per_batch must be >= 0, got ", o.prefixes_per_batch);
+  ARFC_CHECK(o.prefix_mode != "beta" || o.prefixes_per_batch > 0 || o.include_full, where,
+             ": prefixes_per_batch = 0 with include_full = false trains on no prefix at all");
+  ARFC_CHECK(o.prefix_mode != "fixed" || !o.fixed_tokens.empty(), where,
+             ".fixed_tokens must list token counts when prefix_mode is \"fixed\"");
+  ARFC_CHECK(o.prefix_weighting == "uniform" || o.prefix_weighting == "length", where,
+             ".prefix_weighting must be \"uniform\" or \"length\", got \"", o.prefix_weighting, "\"");
+  return o;
+}
+
+LossOptions loss_options_from_json(const json& j, const std::string& where) {
+  LossOptions o;
+  check_keys(j, where, {"task_weight", "task_tau", "proto_scale", "ergc_weight", "ergc_tau", "recon_weight",
+                        "recon_detach"});
+  read(j, where, "task_weight", o.task_weight);
+  read(j, where, "task_tau", o.task_tau);
+  read(j, where, "proto_scale", o.proto_scale);
+  read(j, where, "ergc_weight", o.ergc_weight);
+  read(j, where, "ergc_tau", o.ergc_tau);
+  read(j, where, "recon_weight", o.recon_weight);
+  read(j, where, "recon_detach", o.recon_detach);
+  ARFC_CHECK(o.task_weight >= 0 && o.ergc_weight >= 0 && o.recon_weight >= 0, where,
+             ": loss weights must be >= 0 (task_weight ", o.task_weight, ", ergc_weight ", o.ergc_weight,
+             ", recon_weight ", o.recon_weight, ")");
+  ARFC_CHECK(o.task_tau > 0 && o.ergc_tau > 0, where, ": temperatures must be > 0 (task_tau ", o.task_tau,
+             ", ergc_tau ", o.ergc_tau, ")");
+  ARFC_CHECK(o.proto_scale > 0, where, ".proto_scale must be > 0, got ", o.proto_scale);
+  return o;
+}
+
+LossOptions default_loss_options(Task task) {
+  LossOptions o;
+  if (task != Task::Generic) {
+    // The decoder head learns from the codes but does not pull them towards pixel-level
+    // reconstruction when a task objective defines what the codes should keep.
+    o.recon_detach = true;
+  }
+  return o;
+}
+
+}  // namespace arfc
