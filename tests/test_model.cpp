@@ -1,0 +1,156 @@
+// ARC and nn blocks: prefix property (MoS on), KV cache == full recomputation, gradients
+// through the cache, input checks; losses on cases with known answers.
+#include <gtest/gtest.h>
+
+#include "arfc/core/error.h"
+#include "arfc/model/arc.h"
+#include "arfc/nn/attention.h"
+#include "arfc/nn/transformer.h"
+#include "arfc/train/losses.h"
+#include "arfc/train/task_head.h"
+
+using namespace arfc;
+
+namespace {
+
+ArcOptions tiny(int64_t D = 24) {
+  return ArcOptions(D).token_width(4).max_tokens(6).d_model(32).num_heads(4).context_chunks(4).solutions(2).decoder_hidden(32);
+}
+
+class Seeded : public ::testing::Test {
+ protected:
+  void SetUp() override { torch::manual_seed(7); }
+};
+
+}  // namespace
+
+TEST_F(Seeded, AttentionStepEqualsCausalForward) {
+  MultiheadAttention mha(MultiheadAttentionOptions(16, 4));
+  auto x = torch::randn({3, 5, 16});
+  auto full = mha(x, x, causal_mask(5));
+  KVCache cache;
+  for (int64_t t = 0; t < 5; ++t) {
+    auto y = mha->forward_step(x.narrow(1, t, 1), cache);
+    EXPECT_TRUE(torch::allclose(y.squeeze(1), full.select(1, t), 1e-5, 1e-6)) << "position " << t;
+  }
+  EXPECT_EQ(cache.length(), 5);
+}
+
+TEST_F(Seeded, TransformerBlockStepEqualsForward) {
+  TransformerBlock blk(TransformerBlockOptions(16, 2).cross_attention(true));
+  auto x = torch::randn({2, 4, 16});
+  auto ctx = torch::randn({2, 3, 16});
+  auto full = blk(x, causal_mask(4), ctx);
+  BlockCache cache;
+  blk->prepare_context(ctx, cache);
+  for (int64_t t = 0; t < 4; ++t)
+    EXPECT_TRUE(torch::allclose(blk->forward_step(x.narrow(1, t, 1), cache).squeeze(1), full.select(1, t), 1e-5, 1e-6));
+}
+
+class ArcVariants : public ::testing::TestWithParam<std::tuple<int64_t, std::string, std::string>> {};
+
+TEST_P(ArcVariants, PrefixPropertyAndCacheEqualsRecompute) {
+  torch::manual_seed(3);
+  auto [S, ctx_mode, feedback] = GetParam();
+  Arc arc(tiny().solutions(S).mos_context(ctx_mode).mos_feedback(feedback));
+  arc->eval();
+  torch::NoGradGuard ng;
+  auto x = torch::randn({5, 24}) * 3;
+  auto full = arc->encode(x, 24);
+  ASSERT_EQ(full.sizes(), (std::vector<int64_t>{5, 24}));
+  for (int64_t k = 1; k <= 6; ++k) {
+    auto part = arc->encode(x, 4 * k);
+    // The first k steps run the same operations on the same inputs: exact equality.
+    EXPECT_TRUE(torch::equal(part, full.narrow(1, 0, 4 * k))) << "k=" << k;
+  }
+  // Tolerance: the cached path attends over concatenated keys, the reference over a masked
+  // full sequence; the sums differ only by float32 rounding.
+  auto cached = arc->generate(x, 6);
+  auto ref = arc->generate_uncached(x, 6);
+  EXPECT_TRUE(torch::allclose(cached, ref, 1e-4, 1e-5)) << (cached - ref).abs().max().item<float>();
+  EXPECT_LE(full.abs().max().item<double>(), 3.0);  // token bound
+}
+
+INSTANTIATE_TEST_SUITE_P(Mos, ArcVariants,
+                         ::testing::Values(std::make_tuple(int64_t(1), std::string("film"), std::string("fused")),
+                                           std::make_tuple(int64_t(2), std::string("film"), std::string("fused")),
+                                           std::make_tuple(int64_t(3), std::string("shared"), std::string("own"))));
+
+TEST_F(Seeded, GradientsFlowThroughTheCachedUnroll) {
+  Arc arc(tiny());
+  arc->train();
+  auto x = torch::randn({4, 24});
+  auto codes = arc->encode(x, 24);
+  codes.narrow(1, 20, 4).pow(2).sum().backward();  // last token only: reaches early steps via the cache
+  int64_t with_grad = 0, total = 0;
+  for (const auto& p : arc->named_parameters()) {
+    if (p.key().rfind("decoder", 0) == 0) continue;
+    ++total;
+    if (p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0) ++with_grad;
+  }
+  EXPECT_EQ(with_grad, total);
+}
+
+TEST_F(Seeded, ValueLevelCodesAndDecoder) {
+  Arc arc(tiny().value_level(true));
+  torch::NoGradGuard ng;
+  arc->eval();
+  auto x = torch::randn({3, 24});
+  auto c7 = arc->encode(x, 7);
+  EXPECT_EQ(c7.size(1), 7);
+  EXPECT_TRUE(torch::equal(c7, arc->encode(x, 24).narrow(1, 0, 7)));
+  for (int64_t m : {1, 7, 24}) EXPECT_EQ(arc->decode(arc->encode(x, m)).sizes(), (std::vector<int64_t>{3, 24}));
+}
+
+TEST_F(Seeded, InputChecksThrowArfcError) {
+  Arc arc(tiny());
+  torch::NoGradGuard ng;
+  EXPECT_THROW(arc->encode(torch::randn({2, 23}), 8), Error);
+  EXPECT_THROW(arc->encode(torch::randn({2, 24}), 7), Error);   // not whole tokens
+  EXPECT_THROW(arc->encode(torch::randn({2, 24}), 28), Error);  // above max_values
+  EXPECT_THROW(arc->encode(torch::randn({2, 24}), 8, 1), Error);  // no second modality
+  EXPECT_THROW(arc->decode(torch::randn({2, 25})), Error);
+  EXPECT_THROW(Arc(tiny().mos_context("nope")), Error);
+}
+
+TEST_F(Seeded, CrossmodalModelHasTwoInputs) {
+  Arc arc(tiny().input_dim_b(10));
+  torch::NoGradGuard ng;
+  EXPECT_EQ(arc->encode(torch::randn({2, 10}), 8, 1).sizes(), (std::vector<int64_t>{2, 8}));
+  EXPECT_EQ(arc->decode(torch::randn({2, 8}), 1).sizes(), (std::vector<int64_t>{2, 10}));
+}
+
+TEST_F(Seeded, ErgcIsZeroForTheSameGeometryAndPositiveOtherwise) {
+  auto f = torch::randn({16, 12});
+  EXPECT_NEAR(ergc_loss(f, f, 0.1).item<double>(), 0.0, 1e-6);
+  EXPECT_NEAR(ergc_loss(f, 2.5 * f, 0.1).item<double>(), 0.0, 1e-6);  // cosine: scale-free
+  EXPECT_GT(ergc_loss(f, torch::randn({16, 4}), 0.1).item<double>(), 0.1);
+  auto b = torch::randn({16, 7});
+  auto same = ergc_loss_crossmodal(f, b, f.narrow(1, 0, 4), f.narrow(1, 0, 4), 0.1).item<double>();
+  auto rnd = ergc_loss_crossmodal(f, b, torch::randn({16, 4}), torch::randn({16, 4}), 0.1).item<double>();
+  EXPECT_GT(rnd, same);
+}
+
+TEST_F(Seeded, ContrastiveLossesPreferAlignedCodes) {
+  auto a = torch::randn({12, 8});
+  EXPECT_LT(infonce_loss(a, a, 0.1).item<double>(), 0.05);
+  EXPECT_GT(infonce_loss(a, torch::randn({12, 8}), 0.1).item<double>(), 1.0);
+  auto y = torch::tensor({0, 0, 1, 1, 2, 2}, torch::kInt64);
+  auto centers = torch::randn({3, 8}) * 5;
+  auto good = centers.index_select(0, y) + 0.01 * torch::randn({6, 8});
+  EXPECT_LT(supcon_loss(good, y, 0.1).item<double>(), supcon_loss(torch::randn({6, 8}), y, 0.1).item<double>());
+  auto lone = torch::tensor({0, 1, 2}, torch::kInt64);
+  EXPECT_EQ(supcon_loss(torch::randn({3, 8}), lone, 0.1).item<double>(), 0.0);
+  auto r = torch::randn({4, 6});
+  EXPECT_NEAR(reconstruction_loss(r, r).item<double>(), 0.0, 1e-9);
+}
+
+TEST_F(Seeded, PrototypeClassifierIsNested) {
+  PrototypeClassifier head(PrototypeClassifierOptions(8, 3));
+  auto c = torch::randn({5, 8});
+  EXPECT_EQ(head(c.narrow(1, 0, 3)).sizes(), (std::vector<int64_t>{5, 3}));
+  auto p = head->prototypes.detach();
+  auto expect = 10.0 * torch::nn::functional::normalize(c.narrow(1, 0, 3), torch::nn::functional::NormalizeFuncOptions().dim(1))
+                           .matmul(torch::nn::functional::normalize(p.narrow(1, 0, 3), torch::nn::functional::NormalizeFuncOptions().dim(1)).t());
+  EXPECT_TRUE(torch::allclose(head(c.narrow(1, 0, 3)), expect, 1e-5, 1e-6));
+}

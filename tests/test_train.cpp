@@ -1,0 +1,255 @@
+// Trainer, checkpoints and ArfcModel: config validation, learning on clustered data,
+// determinism, save/load, resume after a crash, the committed v1 model fixture.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/io/embeddings.h"
+#include "arfc/train/arfc_config.h"
+#include "arfc/train/arfc_model.h"
+
+using namespace arfc;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kD = 32;
+
+// n rows around `classes` random centres in R^kD (fixed seed): labels are the centre ids.
+FeatureSet clustered(int64_t n, int64_t classes, uint64_t seed, Task task = Task::Classification) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> nd(0.f, 1.f);
+  std::mt19937_64 crng(1234);  // the same centres for every split
+  std::vector<float> centres(size_t(classes * kD));
+  for (auto& c : centres) c = nd(crng);
+  FeatureSet f;
+  f.task = task;
+  f.train_x = Matrix(n, kD);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t c = i % classes;
+    f.train_y.push_back(c);
+    for (int64_t j = 0; j < kD; ++j) f.train_x.at(i, j) = centres[size_t(c * kD + j)] + 0.9f * nd(rng);
+  }
+  if (task == Task::Crossmodal) {
+    f.train_b = Matrix(n, 12);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < 12; ++j) f.train_b.at(i, j) = f.train_x.at(i, j) + 0.3f * nd(rng);
+  }
+  return f;
+}
+
+nlohmann::json tiny_config(int64_t epochs = 3) {
+  return {{"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 32}, {"num_heads", 2},
+                     {"context_chunks", 4}, {"solutions", 2}, {"decoder_hidden", 32}}},
+          {"train", {{"epochs", epochs}, {"batch_size", 32}, {"lr", 3e-3}, {"seed", 5}}}};
+}
+
+// Leave-one-out 1-NN accuracy (cosine) of codes against labels.
+double knn_accuracy(const Matrix& codes, const Labels& y) {
+  Matrix c = codes;
+  l2_normalize_rows(c);
+  int64_t ok = 0;
+  for (int64_t i = 0; i < c.n; ++i) {
+    double best = -2;
+    int64_t arg = -1;
+    for (int64_t j = 0; j < c.n; ++j) {
+      if (j == i) continue;
+      double s = 0;
+      for (int64_t k = 0; k < c.d; ++k) s += double(c.at(i, k)) * c.at(j, k);
+      if (s > best) best = s, arg = j;
+    }
+    ok += y[size_t(arg)] == y[size_t(i)];
+  }
+  return double(ok) / double(c.n);
+}
+
+class TrainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("arfc_train_test_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    torch::set_num_threads(1);
+  }
+  void TearDown() override {
+    set_log_callback(nullptr);
+    fs::remove_all(dir_);
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+bool equal(const Matrix& a, const Matrix& b) { return a.n == b.n && a.d == b.d && a.data == b.data; }
+
+}  // namespace
+
+TEST(Config, DefaultsAndValidation) {
+  auto cfg = default_arfc_config(Task::Classification, 256);
+  EXPECT_EQ(cfg["model"]["token_width"], 16);
+  EXPECT_EQ(cfg["model"]["max_tokens"], 16);
+  EXPECT_NO_THROW(parse_arfc_config(cfg));
+  auto bad = cfg;
+  bad["train"]["learning_rate"] = 1;
+  try {
+    parse_arfc_config(bad);
+    FAIL() << "unknown key accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("learning_rate"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("Accepted keys: epochs"), std::string::npos);
+  }
+  bad = cfg;
+  bad["model"]["d_model"] = 30;  // not a multiple of num_heads = 4 (fine) ... make it fail:
+  bad["model"]["num_heads"] = 7;
+  EXPECT_THROW(parse_arfc_config(bad), Error);
+  bad = cfg;
+  bad["train"]["prefix_mode"] = "random";
+  EXPECT_THROW(parse_arfc_config(bad), Error);
+  bad = cfg;
+  bad["train"]["epochs"] = "ten";
+  EXPECT_THROW(parse_arfc_config(bad), Error);
+  bad = cfg;
+  bad["extra"] = 1;
+  EXPECT_THROW(parse_arfc_config(bad), Error);
+  EXPECT_THROW(train_arfc(clustered(64, 4, 1), {{"model", {{"input_dim", 5}}}}), Error);
+}
+
+TEST_F(TrainTest, LearnsClusteredDataAndBeatsUntrainedCodes) {
+  std::vector<double> epoch_loss;
+  set_log_callback([&](LogLevel, const std::string& kind, const std::string& msg) {
+    std::smatch m;
+    if (kind == "log" && std::regex_search(msg, m, std::regex("train loss ([0-9.]+)"))) epoch_loss.push_back(std::stod(m[1]));
+  });
+  FeatureSet train = clustered(400, 8, 1), test = clustered(200, 8, 2);
+  ArfcModel model = train_arfc(train, tiny_config(4));
+  ASSERT_EQ(epoch_loss.size(), 4u);
+  EXPECT_LT(epoch_loss.back(), epoch_loss.front() * 0.8);
+  ArfcModel untrained = train_arfc(train, merge_config(tiny_config(1), {{"train", {{"lr", 1e-9}}}}));
+  for (int64_t tokens : {1, 4}) {
+    const double acc = knn_accuracy(model.encode(test.train_x, 4 * tokens), test.train_y);
+    const double base = knn_accuracy(untrained.encode(test.train_x, 4 * tokens), test.train_y);
+    EXPECT_GT(acc, base + 0.05) << tokens << " tokens: trained " << acc << " vs untrained " << base;
+  }
+  auto summary = model.config()["summary"];
+  EXPECT_GT(summary["val_metric_full"].get<double>(), 0.5);
+  Matrix rec = model.decode(model.encode(test.train_x, 16));
+  EXPECT_EQ(rec.d, kD);
+}
+
+TEST_F(TrainTest, SameSeedSameModelAndSaveLoadRoundTrip) {
+  FeatureSet train = clustered(160, 4, 1);
+  auto cfg = tiny_config(1);
+  ArfcModel a = train_arfc(train, cfg), b = train_arfc(train, cfg);
+  EXPECT_TRUE(equal(a.encode(train.train_x, 12), b.encode(train.train_x, 12)));
+  a.save(path("m.arfc"));
+  ArfcModel c = ArfcModel::load(path("m.arfc"));
+  EXPECT_EQ(c.fingerprint(), a.fingerprint());
+  EXPECT_EQ(c.config(), a.config());
+  EXPECT_TRUE(equal(a.encode(train.train_x, 16), c.encode(train.train_x, 16)));
+  EXPECT_TRUE(equal(a.decode(a.encode(train.train_x, 8)), c.decode(c.encode(train.train_x, 8))));
+  EXPECT_EQ(c.geometry().max_values(), 16);
+  EXPECT_THROW(c.encode(Matrix(3, kD + 1), 4), Error);
+  EXPECT_THROW(c.encode(train.train_x, 6), Error);
+  // A different seed gives a different model.
+  ArfcModel d = train_arfc(train, merge_config(cfg, {{"train", {{"seed", 6}}}}));
+  EXPECT_FALSE(equal(a.encode(train.train_x, 4), d.encode(train.train_x, 4)));
+}
+
+TEST_F(TrainTest, CorruptModelFilesAreRejected) {
+  ArfcModel a = train_arfc(clustered(64, 4, 1), tiny_config(1));
+  a.save(path("m.arfc"));
+  std::string bytes = read_file_bytes(path("m.arfc"));
+  auto expect_error = [&](const std::string& data, const std::string& needle) {
+    write_file_atomic(path("bad.arfc"), data);
+    try {
+      ArfcModel::load(path("bad.arfc"));
+      FAIL() << "accepted a bad file (" << needle << ")";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  expect_error(bytes.substr(0, 10), "truncated");
+  expect_error("XXXXXXXX" + bytes.substr(8), "bad magic");
+  std::string v = bytes;
+  v[8] = 9;
+  expect_error(v, "format version 9");
+  expect_error(bytes.substr(0, bytes.size() - 100), "does not match the file size");
+  std::string flip = bytes;
+  flip[bytes.size() / 2] ^= 0x5a;
+  expect_error(flip, "checksum");
+}
+
+TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
+  FeatureSet train = clustered(160, 4, 1);
+  auto cfg = tiny_config(3);
+  ArfcModel full = train_arfc(train, cfg, path("full.ckpt"));
+  // Crash while reporting epoch 2: the checkpoint then holds epoch 1.
+  set_log_callback([](LogLevel, const std::string& kind, const std::string& msg) {
+    if (kind == "log" && msg.rfind("epoch 2/3", 0) == 0) throw std::runtime_error("simulated crash");
+  });
+  EXPECT_THROW(train_arfc(train, cfg, path("run.ckpt")), std::runtime_error);
+  set_log_callback(nullptr);
+  ArfcModel resumed = train_arfc(train, cfg, path("run.ckpt"), /*resume=*/true);
+  EXPECT_EQ(resumed.config()["summary"]["epochs_run"], 2);
+  EXPECT_TRUE(equal(full.encode(train.train_x, 16), resumed.encode(train.train_x, 16)));
+  // A checkpoint from another configuration is refused.
+  EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"train", {{"lr", 1e-3}}}}), path("run.ckpt"), true), Error);
+}
+
+TEST_F(TrainTest, OtherTasksTrain) {
+  for (Task t : {Task::Retrieval, Task::Crossmodal, Task::Generic}) {
+    FeatureSet f = clustered(96, 4, 3, t);
+    if (t == Task::Generic) f.train_y.clear();
+    ArfcModel m = train_arfc(f, tiny_config(1));
+    EXPECT_EQ(m.task(), t);
+    EXPECT_EQ(m.num_modalities(), t == Task::Crossmodal ? 2 : 1);
+    EXPECT_EQ(m.encode(f.train_x, 8).d, 8);
+    if (t == Task::Crossmodal) EXPECT_EQ(m.encode(f.train_b, 8, 1).d, 8);
+    EXPECT_TRUE(std::isfinite(m.config()["summary"]["final_train_loss"].get<double>()));
+  }
+}
+
+// The committed v1 model must keep loading and producing the same codes.
+// Regenerate (only on a deliberate format change): ARFC_WRITE_FIXTURES=1 ./test_train
+namespace {
+Matrix fixture_input() {
+  Matrix x(6, kD);
+  for (int64_t i = 0; i < x.n; ++i)
+    for (int64_t j = 0; j < kD; ++j) x.at(i, j) = float(std::sin(0.37 * double(i * kD + j)) * (1 + i % 3));
+  return x;
+}
+}  // namespace
+
+TEST_F(TrainTest, ModelV1FixtureStillLoads) {
+  const std::string model_path = std::string(ARFC_TEST_DATA) + "/model_v1.arfc";
+  const std::string codes_path = std::string(ARFC_TEST_DATA) + "/model_v1_codes.json";
+  if (std::getenv("ARFC_WRITE_FIXTURES")) {
+    auto cfg = nlohmann::json{{"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 16}, {"num_heads", 2},
+                                         {"context_chunks", 4}, {"solutions", 2}, {"decoder_hidden", 16},
+                                         {"generator_layers", 1}}},
+                              {"train", {{"epochs", 1}, {"batch_size", 32}, {"seed", 1}}}};
+    ArfcModel m = train_arfc(clustered(96, 4, 9), cfg);
+    m.save(model_path);
+    Matrix c = m.encode(fixture_input(), 16);
+    nlohmann::json j = {{"fingerprint", m.fingerprint()}, {"n", c.n}, {"d", c.d}, {"codes", c.data}};
+    std::ofstream(codes_path) << j.dump(1) << "\n";
+  }
+  ArfcModel m = ArfcModel::load(model_path);
+  nlohmann::json expected = nlohmann::json::parse(std::ifstream(codes_path));
+  EXPECT_EQ(m.fingerprint(), expected["fingerprint"].get<uint64_t>());
+  EXPECT_EQ(m.geometry().token_width, 4);
+  Matrix c = m.encode(fixture_input(), 16);
+  auto want = expected["codes"].get<std::vector<float>>();
+  ASSERT_EQ(c.data.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(c.data[i], want[i], 1e-5) << "value " << i;
+  // Prefix of the stored full code.
+  Matrix c8 = m.encode(fixture_input(), 8);
+  for (int64_t i = 0; i < c8.n; ++i)
+    for (int64_t j = 0; j < 8; ++j) EXPECT_NEAR(c8.at(i, j), want[size_t(i * 16 + j)], 1e-5);
+}
