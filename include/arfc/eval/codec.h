@@ -49,7 +49,7 @@ struct CodecCache {
   int64_t threads = 0;           // <= 0: all cores
   std::string device = "cpu";    // learned methods: "cpu", "cuda", "auto"
   // Learned methods: config overrides as a JSON object text (ablation variants of ARFC set
-  // e.g. {"mos_solutions": 4}); "{}" = defaults.
+  // e.g. {"model": {"solutions": 4}}, merged into default_arfc_config); "{}" = defaults.
   std::string overrides_json = "{}";
   // The run's requested ratios. One-model learned methods that train at fixed prefix sizes
   // (mrl) train at these; empty = their default list.

@@ -1,0 +1,18 @@
+// ARFC ablation variants for `arfc eval --ablation`: each is the "arfc" method trained in
+// process with default_arfc_config() plus one override (config keys: docs/DESIGN.md), so
+// every variant differs from the default in exactly one setting.
+//   MoS:   model.solutions S in {1, 2, 4, 8}   (S = 1 turns MoS off; 2 is the default)
+//   ERGC:  loss.ergc_weight 0 (off) vs the default
+//   Beta:  train.beta_a / beta_b of the prefix-length distribution: (1,1) default uniform,
+//          (2,5) favours short codes (high ratios), (5,2) favours long codes
+#pragma once
+
+#include <vector>
+
+#include "arfc/eval/harness.h"
+
+namespace arfc {
+
+std::vector<EvalMethod> arfc_ablation_variants();
+
+}  // namespace arfc

@@ -1,0 +1,303 @@
+#include "arfc/eval/harness.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/eval/codec_factory.h"
+
+namespace arfc {
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::vector<int64_t> sample_indices(int64_t n, int64_t limit, uint64_t seed) {
+  std::vector<int64_t> idx(static_cast<size_t>(n));
+  std::iota(idx.begin(), idx.end(), int64_t(0));
+  if (limit <= 0 || n <= limit) return idx;
+  std::mt19937_64 rng(seed);
+  std::shuffle(idx.begin(), idx.end(), rng);
+  idx.resize(size_t(limit));
+  std::sort(idx.begin(), idx.end());
+  return idx;
+}
+
+Labels gather_labels(const Labels& y, const std::vector<int64_t>& idx) {
+  if (y.empty()) return y;
+  Labels out;
+  out.reserve(idx.size());
+  for (int64_t i : idx) out.push_back(y[size_t(i)]);
+  return out;
+}
+
+// The uncompressed reference: the raw features, cosine.
+class IdentityCodec : public Codec {
+ public:
+  explicit IdentityCodec(int64_t d) : d_(d) {}
+  std::string name() const override { return "uncompressed"; }
+  std::string distance() const override { return "cosine"; }
+  void fit(const FeatureSet&) override {}
+  Representation encode(const Matrix& x, int64_t) const override { return {x, x, Similarity::Cosine}; }
+  int64_t bytes_per_vector() const override { return 4 * d_; }
+
+ private:
+  int64_t d_;
+};
+
+// Index of the requested ratio nearest (in log space) to `achieved`.
+size_t nearest_column(const std::vector<double>& ratios, double achieved) {
+  size_t best = 0;
+  for (size_t i = 1; i < ratios.size(); ++i)
+    if (std::abs(std::log(ratios[i] / achieved)) < std::abs(std::log(ratios[best] / achieved))) best = i;
+  return best;
+}
+
+std::string percent_list(const std::vector<std::string>& names, const std::vector<double>& v) {
+  std::ostringstream os;
+  os.precision(4);
+  for (size_t i = 0; i < names.size() && i < v.size(); ++i) os << (i ? ", " : "") << names[i] << " " << v[i];
+  return os.str();
+}
+
+}  // namespace
+
+std::vector<std::string> task_metrics(Task t) {
+  switch (t) {
+    case Task::Classification: return {"probe_acc", "knn_acc"};
+    case Task::Retrieval: return {"R@1", "R@2", "R@4", "R@8"};
+    case Task::Crossmodal: return {"R@1 mean", "A->B R@1", "A->B R@5", "A->B R@10", "B->A R@1", "B->A R@5", "B->A R@10"};
+    case Task::Generic: return {"nn_overlap@10"};
+  }
+  return {};
+}
+
+std::vector<double> parse_ratio_list(const std::string& list) {
+  std::vector<double> out;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    size_t used = 0;
+    double r = 0;
+    try {
+      r = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    ARFC_CHECK(!item.empty() && used == item.size(), "--ratios '", list, "': '", item,
+               "' is not a number. Hint: write ratios as 2,4,5.3,8.");
+    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratios: ratio ", item, " must be > 1 (4 bytes per value ",
+               "divided by the code's bytes). Hint: 2 halves the size, 32 keeps 1/32.");
+    ARFC_CHECK(std::find(out.begin(), out.end(), r) == out.end(), "--ratios: ratio ", item, " is listed twice.");
+    out.push_back(r);
+  }
+  ARFC_CHECK(!out.empty(), "--ratios is empty. Hint: e.g. --ratios 2,4,8,16,32,64.");
+  return out;
+}
+
+FeatureSet limit_feature_set(const FeatureSet& fs, int64_t limit, uint64_t seed) {
+  if (limit <= 0) return fs;
+  FeatureSet out = fs;
+  auto tr = sample_indices(fs.train_x.n, limit, seed);
+  auto te = sample_indices(fs.test_x.n, limit, seed + 1);
+  out.train_x = gather_rows(fs.train_x, tr);
+  out.test_x = gather_rows(fs.test_x, te);
+  if (!fs.train_b.empty()) out.train_b = gather_rows(fs.train_b, tr);
+  if (!fs.test_b.empty()) out.test_b = gather_rows(fs.test_b, te);
+  out.train_y = gather_labels(fs.train_y, tr);
+  out.test_y = gather_labels(fs.test_y, te);
+  return out;
+}
+
+std::vector<double> evaluate_codec(Codec& codec, const FeatureSet& fs, const EvalOptions& opt) {
+  codec.fit(fs);
+  ProbeOptions probe = opt.probe;
+  probe.seed = opt.seed;
+  switch (fs.task) {
+    case Task::Classification: {
+      Representation tr = codec.encode(fs.train_x, 0), te = codec.encode(fs.test_x, 0);
+      check_finite(tr.database, codec.name() + " codes of the train split");
+      check_finite(te.database, codec.name() + " codes of the test split");
+      double acc = linear_probe_accuracy(tr.database, fs.train_y, te.database, fs.test_y, probe);
+      double knn = knn_accuracy(tr.database, fs.train_y, te.query, fs.test_y, tr.sim, opt.knn_k);
+      return {acc, knn};
+    }
+    case Task::Retrieval: {
+      Representation te = codec.encode(fs.test_x, 0);
+      check_finite(te.database, codec.name() + " codes of the test split");
+      return recall_at_k(te.query, te.database, fs.test_y, te.sim, {1, 2, 4, 8});
+    }
+    case Task::Crossmodal: {
+      Representation a = codec.encode(fs.test_x, 0), b = codec.encode(fs.test_b, 1);
+      check_finite(a.database, codec.name() + " codes of test_x");
+      check_finite(b.database, codec.name() + " codes of test_b");
+      auto ab = paired_recall_at_k(a.query, b.database, b.sim, {1, 5, 10});
+      auto ba = paired_recall_at_k(b.query, a.database, a.sim, {1, 5, 10});
+      return {0.5 * (ab[0] + ba[0]), ab[0], ab[1], ab[2], ba[0], ba[1], ba[2]};
+    }
+    case Task::Generic: {
+      Representation te = codec.encode(fs.test_x, 0);
+      return {neighbour_overlap(fs.test_x, te, 10)};
+    }
+  }
+  ARFC_ASSERT(false, "unhandled task");
+  return {};
+}
+
+EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
+  ARFC_CHECK(!opt.methods.empty(), "no methods to evaluate. Hint: --methods pca,rp,ptq.");
+  ARFC_CHECK(!opt.ratios.empty(), "no ratios to evaluate. Hint: --ratios 2,4,8.");
+  for (double r : opt.ratios)
+    ARFC_CHECK(std::isfinite(r) && r > 1.0, "ratio ", r, " must be > 1.");
+  for (const auto& m : opt.methods)
+    ARFC_CHECK(find_codec_entry(m.spec) != nullptr, "unknown method '", m.spec, "'.\n", describe_methods());
+  ARFC_CHECK(fs_in.train_x.n >= 1 && fs_in.test_x.n >= 2, "feature set '", fs_in.name,
+             "': needs a non-empty train split and at least 2 test rows, got ", fs_in.train_x.n, " and ",
+             fs_in.test_x.n, ".");
+
+  const double t_start = now_s();
+  const FeatureSet fs = limit_feature_set(fs_in, opt.limit, opt.seed);
+  EvalReport rep;
+  rep.dataset = fs.name;
+  rep.task = task_name(fs.task);
+  rep.dim = fs.train_x.d;
+  rep.n_train = fs.train_x.n;
+  rep.n_test = fs.test_x.n;
+  rep.ratios = opt.ratios;
+  rep.metrics = task_metrics(fs.task);
+  rep.command_line = opt.command_line;
+  rep.seed = opt.seed;
+  rep.epochs = opt.epochs;
+  rep.limit = opt.limit;
+  const int64_t D = rep.dim;
+
+  auto add_records = [&](const std::string& label, double requested, int64_t bytes, const std::string& dist,
+                         const std::vector<double>& values, double seconds, const std::string& err) {
+    for (size_t i = 0; i < rep.metrics.size(); ++i) {
+      EvalRecord r;
+      r.task = rep.task;
+      r.method = label;
+      r.ratio_requested = requested;
+      r.bytes_per_vector = bytes;
+      r.ratio_achieved = bytes > 0 ? 4.0 * double(D) / double(bytes) : 0.0;
+      r.metric = rep.metrics[i];
+      r.value = err.empty() ? values.at(i) : std::nan("");
+      r.distance = dist;
+      r.seconds = seconds;
+      r.error = err;
+      rep.records.push_back(r);
+    }
+  };
+
+  // Work list: (method index, requested ratio); fixed-rate methods once, in the column
+  // nearest to their native ratio.
+  struct Unit {
+    size_t method;
+    double ratio;
+  };
+  std::vector<Unit> units;
+  for (size_t m = 0; m < opt.methods.size(); ++m) {
+    const CodecEntry* e = find_codec_entry(opt.methods[m].spec);
+    if (e->native_ratio > 0) {
+      units.push_back({m, opt.ratios[nearest_column(opt.ratios, e->native_ratio)]});
+    } else {
+      for (double r : opt.ratios) units.push_back({m, r});
+    }
+  }
+
+  Progress progress("eval", int64_t(units.size()) + 1);
+  {
+    const double t0 = now_s();
+    IdentityCodec ref(D);
+    auto v = evaluate_codec(ref, fs, opt);
+    add_records("uncompressed", 1.0, 4 * D, ref.distance(), v, now_s() - t0, "");
+    rep.methods.push_back("uncompressed");
+    rep.distances.push_back(ref.distance());
+    log_info("uncompressed: " + percent_list(rep.metrics, v));
+    progress.update(1, "uncompressed");
+  }
+
+  // One cache per distinct overrides text, so ablation variants never share a model.
+  std::map<std::string, CodecCache> caches;
+  // (label, bytes) -> values already measured: ratios that land on the same code size.
+  std::map<std::pair<std::string, int64_t>, std::vector<double>> done;
+  int64_t n_done = 1;
+  for (const Unit& u : units) {
+    const EvalMethod& m = opt.methods[u.method];
+    if (std::find(rep.methods.begin(), rep.methods.end(), m.label) == rep.methods.end()) {
+      rep.methods.push_back(m.label);
+      rep.distances.push_back("");
+    }
+    const size_t row = size_t(std::find(rep.methods.begin(), rep.methods.end(), m.label) - rep.methods.begin());
+    CodecCache& cache = caches[m.overrides_json];
+    cache.seed = opt.seed;
+    cache.epochs = opt.epochs;
+    cache.threads = opt.threads;
+    cache.device = opt.device;
+    cache.overrides_json = m.overrides_json;
+    cache.ratios = opt.ratios;
+
+    const double t0 = now_s();
+    int64_t bytes = 0;
+    std::string dist;
+    std::ostringstream what;
+    what << m.label << " @ " << u.ratio << "x";
+    try {
+      auto codec = make_codec(m.spec, u.ratio, D, cache);
+      dist = codec->distance();
+      rep.distances[row] = dist;
+      try {
+        bytes = codec->bytes_per_vector();
+      } catch (const Error&) {
+        bytes = 0;  // learned codecs may know their size only after fit
+      }
+      auto hit = done.find(std::make_pair(m.label, bytes));
+      std::vector<double> v;
+      if (bytes > 0 && hit != done.end()) {
+        v = hit->second;
+      } else {
+        v = evaluate_codec(*codec, fs, opt);
+        bytes = codec->bytes_per_vector();
+        done[std::make_pair(m.label, bytes)] = v;
+      }
+      const double secs = now_s() - t0;
+      add_records(m.label, u.ratio, bytes, dist, v, secs, "");
+      std::ostringstream os;
+      os.precision(4);
+      os << what.str() << " (achieved " << 4.0 * double(D) / double(bytes) << "x, " << bytes
+         << " B): " << percent_list(rep.metrics, v) << " [" << format_duration(secs) << "]";
+      log_info(os.str());
+    } catch (const std::exception& ex) {
+      add_records(m.label, u.ratio, bytes, dist, {}, now_s() - t0, ex.what());
+      log_warn(what.str() + " failed: " + ex.what());
+    }
+    progress.update(++n_done, what.str());
+  }
+  progress.finish();
+
+  rep.notes.push_back("Ratio = 4 D / stored bytes per vector (D = " + std::to_string(D) +
+                      "); cells show the metric at the achieved ratio.");
+  rep.notes.push_back("Linear probe: multinomial logistic regression on standardised codes, Adam, " +
+                      std::to_string(opt.probe.epochs) + " epochs, batch " + std::to_string(opt.probe.batch_size) +
+                      ", identical for every method.");
+  rep.notes.push_back("Fixed-rate methods (f16, i8, i4, bin) appear once, in the column nearest their native ratio.");
+  rep.notes.push_back("PQ/OPQ train on at most 20000 (L2-normalised) training rows; retrieval uses the asymmetric "
+                      "distance (raw query vs decoded database), the linear probe the decoded vectors.");
+  if (fs.task == Task::Crossmodal)
+    rep.notes.push_back("Crossmodal: PCA/RP/PQ/OPQ fit one space on both modalities' train features.");
+  if (opt.limit > 0)
+    rep.notes.push_back("--limit " + std::to_string(opt.limit) + ": train and test subsampled (seeded).");
+  rep.seconds = now_s() - t_start;
+  return rep;
+}
+
+}  // namespace arfc

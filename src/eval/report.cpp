@@ -1,0 +1,342 @@
+#include "arfc/eval/report.h"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/eval/codec_factory.h"
+#include "arfc/io/embeddings.h"
+
+namespace arfc {
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+std::string ratio_str(double r) { return fmt("%.3g", r) + "x"; }
+bool differs(double achieved, double requested) { return std::abs(std::log(achieved / requested)) > std::log(1.03); }
+
+const EvalRecord* find_record(const EvalReport& r, const std::string& method, double ratio, const std::string& metric) {
+  for (const auto& rec : r.records)
+    if (rec.method == method && rec.metric == metric && rec.ratio_requested == ratio) return &rec;
+  return nullptr;
+}
+
+bool is_fixed_rate(const std::string& method) {
+  const CodecEntry* e = find_codec_entry(method);
+  return e != nullptr && e->native_ratio > 0;
+}
+
+std::string md_escape(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string gp_quote(const std::string& s) {  // gnuplot double-quoted string
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string sh_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string num(double v) {
+  if (!std::isfinite(v)) return "";
+  std::ostringstream os;
+  os.precision(6);
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+std::string report_markdown(const EvalReport& r) {
+  std::ostringstream md;
+  md << "# arfc eval: " << r.dataset << " (" << r.task << ")\n\n";
+  md << "- features: D = " << r.dim << ", " << r.n_train << " train rows, " << r.n_test << " test rows\n";
+  md << "- seed " << r.seed << ", epochs for learned methods: " << (r.epochs > 0 ? std::to_string(r.epochs) : "default")
+     << ", limit: " << (r.limit > 0 ? std::to_string(r.limit) : "none") << "\n";
+  md << "- run time: " << format_duration(r.seconds) << "\n";
+  if (!r.command_line.empty()) md << "- command: `" << r.command_line << "`\n";
+  md << "\nCells: metric in percent at the achieved ratio (shown in brackets when it differs from the "
+        "column's requested ratio by more than 3%). `-`: not applicable (fixed-rate methods appear once).\n";
+
+  for (size_t mi = 0; mi < r.metrics.size(); ++mi) {
+    const std::string& metric = r.metrics[mi];
+    md << "\n## " << metric << " (%)" << (mi == 0 ? " — main metric" : "") << "\n\n";
+    md << "| method | distance | 1x |";
+    for (double q : r.ratios) md << " " << ratio_str(q) << " |";
+    md << "\n|---|---|--:|";
+    for (size_t i = 0; i < r.ratios.size(); ++i) md << "--:|";
+    md << "\n";
+    for (size_t k = 0; k < r.methods.size(); ++k) {
+      const std::string& m = r.methods[k];
+      md << "| " << md_escape(m) << " | " << md_escape(r.distances[k]) << " |";
+      const EvalRecord* ref = find_record(r, m, 1.0, metric);
+      md << " " << (ref ? (ref->error.empty() ? fmt("%.2f", 100 * ref->value) : "error") : "") << " |";
+      for (double q : r.ratios) {
+        const EvalRecord* rec = find_record(r, m, q, metric);
+        std::string cell = "-";
+        if (rec && !rec->error.empty()) {
+          cell = "error";
+        } else if (rec) {
+          cell = fmt("%.2f", 100 * rec->value);
+          if (differs(rec->ratio_achieved, q)) cell += " (" + ratio_str(rec->ratio_achieved) + ")";
+        }
+        md << " " << cell << " |";
+      }
+      md << "\n";
+    }
+  }
+
+  md << "\n## Achieved size: ratio (bytes per vector)\n\n| method |";
+  for (double q : r.ratios) md << " " << ratio_str(q) << " |";
+  md << "\n|---|";
+  for (size_t i = 0; i < r.ratios.size(); ++i) md << "--:|";
+  md << "\n";
+  for (const auto& m : r.methods) {
+    if (m == "uncompressed") continue;
+    md << "| " << md_escape(m) << " |";
+    for (double q : r.ratios) {
+      const EvalRecord* rec = find_record(r, m, q, r.metrics[0]);
+      std::string cell = "-";
+      if (rec && rec->bytes_per_vector > 0) cell = ratio_str(rec->ratio_achieved) + " (" + std::to_string(rec->bytes_per_vector) + " B)";
+      else if (rec) cell = "error";
+      md << " " << cell << " |";
+    }
+    md << "\n";
+  }
+
+  md << "\n## Seconds per cell (fit + encode + metrics; a model shared across ratios is charged to its first cell)\n\n| method |";
+  for (double q : r.ratios) md << " " << ratio_str(q) << " |";
+  md << "\n|---|";
+  for (size_t i = 0; i < r.ratios.size(); ++i) md << "--:|";
+  md << "\n";
+  for (const auto& m : r.methods) {
+    if (m == "uncompressed") continue;
+    md << "| " << md_escape(m) << " |";
+    for (double q : r.ratios) {
+      const EvalRecord* rec = find_record(r, m, q, r.metrics[0]);
+      md << " " << (rec ? fmt("%.1f", rec->seconds) : "-") << " |";
+    }
+    md << "\n";
+  }
+
+  std::vector<std::string> errors;
+  for (const auto& rec : r.records)
+    if (!rec.error.empty() && rec.metric == r.metrics[0])
+      errors.push_back(rec.method + " @ " + ratio_str(rec.ratio_requested) + ": " + rec.error);
+  if (!errors.empty()) {
+    md << "\n## Errors\n\n";
+    for (const auto& e : errors) md << "- " << md_escape(e) << "\n";
+  }
+  if (!r.notes.empty()) {
+    md << "\n## Protocol notes\n\n";
+    for (const auto& n : r.notes) md << "- " << n << "\n";
+  }
+  md << "\nDistances: cosine = cosine similarity of the codes; hamming = Hamming distance of sign bits "
+        "(as +-1 vectors); adc = asymmetric L2 between the raw L2-normalised query and the decoded "
+        "database vector.\n";
+  return md.str();
+}
+
+std::string report_csv(const EvalReport& r) {
+  std::ostringstream os;
+  os << "task,method,ratio_requested,ratio_achieved,bytes_per_vector,metric,value,distance,seconds,error\n";
+  for (const auto& x : r.records)
+    os << csv_field(x.task) << ',' << csv_field(x.method) << ',' << num(x.ratio_requested) << ','
+       << num(x.ratio_achieved) << ',' << x.bytes_per_vector << ',' << csv_field(x.metric) << ',' << num(x.value)
+       << ',' << csv_field(x.distance) << ',' << fmt("%.3f", x.seconds) << ',' << csv_field(x.error) << '\n';
+  return os.str();
+}
+
+std::string report_json(const EvalReport& r) {
+  nlohmann::json j;
+  j["format"] = "arfc-eval-report";
+  j["version"] = 1;
+  j["dataset"] = r.dataset;
+  j["task"] = r.task;
+  j["dim"] = r.dim;
+  j["n_train"] = r.n_train;
+  j["n_test"] = r.n_test;
+  j["seed"] = r.seed;
+  j["epochs"] = r.epochs;
+  j["limit"] = r.limit;
+  j["seconds"] = r.seconds;
+  j["command_line"] = r.command_line;
+  j["ratios"] = r.ratios;
+  j["metrics"] = r.metrics;
+  j["notes"] = r.notes;
+  j["methods"] = nlohmann::json::array();
+  for (size_t k = 0; k < r.methods.size(); ++k)
+    j["methods"].push_back({{"name", r.methods[k]}, {"distance", r.distances[k]}});
+  j["records"] = nlohmann::json::array();
+  for (const auto& x : r.records) {
+    nlohmann::json rec = {{"task", x.task},
+                          {"method", x.method},
+                          {"ratio_requested", x.ratio_requested},
+                          {"ratio_achieved", x.ratio_achieved},
+                          {"bytes_per_vector", x.bytes_per_vector},
+                          {"metric", x.metric},
+                          {"distance", x.distance},
+                          {"seconds", x.seconds}};
+    rec["value"] = std::isfinite(x.value) ? nlohmann::json(x.value) : nlohmann::json(nullptr);
+    if (!x.error.empty()) rec["error"] = x.error;
+    j["records"].push_back(rec);
+  }
+  return j.dump(2) + "\n";
+}
+
+std::string report_gnuplot(const EvalReport& r, const std::string& png_name) {
+  const std::string& metric = r.metrics.at(0);
+  std::ostringstream gp;
+  gp << "# arfc eval plot: " << r.dataset << " (" << r.task << "), " << metric << " vs achieved ratio.\n"
+     << "# Render: gnuplot report.gp   (or gnuplot -e \"outfile='x.png'\" report.gp)\n"
+     << "if (!exists(\"outfile\")) outfile = " << gp_quote(png_name) << "\n"
+     << "set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5\n"
+     << "set output outfile\n"
+     << "set title " << gp_quote("arfc eval: " + r.dataset + " (" + r.task + ", D = " + std::to_string(r.dim) +
+                                 ", test n = " + std::to_string(r.n_test) + ")") << "\n"
+     << "set xlabel \"compression ratio = float32 bytes / code bytes (log scale)\"\n"
+     << "set ylabel " << gp_quote(metric + " (%)") << "\n"
+     << "set logscale x 2\nset grid xtics ytics lc rgb '#dddddd'\n"
+     << "set key outside right center box opaque spacing 1.2\n";
+  double lo = r.ratios.front(), hi = r.ratios.front();
+  for (double q : r.ratios) lo = std::min(lo, q), hi = std::max(hi, q);
+  for (const auto& x : r.records)
+    if (x.method != "uncompressed" && x.ratio_achieved > 0 && std::isfinite(x.value))
+      lo = std::min(lo, x.ratio_achieved), hi = std::max(hi, x.ratio_achieved);
+  gp << "set xrange [" << lo / 1.15 << ":" << hi * 1.15 << "]\n";
+  gp << "set xtics (";
+  for (size_t i = 0; i < r.ratios.size(); ++i) gp << (i ? ", " : "") << "\"" << fmt("%g", r.ratios[i]) << "\" " << r.ratios[i];
+  gp << ")\n";
+  // Distinct colours and point types for up to 12 lines.
+  const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
+                           "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#843c39"};
+  const int points[] = {7, 5, 9, 11, 13, 4, 6, 8, 10, 12, 1, 2};
+
+  // Series: every ratio-free method, plus one series for the fixed-rate methods.
+  struct Series {
+    std::string title;
+    std::vector<std::pair<double, double>> pts;
+    std::vector<std::string> labels;
+    bool highlight = false;
+  };
+  std::vector<Series> series;
+  Series fixed{"scalar quant (f16 / i8 / i4 / bin)", {}, {}, false};
+  double ref = std::nan("");
+  for (const auto& m : r.methods) {
+    Series s{m, {}, {}, m.rfind("arfc", 0) == 0};
+    for (const auto& x : r.records) {
+      if (x.method != m || x.metric != metric || !std::isfinite(x.value)) continue;
+      if (m == "uncompressed") {
+        ref = 100 * x.value;
+        continue;
+      }
+      bool dup = false;
+      for (const auto& p : s.pts) dup = dup || p.first == x.ratio_achieved;
+      if (dup) continue;  // several requested ratios landed on one code size
+      if (is_fixed_rate(m)) {
+        fixed.pts.push_back({x.ratio_achieved, 100 * x.value});
+        fixed.labels.push_back(m);
+      } else {
+        s.pts.push_back({x.ratio_achieved, 100 * x.value});
+      }
+    }
+    if (!s.pts.empty()) series.push_back(s);
+  }
+  if (!fixed.pts.empty()) series.push_back(fixed);
+
+  for (size_t i = 0; i < series.size(); ++i) {
+    auto& s = series[i];
+    std::vector<size_t> order(s.pts.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.pts[a].first < s.pts[b].first; });
+    gp << "$s" << i << " << EOD\n";
+    for (size_t k : order)
+      gp << s.pts[k].first << " " << s.pts[k].second << " "
+         << (s.labels.empty() ? std::string("-") : s.labels[k]) << "\n";
+    gp << "EOD\n";
+  }
+  gp << "plot \\\n";
+  for (size_t i = 0; i < series.size(); ++i) {
+    const auto& s = series[i];
+    gp << "  $s" << i << " using 1:2 with linespoints lw " << (s.highlight ? 3.5 : 2) << " pt "
+       << points[i % 12] << " ps 1.4 lc rgb '" << colours[i % 12] << "' title " << gp_quote(s.title) << ", \\\n";
+    if (!s.labels.empty())
+      gp << "  $s" << i << " using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \\\n";
+  }
+  if (std::isfinite(ref))
+    gp << "  " << ref << " with lines dt 2 lw 2.5 lc rgb 'black' title " << gp_quote("uncompressed (" + fmt("%.2f", ref) + "%)")
+       << "\n";
+  else
+    gp << "  NaN notitle\n";
+  return gp.str();
+}
+
+bool write_report(const EvalReport& r, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  ARFC_CHECK(!ec && std::filesystem::is_directory(dir), "report directory ", dir, " cannot be created: ",
+             ec.message(), ". Hint: choose a writable --out directory.");
+  const std::string base = (std::filesystem::path(dir) / "report").string();
+  write_file_atomic(base + ".md", report_markdown(r));
+  write_file_atomic(base + ".csv", report_csv(r));
+  write_file_atomic(base + ".json", report_json(r));
+  write_file_atomic(base + ".gp", report_gnuplot(r, "report.png"));
+
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
+    log_warn("gnuplot not found: kept " + base + ".gp but could not draw report.png. Hint: apt-get install -y gnuplot-nox, then run: cd " + dir + " && gnuplot report.gp");
+    return false;
+  }
+  const std::string tmp = "report.png.tmp." + std::to_string(getpid());
+  const std::string cmd = "cd " + sh_quote(dir) + " && gnuplot -e " + sh_quote("outfile='" + tmp + "'") + " report.gp 2>&1";
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p) {
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+  }
+  const int rc = p ? pclose(p) : -1;
+  const std::string tmp_path = (std::filesystem::path(dir) / tmp).string();
+  if (rc != 0 || !std::filesystem::exists(tmp_path)) {
+    std::filesystem::remove(tmp_path, ec);
+    log_warn("gnuplot failed to draw " + base + ".png (exit " + std::to_string(rc) + "): " + out);
+    return false;
+  }
+  if (!out.empty()) log_debug("gnuplot: " + out);
+  std::filesystem::rename(tmp_path, base + ".png", ec);
+  ARFC_CHECK(!ec, "cannot rename ", tmp_path, " to ", base, ".png: ", ec.message());
+  return true;
+}
+
+}  // namespace arfc

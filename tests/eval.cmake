@@ -1,0 +1,1 @@
+arfc_test(eval LIBS arfc_eval arfc_baselines arfc_nn arfc_io arfc_core)

@@ -1,0 +1,263 @@
+// Metrics on hand-made cases with known answers, the method/ratio parsers, the harness on a
+// tiny synthetic feature set, and the report writers.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "arfc/core/error.h"
+#include "arfc/eval/codec_factory.h"
+#include "arfc/eval/harness.h"
+#include "arfc/eval/metrics.h"
+#include "arfc/eval/report.h"
+
+using namespace arfc;
+namespace fs = std::filesystem;
+
+namespace {
+
+// n points per class around well separated class centres in d dims.
+void clustered(int64_t classes, int64_t per_class, int64_t d, float noise, uint64_t seed, Matrix& x, Labels& y) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> g(0.0f, 1.0f);
+  Matrix centres(classes, d);
+  std::mt19937_64 crng(42);  // same centres for every split
+  for (auto& v : centres.data) v = 3.0f * g(crng);
+  x = Matrix(classes * per_class, d);
+  y.clear();
+  for (int64_t i = 0; i < x.n; ++i) {
+    int64_t c = i % classes;
+    y.push_back(c);
+    for (int64_t j = 0; j < d; ++j) x.at(i, j) = centres.at(c, j) + noise * g(rng);
+  }
+}
+
+FeatureSet tiny_classification(int64_t d = 16) {
+  FeatureSet f;
+  f.name = "tiny";
+  f.task = Task::Classification;
+  clustered(4, 75, d, 1.0f, 1, f.train_x, f.train_y);
+  clustered(4, 20, d, 1.0f, 2, f.test_x, f.test_y);
+  return f;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class TempDir : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("arfc_test_eval_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST(Metrics, RecallOnConstructedSet) {
+  // 1-d points; labels chosen so that the answers are known by hand.
+  Matrix x(4, 2);
+  const float pts[4][2] = {{1, 0}, {0.9f, 0.1f}, {0, 1}, {0.1f, 0.9f}};
+  for (int i = 0; i < 4; ++i) x.at(i, 0) = pts[i][0], x.at(i, 1) = pts[i][1];
+  // Item 0's nearest other is 1 (same label), item 2's nearest other is 3 (different label).
+  Labels y = {0, 0, 1, 2};
+  auto r = recall_at_k(x, x, y, Similarity::Cosine, {1, 2, 3});
+  // R@1: items 0 and 1 hit; 2 and 3 have no same-label partner -> 0.5 at every k.
+  EXPECT_DOUBLE_EQ(r[0], 0.5);
+  EXPECT_DOUBLE_EQ(r[2], 0.5);
+  Labels y2 = {0, 1, 1, 0};  // 0's nearest is 1 (miss); second nearest 3 (hit)
+  auto r2 = recall_at_k(x, x, y2, Similarity::Cosine, {1, 2, 3});
+  EXPECT_DOUBLE_EQ(r2[0], 0.0);
+  EXPECT_DOUBLE_EQ(r2[2], 1.0);
+  // Never returns the query itself.
+  auto nn = top_k(x, x, Similarity::NegL2, 1, true);
+  EXPECT_EQ(nn, (std::vector<int64_t>{1, 0, 3, 2}));
+  EXPECT_THROW(top_k(x, x, Similarity::Cosine, 4, true), Error);
+}
+
+TEST(Metrics, LinearProbeSeparableAndShuffled) {
+  Matrix xtr, xte;
+  Labels ytr, yte;
+  clustered(10, 60, 20, 0.5f, 3, xtr, ytr);
+  clustered(10, 20, 20, 0.5f, 4, xte, yte);
+  ProbeOptions o;
+  EXPECT_GT(linear_probe_accuracy(xtr, ytr, xte, yte, o), 0.98);
+  // Shuffled train labels: nothing to learn, near chance (10%).
+  Labels shuffled = ytr;
+  std::mt19937_64 rng(5);
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  EXPECT_LT(linear_probe_accuracy(xtr, shuffled, xte, yte, o), 0.3);
+  // Deterministic for a fixed seed.
+  EXPECT_EQ(linear_probe_accuracy(xtr, shuffled, xte, yte, o), linear_probe_accuracy(xtr, shuffled, xte, yte, o));
+  EXPECT_THROW(linear_probe_accuracy(xtr, Labels(3, 0), xte, yte, o), Error);
+}
+
+TEST(Metrics, KnnOnClusters) {
+  Matrix xtr, xte;
+  Labels ytr, yte;
+  clustered(5, 30, 8, 0.3f, 6, xtr, ytr);
+  clustered(5, 10, 8, 0.3f, 7, xte, yte);
+  EXPECT_DOUBLE_EQ(knn_accuracy(xtr, ytr, xte, yte, Similarity::Cosine, 10), 1.0);
+  // With flipped train labels every vote is wrong.
+  Labels bad = ytr;
+  for (auto& v : bad) v = (v + 1) % 5;
+  EXPECT_DOUBLE_EQ(knn_accuracy(xtr, bad, xte, yte, Similarity::Cosine, 10), 0.0);
+}
+
+TEST(Metrics, PairedRecall) {
+  Matrix a(50, 6);
+  std::mt19937_64 rng(8);
+  std::normal_distribution<float> g;
+  for (auto& v : a.data) v = g(rng);
+  auto r = paired_recall_at_k(a, a, Similarity::Cosine, {1, 5, 10});
+  EXPECT_DOUBLE_EQ(r[0], 1.0);
+  EXPECT_DOUBLE_EQ(r[2], 1.0);
+  EXPECT_DOUBLE_EQ(paired_recall_at_k(a, a, Similarity::NegL2, {1})[0], 1.0);
+  // Reversed pairing: row i matches row 49 - i, which is not itself.
+  Matrix b(50, 6);
+  for (int64_t i = 0; i < 50; ++i)
+    for (int64_t j = 0; j < 6; ++j) b.at(i, j) = a.at(49 - i, j);
+  EXPECT_LT(paired_recall_at_k(a, b, Similarity::Cosine, {1})[0], 0.1);
+}
+
+TEST(Metrics, NeighbourOverlapOfIdentityIsOne) {
+  Matrix a(40, 5);
+  std::mt19937_64 rng(9);
+  std::normal_distribution<float> g;
+  for (auto& v : a.data) v = g(rng);
+  EXPECT_DOUBLE_EQ(neighbour_overlap(a, Representation{a, a, Similarity::Cosine}, 5), 1.0);
+}
+
+TEST(Factory, MethodListsAndErrors) {
+  auto m = parse_method_list("pca, ptq,rp,pca");
+  EXPECT_EQ(m, (std::vector<std::string>{"pca", "f16", "i8", "i4", "bin", "rp"}));
+  EXPECT_THROW(parse_method_list("pca,foo"), Error);
+  EXPECT_THROW(parse_method_list("pca,,rp"), Error);
+  EXPECT_THROW(parse_method_list("pca:3"), Error);
+  CodecCache cache;
+  try {
+    make_codec("nope", 2, 16, cache);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("pca"), std::string::npos) << "lists accepted methods: " << e.what();
+  }
+  EXPECT_THROW(make_codec("pca", 0.5, 16, cache), Error);
+  EXPECT_NE(describe_methods().find("ptq"), std::string::npos);
+  EXPECT_EQ(find_codec_entry("f16")->native_ratio, 2);
+}
+
+TEST(Factory, RatioLists) {
+  EXPECT_EQ(parse_ratio_list("2,4, 5.3"), (std::vector<double>{2, 4, 5.3}));
+  EXPECT_THROW(parse_ratio_list("2,x"), Error);
+  EXPECT_THROW(parse_ratio_list("1"), Error);
+  EXPECT_THROW(parse_ratio_list("2,2"), Error);
+  EXPECT_THROW(parse_ratio_list(""), Error);
+  EXPECT_THROW(parse_ratio_list("4e"), Error);
+}
+
+TEST(Harness, LimitKeepsPairsAligned) {
+  FeatureSet f = tiny_classification();
+  f.task = Task::Crossmodal;
+  f.train_b = f.train_x;
+  f.test_b = f.test_x;
+  FeatureSet l = limit_feature_set(f, 50, 3);
+  EXPECT_EQ(l.train_x.n, 50);
+  EXPECT_EQ(l.test_x.n, 50);
+  EXPECT_EQ(l.train_y.size(), 50u);
+  EXPECT_EQ(l.train_x.data, l.train_b.data);
+  EXPECT_EQ(l.test_x.data, l.test_b.data);
+}
+
+TEST_F(TempDir, HarnessAndReportsOnTinyClassification) {
+  FeatureSet f = tiny_classification();
+  EvalOptions o;
+  for (const auto& s : parse_method_list("pca,trunc,i8")) o.methods.push_back({s, s});
+  o.ratios = {2, 4, 32};  // 32x of a 16-d vector leaves 0 floats: an error cell, not a failed run
+  o.command_line = "arfc eval --test";
+  o.probe.epochs = 5;
+  EvalReport r = run_evaluation(f, o);
+  EXPECT_EQ(r.methods, (std::vector<std::string>{"uncompressed", "pca", "trunc", "i8"}));
+  EXPECT_EQ(r.metrics, (std::vector<std::string>{"probe_acc", "knn_acc"}));
+  // uncompressed 1 + pca 3 + trunc 3 + i8 once (native 4x), each with 2 metrics.
+  ASSERT_EQ(r.records.size(), size_t(2 * (1 + 3 + 3 + 1)));
+  int errors = 0;
+  for (const auto& rec : r.records) {
+    if (!rec.error.empty()) {
+      ++errors;
+      EXPECT_EQ(rec.ratio_requested, 32);
+      EXPECT_TRUE(std::isnan(rec.value));
+      continue;
+    }
+    EXPECT_GE(rec.value, 0.0);
+    EXPECT_LE(rec.value, 1.0);
+    if (rec.method == "uncompressed") EXPECT_GT(rec.value, 0.95) << rec.metric;
+    if (rec.method == "i8") {
+      EXPECT_EQ(rec.ratio_requested, 4);
+      EXPECT_DOUBLE_EQ(rec.ratio_achieved, 4.0);
+      EXPECT_EQ(rec.bytes_per_vector, 16);
+    }
+    if (rec.method == "pca" && rec.ratio_requested == 2) EXPECT_EQ(rec.bytes_per_vector, 32);
+  }
+  EXPECT_EQ(errors, 4);  // pca and trunc at 32x, two metrics each
+
+  ASSERT_TRUE(write_report(r, dir_.string()) || !fs::exists(dir_ / "report.png"));
+  for (const char* f : {"report.md", "report.csv", "report.json", "report.gp"}) EXPECT_TRUE(fs::exists(dir_ / f)) << f;
+  const std::string csv = slurp(dir_ / "report.csv");
+  EXPECT_EQ(csv.rfind("task,method,ratio_requested,ratio_achieved,bytes_per_vector,metric,value,distance,seconds", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), long(1 + r.records.size()));
+  EXPECT_NE(csv.find("classification,pca,2,2,32,probe_acc,"), std::string::npos) << csv;
+  auto j = nlohmann::json::parse(slurp(dir_ / "report.json"));
+  EXPECT_EQ(j["format"], "arfc-eval-report");
+  EXPECT_EQ(j["records"].size(), r.records.size());
+  EXPECT_EQ(j["records"][0]["method"], "uncompressed");
+  const std::string md = slurp(dir_ / "report.md");
+  EXPECT_NE(md.find("## probe_acc (%)"), std::string::npos);
+  EXPECT_NE(md.find("| pca | cosine |"), std::string::npos);
+  EXPECT_NE(md.find("error"), std::string::npos);
+  EXPECT_NE(md.find("arfc eval --test"), std::string::npos);
+  const std::string gp = slurp(dir_ / "report.gp");
+  EXPECT_NE(gp.find("set logscale x"), std::string::npos);
+  EXPECT_NE(gp.find("uncompressed"), std::string::npos);
+}
+
+TEST(Harness, RetrievalAndCrossmodalReferences) {
+  FeatureSet f = tiny_classification();
+  f.task = Task::Retrieval;
+  EvalOptions o;
+  o.methods = {{"rp", "rp"}};
+  o.ratios = {2};
+  EvalReport r = run_evaluation(f, o);
+  ASSERT_EQ(r.metrics.size(), 4u);
+  EXPECT_GT(r.records[0].value, 0.9);  // uncompressed R@1 on well separated clusters
+
+  f.task = Task::Crossmodal;
+  f.train_b = f.train_x;
+  f.test_b = f.test_x;
+  o.methods = {{"pca", "pca"}};
+  r = run_evaluation(f, o);
+  EXPECT_EQ(r.records[0].metric, "R@1 mean");
+  EXPECT_DOUBLE_EQ(r.records[0].value, 1.0);  // identical pairs
+  for (const auto& rec : r.records)
+    if (rec.method == "pca") EXPECT_DOUBLE_EQ(rec.value, 1.0) << rec.metric;  // one shared space
+
+  EvalOptions bad = o;
+  bad.methods = {{"zzz", "zzz"}};
+  EXPECT_THROW(run_evaluation(f, bad), Error);
+  bad = o;
+  bad.ratios = {};
+  EXPECT_THROW(run_evaluation(f, bad), Error);
+}
