@@ -132,6 +132,10 @@ torch::Tensor extract_features(CnnBackbone& net, const torch::Tensor& images, to
   net->to(device);
   net->eval();
   std::vector<torch::Tensor> feats, logits;
+  if (images.size(0) == 0) {  // e.g. a class range absent from a --limit subset
+    if (logits_out) *logits_out = torch::zeros({0, std::max<int64_t>(1, net->options.num_classes())});
+    return torch::zeros({0, net->options.feature_dim()});
+  }
   for (int64_t b = 0; b < images.size(0); b += batch_size) {
     auto x = images.slice(0, b, std::min(images.size(0), b + batch_size)).to(device);
     auto f = net->features(x);
