@@ -1,12 +1,102 @@
-// Placeholder until the `train` subcommand lands.
-#include "commands.h"
+// `arfc train`: train one ARFC model (any ratio at inference) on a feature set or on .npy files.
+#include <fstream>
+
 #include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/io/embeddings.h"
+#include "arfc/io/feature_set.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_model.h"
+#include "commands.h"
 
 namespace arfc::cli {
 
+namespace {
+
+struct TrainArgs {
+  std::string task, train, labels, pair, data, out, config, device;
+  int64_t epochs = 0;
+  int64_t seed = -1;
+  int threads = 0;
+  bool resume = false;
+};
+
+nlohmann::json read_config(const std::string& path) {
+  if (path.empty()) return nlohmann::json::object();
+  std::ifstream in(path);
+  ARFC_CHECK(in, "config '", path, "': cannot open");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    ARFC_THROW("config '", path, "': not valid JSON: ", e.what(), ". Hint: see docs/DESIGN.md for the keys.");
+  }
+}
+
+void run(const TrainArgs& a) {
+  set_threads(a.threads);
+  FeatureSet fs;
+  if (!a.data.empty()) {
+    ARFC_CHECK(a.train.empty() && a.labels.empty() && a.pair.empty(),
+               "--data DIR cannot be combined with --train/--labels/--pair");
+    fs = load_feature_set(a.data);
+    if (!a.task.empty())
+      ARFC_CHECK(parse_task(a.task) == fs.task, "--task ", a.task, " disagrees with ", a.data,
+                 "/meta.json (task ", task_name(fs.task), "). Hint: drop --task when using --data.");
+  } else {
+    ARFC_CHECK(!a.train.empty(), "either --data DIR or --train X.npy is required");
+    fs.task = parse_task(a.task.empty() ? "generic" : a.task);
+    fs.train_x = read_matrix(a.train);
+    if (!a.labels.empty()) fs.train_y = read_labels(a.labels);
+    if (!a.pair.empty()) fs.train_b = read_matrix(a.pair);
+    if (fs.task == Task::Classification || fs.task == Task::Retrieval)
+      ARFC_CHECK(int64_t(fs.train_y.size()) == fs.train_x.n, "--labels: task ", task_name(fs.task), " needs ",
+                 fs.train_x.n, " labels (one per row of ", a.train, "), got ", fs.train_y.size(),
+                 ". Hint: pass --labels y.npy.");
+    if (fs.task == Task::Crossmodal)
+      ARFC_CHECK(fs.train_b.n == fs.train_x.n, "--pair: crossmodal needs ", fs.train_x.n, " rows, got ",
+                 fs.train_b.n, ". Hint: pass --pair B.npy with one row per row of ", a.train, ".");
+  }
+  nlohmann::json cfg = read_config(a.config);
+  if (a.epochs > 0) cfg["train"]["epochs"] = a.epochs;
+  if (a.seed >= 0) cfg["train"]["seed"] = a.seed;
+  if (!a.device.empty()) cfg["train"]["device"] = a.device;
+  const std::string ckpt = a.out + ".ckpt";
+  ArfcModel m = train_arfc(fs, cfg, ckpt, a.resume);
+  m.save(a.out);
+  const auto s = m.config()["summary"];
+  log_info("wrote " + a.out + " (checkpoint " + ckpt + ")");
+  nlohmann::json report = {{"model", a.out},
+                           {"task", task_name(m.task())},
+                           {"fingerprint", m.fingerprint()},
+                           {"token_width", m.geometry().token_width},
+                           {"max_tokens", m.geometry().max_tokens},
+                           {"summary", s}};
+  std::printf("%s\n", report.dump(2).c_str());
+}
+
+}  // namespace
+
 void add_train_command(CLI::App& app) {
-  auto* sub = app.add_subcommand("train", "Train an ARFC model");
-  sub->callback([] { ARFC_THROW("arfc train is not implemented yet"); });
+  auto a = std::make_shared<TrainArgs>();
+  auto* sub = app.add_subcommand("train", "Train an ARFC model: one model, any compression ratio at inference");
+  sub->add_option("--task", a->task, "generic | classification | retrieval | crossmodal (default generic; "
+                                     "with --data it comes from meta.json)");
+  sub->add_option("--train", a->train, "Training features [N, D] (.npy, .fvecs, .fbin, .safetensors)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--labels", a->labels, "Labels [N] int (.npy) for classification/retrieval")->check(CLI::ExistingFile);
+  sub->add_option("--pair", a->pair, "Second modality [N, D_b] for crossmodal (row i pairs with --train row i)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--data", a->data, "Feature-set directory (meta.json, train_x.npy, ...) instead of --train")
+      ->check(CLI::ExistingDirectory);
+  sub->add_option("--out", a->out, "Output model file (.arfc); the checkpoint goes to OUT.ckpt")->required();
+  sub->add_option("--config", a->config, "JSON config (sections model/train/loss; missing keys take defaults)")
+      ->check(CLI::ExistingFile);
+  sub->add_option("--epochs", a->epochs, "Override train.epochs")->check(CLI::PositiveNumber);
+  sub->add_option("--seed", a->seed, "Override train.seed")->check(CLI::NonNegativeNumber);
+  sub->add_option("--device", a->device, "cpu | cuda | cuda:N | auto (overrides train.device)");
+  sub->add_option("--threads", a->threads, "CPU threads for libtorch (default: all cores)");
+  sub->add_flag("--resume", a->resume, "Continue from OUT.ckpt (same config) instead of starting over");
+  sub->callback([a] { run(*a); });
 }
 
 }  // namespace arfc::cli
