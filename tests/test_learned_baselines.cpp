@@ -34,7 +34,7 @@ class LearnedBaselines : public ::testing::Test {
 // the other dims carry larger, label-free noise, so a random map to 2 values mostly keeps
 // noise while a trained one can keep the class.
 FeatureSet clustered(int64_t n_train, int64_t n_test, int64_t dim, uint64_t seed) {
-  std::mt19937 rng(uint32_t(seed));
+  std::mt19937 rng{uint32_t(seed)};
   std::normal_distribution<float> g(0.f, 1.f);
   auto make = [&](int64_t n, Matrix& x, Labels& y) {
     x = Matrix(n, dim);
