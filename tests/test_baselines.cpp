@@ -245,9 +245,10 @@ TEST(ProductQuant, SubquantizerChoice) {
 
 TEST(ProductQuant, PqAndOpqOnSmallRandomData) {
   const int64_t D = 16;
-  FeatureSet fs = random_set(400, 40, D);
+  FeatureSet fs = random_set(300, 40, D);
   for (const char* spec : {"pq", "opq"}) {
     CodecCache cache;
+    cache.threads = 1;  // OpenMP spinning on a loaded machine makes tiny trainings slow
     auto c = make_codec(spec, 8, D, cache);  // 8 bytes -> M = 8
     EXPECT_EQ(c->bytes_per_vector(), 8) << spec;
     EXPECT_EQ(make_codec(spec, 5.3, D, cache)->bytes_per_vector(), 8) << spec;  // budget 12 -> M = 8

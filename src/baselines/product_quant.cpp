@@ -3,6 +3,8 @@
 #include <faiss/VectorTransform.h>
 #include <faiss/impl/ProductQuantizer.h>
 
+#include <omp.h>
+
 #include <algorithm>
 
 #include "arfc/baselines/budget.h"
@@ -41,6 +43,7 @@ void ProductQuantCodec::fit(const FeatureSet& fs) {
     st_ = std::make_unique<State>(*std::static_pointer_cast<State>(it->second));
     return;
   }
+  if (cache_.threads > 0) omp_set_num_threads(int(cache_.threads));  // FAISS trains with OpenMP
   Matrix x = subsample_rows(shared_space_train(fs, name()), max_train_, cache_.seed);
   ARFC_CHECK(x.d == d_, name(), ": training features have D = ", x.d, ", expected ", d_, ".");
   ARFC_CHECK(x.n >= 256, name(), ": 8-bit sub-quantisers need at least 256 training rows, got ", x.n,
@@ -59,6 +62,8 @@ void ProductQuantCodec::fit(const FeatureSet& fs) {
   }
   st->pq = std::make_shared<faiss::ProductQuantizer>(size_t(d_), size_t(m_), size_t(8));
   st->pq->verbose = false;
+  st->pq->cp.min_points_per_centroid = 1;  // small training sets are intended (and logged once)
+  if (x.n < 39 * 256) log_debug(name() + ": " + std::to_string(x.n) + " training rows for 256 centroids per sub-quantiser");
   st->pq->train(size_t(x.n), x.data.data());
   cache_.models[key] = st;
   st_ = std::make_unique<State>(*st);
