@@ -55,7 +55,11 @@ void ProductQuantCodec::fit(const FeatureSet& fs) {
     st->rot->niter = 20;
     st->rot->max_train_points = size_t(max_train_);
     st->rot->verbose = false;
+    faiss::ProductQuantizer rot_pq(size_t(d_), size_t(m_), size_t(8));  // OPQ's inner PQ
+    rot_pq.cp.min_points_per_centroid = 1;
+    st->rot->pq = &rot_pq;
     st->rot->train(x.n, x.data.data());
+    st->rot->pq = nullptr;
     std::vector<float> xr(x.data.size());
     st->rot->apply_noalloc(x.n, x.data.data(), xr.data());
     x.data.swap(xr);
