@@ -43,7 +43,14 @@ void ProductQuantCodec::fit(const FeatureSet& fs) {
     st_ = std::make_unique<State>(*std::static_pointer_cast<State>(it->second));
     return;
   }
-  if (cache_.threads > 0) omp_set_num_threads(int(cache_.threads));  // FAISS trains with OpenMP
+  // FAISS k-means on short sub-vectors does little work per OpenMP region, so barriers
+  // dominate (minutes instead of seconds on a busy machine): train single-threaded.
+  const int omp_before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  struct Restore {
+    int n;
+    ~Restore() { omp_set_num_threads(n); }
+  } restore{cache_.threads > 0 ? int(cache_.threads) : omp_before};
   Matrix x = subsample_rows(shared_space_train(fs, name()), max_train_, cache_.seed);
   ARFC_CHECK(x.d == d_, name(), ": training features have D = ", x.d, ", expected ", d_, ".");
   ARFC_CHECK(x.n >= 256, name(), ": 8-bit sub-quantisers need at least 256 training rows, got ", x.n,
