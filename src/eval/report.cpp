@@ -229,7 +229,7 @@ std::string report_gnuplot(const EvalReport& r, const std::string& png_name) {
      << "set xlabel \"compression ratio = float32 bytes / code bytes (log scale)\"\n"
      << "set ylabel " << gp_quote(metric + " (%)") << "\n"
      << "set logscale x 2\nset grid xtics ytics lc rgb '#dddddd'\n"
-     << "set key outside right center box opaque spacing 1.2\n";
+     << "set key outside right center box opaque spacing 1.2 samplen 4\n";
   double lo = r.ratios.front(), hi = r.ratios.front();
   for (double q : r.ratios) lo = std::min(lo, q), hi = std::max(hi, q);
   for (const auto& x : r.records)
@@ -276,6 +276,20 @@ std::string report_gnuplot(const EvalReport& r, const std::string& png_name) {
   }
   if (!fixed.pts.empty()) series.push_back(fixed);
 
+  // A y-range of at least 5 points: autoscale would blow tiny differences up to full height.
+  double ylo = ref, yhi = ref;
+  for (const auto& s : series)
+    for (const auto& p : s.pts) {
+      ylo = std::isfinite(ylo) ? std::min(ylo, p.second) : p.second;
+      yhi = std::isfinite(yhi) ? std::max(yhi, p.second) : p.second;
+    }
+  if (std::isfinite(ylo)) {
+    const double pad = std::max(1.0, 0.08 * (yhi - ylo));
+    ylo -= pad;
+    yhi += pad;
+    if (yhi - ylo < 5) ylo = yhi - 5;
+    gp << "set yrange [" << std::max(0.0, ylo) << ":" << std::min(100.0, yhi) << "]\n";
+  }
   for (size_t i = 0; i < series.size(); ++i) {
     auto& s = series[i];
     std::vector<size_t> order(s.pts.size());
