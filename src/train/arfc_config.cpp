@@ -1,6 +1,7 @@
 #include "arfc/train/arfc_config.h"
 
 #include "arfc/core/error.h"
+#include "json_keys.h"
 
 namespace arfc {
 
@@ -8,15 +9,7 @@ using nlohmann::json;
 
 namespace {
 
-void check_keys(const json& j, const std::string& where, const std::vector<std::string>& accepted) {
-  ARFC_CHECK(j.is_object(), where, ": expected a JSON object, got ", j.type_name());
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (std::find(accepted.begin(), accepted.end(), it.key()) != accepted.end()) continue;
-    std::string list;
-    for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
-    ARFC_THROW(where, ": unknown key \"", it.key(), "\". Accepted keys: ", list, ".");
-  }
-}
+using detail::check_keys;
 
 template <typename T>
 T get_or(const json& j, const std::string& where, const char* key, T def) {
