@@ -77,6 +77,23 @@ std::string num(double v) {
   return os.str();
 }
 
+// One row per compressed method, one column per requested ratio; cell(record of the main
+// metric at that ratio, or nullptr) gives the text.
+template <typename CellFn>
+void write_per_method_table(std::ostringstream& md, const EvalReport& r, const std::string& title, CellFn cell) {
+  md << "\n## " << title << "\n\n| method |";
+  for (double q : r.ratios) md << " " << ratio_str(q) << " |";
+  md << "\n|---|";
+  for (size_t i = 0; i < r.ratios.size(); ++i) md << "--:|";
+  md << "\n";
+  for (const auto& m : r.methods) {
+    if (m == "uncompressed") continue;
+    md << "| " << md_escape(m) << " |";
+    for (double q : r.ratios) md << " " << cell(find_record(r, m, q, r.metrics[0])) << " |";
+    md << "\n";
+  }
+}
+
 }  // namespace
 
 std::string report_markdown(const EvalReport& r) {
@@ -118,38 +135,15 @@ std::string report_markdown(const EvalReport& r) {
     }
   }
 
-  md << "\n## Achieved size: ratio (bytes per vector)\n\n| method |";
-  for (double q : r.ratios) md << " " << ratio_str(q) << " |";
-  md << "\n|---|";
-  for (size_t i = 0; i < r.ratios.size(); ++i) md << "--:|";
-  md << "\n";
-  for (const auto& m : r.methods) {
-    if (m == "uncompressed") continue;
-    md << "| " << md_escape(m) << " |";
-    for (double q : r.ratios) {
-      const EvalRecord* rec = find_record(r, m, q, r.metrics[0]);
-      std::string cell = "-";
-      if (rec && rec->bytes_per_vector > 0) cell = ratio_str(rec->ratio_achieved) + " (" + std::to_string(rec->bytes_per_vector) + " B)";
-      else if (rec) cell = "error";
-      md << " " << cell << " |";
-    }
-    md << "\n";
-  }
-
-  md << "\n## Seconds per cell (fit + encode + metrics; a model shared across ratios is charged to its first cell)\n\n| method |";
-  for (double q : r.ratios) md << " " << ratio_str(q) << " |";
-  md << "\n|---|";
-  for (size_t i = 0; i < r.ratios.size(); ++i) md << "--:|";
-  md << "\n";
-  for (const auto& m : r.methods) {
-    if (m == "uncompressed") continue;
-    md << "| " << md_escape(m) << " |";
-    for (double q : r.ratios) {
-      const EvalRecord* rec = find_record(r, m, q, r.metrics[0]);
-      md << " " << (rec ? fmt("%.1f", rec->seconds) : "-") << " |";
-    }
-    md << "\n";
-  }
+  write_per_method_table(md, r, "Achieved size: ratio (bytes per vector)", [](const EvalRecord* rec) {
+    if (rec && rec->bytes_per_vector > 0)
+      return ratio_str(rec->ratio_achieved) + " (" + std::to_string(rec->bytes_per_vector) + " B)";
+    return std::string(rec ? "error" : "-");
+  });
+  write_per_method_table(md, r,
+                         "Seconds per cell (fit + encode + metrics; a model shared across ratios is charged to its "
+                         "first cell)",
+                         [](const EvalRecord* rec) { return rec ? fmt("%.1f", rec->seconds) : std::string("-"); });
 
   std::vector<std::string> errors;
   for (const auto& rec : r.records)
