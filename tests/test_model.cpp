@@ -5,6 +5,7 @@
 #include "arfc/core/error.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/attention.h"
+#include "arfc/nn/pca.h"
 #include "arfc/nn/transformer.h"
 #include "arfc/train/losses.h"
 #include "arfc/train/task_head.h"
@@ -89,6 +90,41 @@ TEST_F(Seeded, GradientsFlowThroughTheCachedUnroll) {
     if (p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0) ++with_grad;
   }
   EXPECT_EQ(with_grad, total);
+}
+
+// With the transformer's head zeroed, a PCA-initialised linear base must emit exactly the
+// PCA coefficients of the normalised rows, and codes stay nested.
+TEST_F(Seeded, LinearBaseStartsAtPcaAndKeepsPrefixes) {
+  Arc arc(tiny().linear_base(true));
+  auto x = torch::randn({300, 24}).mm(torch::randn({24, 24})) + 2.0;
+  arc->init_linear_base({x});
+  torch::NoGradGuard ng;
+  for (auto& p : arc->named_parameters())
+    if (p.key().rfind("head.", 0) == 0) p.value().zero_();
+  arc->eval();
+  PcaBasis pca = fit_pca(ArcImpl::normalize_rows(x));
+  auto want = (ArcImpl::normalize_rows(x).to(torch::kFloat64) - pca.mean).mm(pca.components).to(torch::kFloat32);
+  auto got = arc->encode(x, 24);
+  EXPECT_TRUE(torch::allclose(got, want, 1e-3, 1e-3)) << (got - want).abs().max().item<float>();
+  EXPECT_TRUE(torch::equal(arc->encode(x, 8), got.narrow(1, 0, 8)));
+
+  // Two modalities of one dimension share one PCA (aligned start); other dimensions get
+  // their own, zero beyond D.
+  Arc two(tiny().input_dim_b(24).linear_base(true).solutions(1));
+  auto xb = x + 0.1 * torch::randn({300, 24});
+  two->init_linear_base({x, xb});
+  for (auto& p : two->named_parameters())
+    if (p.key().rfind("head.", 0) == 0) p.value().zero_();
+  PcaBasis joint = fit_pca(torch::cat({ArcImpl::normalize_rows(x), ArcImpl::normalize_rows(xb)}, 0));
+  auto want_b = (ArcImpl::normalize_rows(xb).to(torch::kFloat64) - joint.mean).mm(joint.components).to(torch::kFloat32);
+  EXPECT_TRUE(torch::allclose(two->encode(xb, 24, 1), want_b, 1e-3, 1e-3));
+  Arc mixed(tiny().input_dim_b(10).linear_base(true).solutions(1));
+  mixed->init_linear_base({x, torch::randn({300, 10})});
+  for (auto& p : mixed->named_parameters())
+    if (p.key().rfind("head.", 0) == 0) p.value().zero_();
+  auto cb = mixed->encode(torch::randn({5, 10}), 24, 1);
+  EXPECT_EQ(cb.narrow(1, 10, 14).abs().max().item<float>(), 0.0f);
+  EXPECT_THROW(mixed->init_linear_base({x}), Error);  // one modality missing
 }
 
 TEST_F(Seeded, ValueLevelCodesAndDecoder) {

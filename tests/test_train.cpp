@@ -130,7 +130,9 @@ TEST_F(TrainTest, LearnsClusteredDataAndBeatsUntrainedCodes) {
   ArfcModel model = train_arfc(train, tiny_config(4));
   ASSERT_EQ(epoch_loss.size(), 4u);
   EXPECT_LT(epoch_loss.back(), epoch_loss.front() * 0.8);
-  ArfcModel untrained = train_arfc(train, merge_config(tiny_config(1), {{"train", {{"lr", 1e-9}}}}));
+  // Untrained and without the PCA-initialised linear base: random codes.
+  ArfcModel untrained =
+      train_arfc(train, merge_config(tiny_config(1), {{"train", {{"lr", 1e-9}}}, {"model", {{"linear_base", false}}}}));
   for (int64_t tokens : {1, 4}) {
     const double acc = knn_accuracy(model.encode(test.train_x, 4 * tokens), test.train_y);
     const double base = knn_accuracy(untrained.encode(test.train_x, 4 * tokens), test.train_y);

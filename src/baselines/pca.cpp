@@ -6,25 +6,18 @@
 
 #include "arfc/baselines/budget.h"
 #include "arfc/core/error.h"
+#include "arfc/nn/pca.h"
 #include "arfc/nn/tensor_util.h"
 
 namespace arfc {
 
 PcaModel PcaModel::fit(const Matrix& x) {
   ARFC_CHECK(x.n >= 2, "pca: needs at least 2 training rows, got ", x.n, ". Hint: check the train split.");
-  torch::NoGradGuard ng;
-  auto t = to_tensor(x).to(torch::kFloat64);
-  auto mean = t.mean(0, /*keepdim=*/true);
-  auto c = t - mean;
-  auto cov = c.t().mm(c) / double(x.n - 1);
-  auto eig = torch::linalg::eigh(cov, "L");  // ascending eigenvalues
-  auto vals = std::get<0>(eig).flip({0});
-  auto vecs = std::get<1>(eig).flip({1});
+  PcaBasis b = fit_pca(to_tensor(x));
   PcaModel p;
-  p.mean_ = to_matrix(mean);
-  p.components_ = to_matrix(vecs);
-  auto v = vals.contiguous();
-  p.eigenvalues_.assign(v.data_ptr<double>(), v.data_ptr<double>() + v.numel());
+  p.mean_ = to_matrix(b.mean.unsqueeze(0));
+  p.components_ = to_matrix(b.components);
+  p.eigenvalues_.assign(b.eigenvalues.data_ptr<double>(), b.eigenvalues.data_ptr<double>() + b.eigenvalues.numel());
   return p;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "arfc/core/error.h"
+#include "arfc/nn/pca.h"
 
 namespace arfc {
 
@@ -35,6 +36,7 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
         "decoder" + sfx, DecoderHead(DecoderHeadOptions(max_values(), D)
                                          .hidden_dim(o.decoder_hidden())
                                          .hidden_layers(o.decoder_layers()))));
+    if (o.linear_base()) base_.push_back(register_module("base" + sfx, torch::nn::Linear(D, max_values())));
   }
   chunk_pos_ = register_parameter("chunk_pos", torch::randn({C + 1, d}) * 0.02);
   modality_embed_ = register_parameter("modality_embed", torch::randn({num_modalities(), d}) * 0.02);
@@ -53,6 +55,52 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   gen_norm_ = register_module("gen_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   if (S > 1) fusion_ = register_module("fusion", block(false));
   head_ = register_module("head", torch::nn::Linear(d, o.token_width()));
+  if (o.linear_base()) {
+    // The transformer starts as a small correction of the base.
+    torch::NoGradGuard ng;
+    head_->weight.mul_(0.1);
+    head_->bias.zero_();
+  }
+}
+
+torch::Tensor ArcImpl::normalize_rows(const torch::Tensor& x) {
+  // Row-wise RMS normalisation: the code describes the direction and structure of x; raw
+  // feature scales vary by orders of magnitude between backbones.
+  return x / (x.pow(2).mean(1, true) + 1e-6).sqrt();
+}
+
+void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
+  if (!options.linear_base()) return;
+  ARFC_CHECK(int64_t(train.size()) == num_modalities(), "init_linear_base: expected training features for ",
+             num_modalities(), " modalities, got ", train.size());
+  torch::NoGradGuard ng;
+  const int64_t V = max_values();
+  auto set_from = [&](const PcaBasis& p, int64_t m) {
+    const int64_t D = modality_dim(m), k = std::min(V, D);
+    auto w = torch::zeros({V, D}, torch::kFloat64);
+    w.narrow(0, 0, k).copy_(p.components.to(torch::kCPU).narrow(1, 0, k).t());
+    auto b = -w.mv(p.mean.to(torch::kCPU));
+    base_[size_t(m)]->weight.copy_(w.to(base_[size_t(m)]->weight.options()));
+    base_[size_t(m)]->bias.copy_(b.to(base_[size_t(m)]->bias.options()));
+  };
+  bool same_dim = true;
+  for (int64_t m = 0; m < num_modalities(); ++m) {
+    check_input(train[size_t(m)], m);
+    same_dim = same_dim && modality_dim(m) == modality_dim(0);
+  }
+  if (same_dim) {
+    std::vector<torch::Tensor> rows;
+    for (const auto& t : train) rows.push_back(normalize_rows(t.to(torch::kFloat32)));
+    PcaBasis p = fit_pca(torch::cat(rows, 0));
+    for (int64_t m = 0; m < num_modalities(); ++m) set_from(p, m);
+  } else {
+    for (int64_t m = 0; m < num_modalities(); ++m) set_from(fit_pca(normalize_rows(train[size_t(m)].to(torch::kFloat32))), m);
+  }
+}
+
+torch::Tensor ArcImpl::base_tokens(const torch::Tensor& xn, int64_t modality) {
+  if (!options.linear_base()) return {};
+  return base_[size_t(modality)](xn).view({xn.size(0), options.max_tokens(), options.token_width()});
 }
 
 int64_t ArcImpl::modality_dim(int64_t modality) const {
@@ -70,9 +118,7 @@ void ArcImpl::check_input(const torch::Tensor& x, int64_t modality) const {
 
 torch::Tensor ArcImpl::context(const torch::Tensor& x, int64_t modality) {
   const int64_t B = x.size(0), C = options.context_chunks(), S = options.solutions(), d = options.d_model();
-  // Row-wise RMS normalisation: the code describes the direction and structure of x; raw
-  // feature scales vary by orders of magnitude between backbones.
-  auto xn = x / (x.pow(2).mean(1, true) + 1e-6).sqrt();
+  auto xn = normalize_rows(x);
   const int64_t cs = chunk_embed_[modality]->options.in_features();
   auto padded = torch::constant_pad_nd(xn, {0, C * cs - xn.size(1)}).view({B, C, cs});
   auto tokens = torch::cat({global_embed_[modality](xn).unsqueeze(1), chunk_embed_[modality](padded)}, 1);
@@ -96,20 +142,24 @@ torch::Tensor ArcImpl::step_input(const torch::Tensor& prev_fed, int64_t t, int6
   return (in + token_pos_[t] + modality_embed_[modality]).unsqueeze(1);  // [B*S, 1, d]
 }
 
-std::pair<torch::Tensor, torch::Tensor> ArcImpl::emit(const torch::Tensor& h, int64_t B) {
+std::pair<torch::Tensor, torch::Tensor> ArcImpl::emit(const torch::Tensor& h, int64_t B, const torch::Tensor& base_t) {
   const int64_t S = options.solutions(), d = options.d_model(), w = options.token_width();
   const double bound = options.token_bound();
   if (S == 1) {
     auto z = bounded(head_(h), bound);
+    if (base_t.defined()) z = z + base_t;
     return {z, z};
   }
   // Cross-solution attention over the S candidates at this position.
   auto fused = fusion_(h.view({B, S, d}));            // [B, S, d]
   auto z = bounded(head_(fused.mean(1)), bound);      // [B, w]
+  if (base_t.defined()) z = z + base_t;
   torch::Tensor fed;
-  if (options.mos_feedback() == "own")
-    fed = bounded(head_(fused), bound).reshape({B * S, w});
-  else
+  if (options.mos_feedback() == "own") {
+    auto own = bounded(head_(fused), bound);          // [B, S, w]
+    if (base_t.defined()) own = own + base_t.unsqueeze(1);
+    fed = own.reshape({B * S, w});
+  } else
     fed = z.unsqueeze(1).expand({B, S, w}).reshape({B * S, w});
   return {z, fed};
 }
@@ -120,6 +170,7 @@ torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_
              options.max_tokens(), "], got ", n_tokens);
   const int64_t B = x.size(0);
   auto ctx = context(x, modality);
+  auto base = base_tokens(normalize_rows(x), modality);
   std::vector<BlockCache> caches(generator_blocks_.size());
   for (size_t l = 0; l < generator_blocks_.size(); ++l) generator_blocks_[l]->prepare_context(ctx, caches[l]);
   std::vector<torch::Tensor> out;
@@ -127,7 +178,7 @@ torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_
   for (int64_t t = 0; t < n_tokens; ++t) {
     auto h = step_input(fed, t, B, modality);
     for (size_t l = 0; l < generator_blocks_.size(); ++l) h = generator_blocks_[l]->forward_step(h, caches[l]);
-    auto zf = emit(gen_norm_(h).squeeze(1), B);
+    auto zf = emit(gen_norm_(h).squeeze(1), B, base.defined() ? base.select(1, t) : base);
     out.push_back(zf.first);
     fed = zf.second;
   }
@@ -140,6 +191,7 @@ torch::Tensor ArcImpl::generate_uncached(const torch::Tensor& x, int64_t n_token
              options.max_tokens(), "], got ", n_tokens);
   const int64_t B = x.size(0);
   auto ctx = context(x, modality);
+  auto base = base_tokens(normalize_rows(x), modality);
   std::vector<torch::Tensor> inputs, out;
   torch::Tensor fed;
   for (int64_t t = 0; t < n_tokens; ++t) {
@@ -147,7 +199,7 @@ torch::Tensor ArcImpl::generate_uncached(const torch::Tensor& x, int64_t n_token
     auto h = torch::cat(inputs, 1);  // [B*S, t+1, d]
     auto mask = causal_mask(t + 1, x.device());
     for (auto& b : generator_blocks_) h = b(h, mask, ctx);
-    auto zf = emit(gen_norm_(h.select(1, t)), B);
+    auto zf = emit(gen_norm_(h.select(1, t)), B, base.defined() ? base.select(1, t) : base);
     out.push_back(zf.first);
     fed = zf.second;
   }

@@ -27,7 +27,7 @@ T get_or(const json& j, const std::string& where, const char* key, T def) {
 }  // namespace
 
 json to_json(const ArcOptions& o) {
-  return json{{"type", "arc"},
+  json j{{"type", "arc"},
               {"input_dim", o.input_dim()},
               {"input_dim_b", o.input_dim_b()},
               {"token_width", o.token_width()},
@@ -45,12 +45,16 @@ json to_json(const ArcOptions& o) {
               {"value_level", o.value_level()},
               {"decoder_hidden", o.decoder_hidden()},
               {"decoder_layers", o.decoder_layers()}};
+  // Written only when on: a model file from before the key existed must dump (and
+  // fingerprint) exactly as it was written.
+  if (o.linear_base()) j["linear_base"] = true;
+  return j;
 }
 
 ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
-                        "mos_context", "mos_feedback", "token_bound", "value_level", "decoder_hidden",
+                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "decoder_hidden",
                         "decoder_layers"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
@@ -70,6 +74,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.mos_feedback(get_or<std::string>(j, where, "mos_feedback", o.mos_feedback()));
   o.token_bound(get_or<double>(j, where, "token_bound", o.token_bound()));
   o.value_level(get_or<bool>(j, where, "value_level", o.value_level()));
+  o.linear_base(get_or<bool>(j, where, "linear_base", o.linear_base()));
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   // Bounds checked before anything is allocated (model files are untrusted input).

@@ -140,6 +140,7 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   c.model.token_width(std::max<int64_t>(1, input_dim / 16));
   c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
   if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
+  c.model.linear_base(true);
   c.loss = default_loss_options(task);
   return c.to_json();
 }
@@ -164,6 +165,11 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
   seed_everything(impl->cfg.train.seed);
   impl->arc = Arc(impl->cfg.model);
   impl->arc->to(impl->device);
+  if (impl->cfg.model.linear_base()) {
+    std::vector<torch::Tensor> train = {to_tensor(fs.train_x)};
+    if (fs.task == Task::Crossmodal) train.push_back(to_tensor(fs.train_b));
+    impl->arc->init_linear_base(train);
+  }
   const nlohmann::json meta = impl->cfg.to_json();
   TrainSummary s = train_prefix_encoder(impl->arc.ptr(), fs, impl->cfg.train, impl->cfg.loss, checkpoint_path,
                                         resume, meta);

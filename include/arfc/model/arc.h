@@ -6,7 +6,12 @@
 //   (FiLM: ctx * (1 + gamma_s) + beta_s), generated as one batch of B*S sequences by a
 //   causal transformer with a KV cache (one new position per step, also in training).
 //   At each position t the S hidden states are fused by cross-solution attention into the
-//   emitted token z_t = bound * tanh(head(fused) / bound) in R^w. Fusion at t only sees
+//   emitted token z_t = base_t(x) + bound * tanh(head(fused) / bound) in R^w, where the
+//   optional linear base (model.linear_base) is a learned linear map of x, initialised to
+//   the leading principal directions of the training features (init_linear_base), so that
+//   training starts from PCA codes and the transformer learns the correction. The base
+//   does not depend on earlier tokens, so it cannot destabilise the fed-back loop.
+//   Fusion at t only sees
 //   position t of each solution (whose causal history covers positions < t), so every
 //   prefix of the token sequence is itself the shorter code (the prefix property).
 //
@@ -18,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arfc/model/decoder_head.h"
@@ -46,6 +52,10 @@ struct ArcOptions {
   TORCH_ARG(std::string, mos_feedback) = "fused";
   TORCH_ARG(double, token_bound) = 3.0;     // |z| < token_bound (scaled tanh)
   TORCH_ARG(bool, value_level) = false;     // codes may end part-way through a token
+  // Linear base per modality (D -> K_max * w) added to the emitted tokens. Off in this
+  // struct so that model files written before it existed load unchanged; the training
+  // defaults (default_arfc_config) turn it on.
+  TORCH_ARG(bool, linear_base) = false;
   TORCH_ARG(int64_t, decoder_hidden) = 512;
   TORCH_ARG(int64_t, decoder_layers) = 1;
 };
@@ -73,13 +83,24 @@ class ArcImpl : public PrefixEncoderImpl {
   // x [B, D_modality] -> context [B*S, C+1, d_model] (already per-solution views).
   torch::Tensor context(const torch::Tensor& x, int64_t modality);
 
+  // x [N, D] -> the row-wise RMS-normalised rows every part of the model sees.
+  static torch::Tensor normalize_rows(const torch::Tensor& x);
+  // Sets the linear base to PCA of the training features: train[m] is [N_m, D_m] for each
+  // modality m (on any device). When all modalities share D, one PCA of their union serves
+  // all (so the two modalities start in one aligned space); otherwise one PCA each. Code
+  // value j starts as the projection on principal direction j (zero beyond D). No-op when
+  // linear_base is off.
+  void init_linear_base(const std::vector<torch::Tensor>& train);
+
   ArcOptions options;
 
  private:
   void check_input(const torch::Tensor& x, int64_t modality) const;
   torch::Tensor step_input(const torch::Tensor& prev_tokens, int64_t t, int64_t B, int64_t modality);
-  // h [B*S, d] -> (emitted tokens [B, w], fed-back tokens [B*S, w])
-  std::pair<torch::Tensor, torch::Tensor> emit(const torch::Tensor& h, int64_t B);
+  // h [B*S, d], base_t [B, w] or undefined -> (emitted tokens [B, w], fed-back tokens [B*S, w])
+  std::pair<torch::Tensor, torch::Tensor> emit(const torch::Tensor& h, int64_t B, const torch::Tensor& base_t);
+  // xn [B, D_modality] (normalised) -> [B, K_max, w] base tokens, or undefined when off.
+  torch::Tensor base_tokens(const torch::Tensor& xn, int64_t modality);
 
   int64_t chunk_size_ = 0;
   std::vector<torch::nn::Linear> chunk_embed_, global_embed_;  // per modality
@@ -95,6 +116,7 @@ class ArcImpl : public PrefixEncoderImpl {
   TransformerBlock fusion_{nullptr};      // cross-solution attention over S (when S > 1)
   torch::nn::Linear head_{nullptr};       // d -> w
   std::vector<DecoderHead> decoders_;     // per modality
+  std::vector<torch::nn::Linear> base_;   // per modality, D -> K_max * w (linear_base)
 };
 TORCH_MODULE(Arc);
 
