@@ -9,6 +9,8 @@ std::vector<EvalMethod> arfc_ablation_variants() {
       {"arfc S=4", "arfc", R"({"model": {"solutions": 4}})"},
       {"arfc S=8", "arfc", R"({"model": {"solutions": 8}})"},
       {"arfc ERGC off", "arfc", R"({"loss": {"ergc_weight": 0}})"},
+      {"arfc linear base off", "arfc", R"({"model": {"linear_base": false}})"},
+      {"arfc length-weighted prefixes", "arfc", R"({"train": {"prefix_weighting": "length"}})"},
       {"arfc Beta(2,5)", "arfc", R"({"train": {"beta_a": 2, "beta_b": 5}})"},
       {"arfc Beta(5,2)", "arfc", R"({"train": {"beta_a": 5, "beta_b": 2}})"},
   };

@@ -11,14 +11,16 @@
 #include "arfc/eval/report.h"
 #include "arfc/io/feature_set.h"
 #include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_config.h"
 #include "commands.h"
+#include "config_file.h"
 
 namespace arfc::cli {
 
 namespace {
 
 struct EvalArgs {
-  std::string data, out, methods, ratios = "2,3,4,5.3,8,12,16,32,64", device = "cpu";
+  std::string data, out, methods, ratios = "2,3,4,5.3,8,12,16,32,64", device = "cpu", train_config;
   uint64_t seed = 0;
   int threads = 0;
   int64_t limit = 0, epochs = 0, probe_epochs = ProbeOptions{}.epochs;
@@ -40,6 +42,7 @@ std::string command_line(const EvalArgs& a, bool methods_given) {
   if (a.epochs > 0) os << " --epochs " << a.epochs;
   if (a.probe_epochs != ProbeOptions{}.epochs) os << " --probe-epochs " << a.probe_epochs;
   if (a.device != "cpu") os << " --device " << a.device;
+  if (!a.train_config.empty()) os << " --train-config " << a.train_config;
   return os.str();
 }
 
@@ -53,6 +56,9 @@ void run(const EvalArgs& a, bool methods_given) {
   }
   if (methods_given || !a.ablation)
     for (const auto& s : parse_method_list(methods_given ? a.methods : default_methods())) o.methods.push_back({s, s});
+  // --train-config: under every learned method's own overrides (ablation variants win).
+  const nlohmann::json user_cfg = read_config_file(a.train_config);
+  for (auto& m : o.methods) m.overrides_json = merge_config(user_cfg, nlohmann::json::parse(m.overrides_json)).dump();
   ARFC_CHECK(a.limit >= 0, "--limit must be >= 0, got ", a.limit, ".");
   ARFC_CHECK(a.epochs >= 0, "--epochs must be >= 0, got ", a.epochs, ".");
   ARFC_CHECK(a.probe_epochs >= 1, "--probe-epochs must be >= 1, got ", a.probe_epochs, ".");
@@ -100,8 +106,13 @@ void add_eval_command(CLI::App& app) {
   sub->add_option("--probe-epochs", a->probe_epochs, "Linear-probe epochs (identical for every method)")
       ->capture_default_str();
   sub->add_option("--device", a->device, "Device for learned methods: cpu, cuda, auto")->capture_default_str();
+  sub->add_option("--train-config", a->train_config,
+                  "JSON (sections model/train/loss, as for `arfc train --config`) merged into the training "
+                  "config of every learned method trained in process (arfc, ae, qformer, mrl)")
+      ->check(CLI::ExistingFile);
   sub->add_flag("--ablation", a->ablation,
-                "Evaluate ARFC variants (MoS S in {1,2,4,8}, ERGC off, Beta settings) instead of the method "
+                "Evaluate ARFC variants (MoS S in {1,2,4,8}, ERGC off, linear base off, prefix weighting, Beta "
+                "settings) instead of the method "
                 "list; --methods adds reference methods");
   sub->callback([a, m] { run(*a, m->count() > 0); });
 }

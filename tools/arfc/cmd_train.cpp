@@ -8,6 +8,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_model.h"
 #include "commands.h"
+#include "config_file.h"
 
 namespace arfc::cli {
 
@@ -20,17 +21,6 @@ struct TrainArgs {
   int threads = 0;
   bool resume = false;
 };
-
-nlohmann::json read_config(const std::string& path) {
-  if (path.empty()) return nlohmann::json::object();
-  std::ifstream in(path);
-  ARFC_CHECK(in, "config '", path, "': cannot open");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    ARFC_THROW("config '", path, "': not valid JSON: ", e.what(), ". Hint: see docs/DESIGN.md for the keys.");
-  }
-}
 
 void run(const TrainArgs& a) {
   set_threads(a.threads);
@@ -56,7 +46,7 @@ void run(const TrainArgs& a) {
       ARFC_CHECK(fs.train_b.n == fs.train_x.n, "--pair: crossmodal needs ", fs.train_x.n, " rows, got ",
                  fs.train_b.n, ". Hint: pass --pair B.npy with one row per row of ", a.train, ".");
   }
-  nlohmann::json cfg = read_config(a.config);
+  nlohmann::json cfg = read_config_file(a.config);
   if (a.epochs > 0) cfg["train"]["epochs"] = a.epochs;
   if (a.seed >= 0) cfg["train"]["seed"] = a.seed;
   if (!a.device.empty()) cfg["train"]["device"] = a.device;

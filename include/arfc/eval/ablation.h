@@ -3,6 +3,8 @@
 // every variant differs from the default in exactly one setting.
 //   MoS:   model.solutions S in {1, 2, 4, 8}   (S = 1 turns MoS off; 2 is the default)
 //   ERGC:  loss.ergc_weight 0 (off) vs the default
+//   Linear base: model.linear_base off (the transformer alone, random start)
+//   Prefix weighting: train.prefix_weighting "length" (favours long codes) vs "uniform"
 //   Beta:  train.beta_a / beta_b of the prefix-length distribution: (1,1) default uniform,
 //          (2,5) favours short codes (high ratios), (5,2) favours long codes
 #pragma once
