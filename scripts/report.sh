@@ -5,10 +5,12 @@
 #
 #   bash scripts/report.sh                 # full protocol (hours on 2 cores; see RESULTS.md)
 #   QUICK=1 bash scripts/report.sh         # --limit 5000 and few epochs (minutes)
+#   LIMIT=10000 EPOCHS=3 bash scripts/report.sh   # the reduced protocol of docs/RESULTS.md
 #   SETS="cls twoview" bash scripts/report.sh
 #   METHODS=pca,rp,trunc,ptq,pq,opq bash scripts/report.sh   # the non-learned methods only
 # Environment: ARFC (binary, default build/arfc), DATA (default data/fmnist), OUT (default
-# docs/reports), SEED, THREADS, EPOCHS (learned methods; empty = their default), ABLATION=0.
+# docs/reports), SEED, THREADS, EPOCHS (learned methods; empty = their default), LIMIT (rows
+# of train and of test; empty = all), ABLATION=0, ABLATION_LIMIT (default: LIMIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,7 @@ THREADS=${THREADS:-0}
 EPOCHS=${EPOCHS:-}
 ABLATION=${ABLATION:-1}
 QUICK=${QUICK:-0}
+LIMIT=${LIMIT:-}
 
 if [ ! -x "$ARFC" ]; then
   echo "== building $ARFC"
@@ -32,10 +35,15 @@ fi
 
 extra=()
 if [ "$QUICK" = 1 ]; then
-  extra+=(--limit 5000)
+  LIMIT=${LIMIT:-5000}
   EPOCHS=${EPOCHS:-2}
 fi
+ABLATION_LIMIT=${ABLATION_LIMIT:-$LIMIT}
 [ -n "$EPOCHS" ] && extra+=(--epochs "$EPOCHS")
+eval_limit=()
+[ -n "$LIMIT" ] && eval_limit=(--limit "$LIMIT")
+ablation_limit=()
+[ -n "$ABLATION_LIMIT" ] && ablation_limit=(--limit "$ABLATION_LIMIT")
 
 echo "== feature sets ($DATA): $SETS"
 # shellcheck disable=SC2086
@@ -45,13 +53,13 @@ mkdir -p "$OUT"
 for set in $SETS; do
   echo "== eval $set"
   "$ARFC" eval --data "$DATA/$set" --methods "$METHODS" --ratios "$RATIOS" --out "$OUT/$set" \
-    --seed "$SEED" --threads "$THREADS" "${extra[@]}" > /dev/null
+    --seed "$SEED" --threads "$THREADS" "${eval_limit[@]}" "${extra[@]}" > /dev/null
 done
 
 if [ "$ABLATION" = 1 ]; then
   echo "== ablation (cls)"
   "$ARFC" eval --ablation --data "$DATA/cls" --methods pca --ratios "$RATIOS" --out "$OUT/ablation_cls" \
-    --seed "$SEED" --threads "$THREADS" "${extra[@]}" > /dev/null
+    --seed "$SEED" --threads "$THREADS" "${ablation_limit[@]}" "${extra[@]}" > /dev/null
 fi
 
 echo "== reports:"

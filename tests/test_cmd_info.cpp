@@ -95,6 +95,26 @@ TEST_F(CmdInfo, FeatureSetDirectory) {
   EXPECT_EQ(j[2]["classes"], 3);
 }
 
+TEST_F(CmdInfo, ModelFile) {
+  const std::string model = std::string(ARFC_TEST_DATA) + "/model_v1.arfc";
+  CliResult r = run(model + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["kind"], "model");
+  EXPECT_EQ(j[0]["format"], "arfc-model");
+  EXPECT_GT(j[0]["parameters"].get<int64_t>(), 0);
+  EXPECT_EQ(j[0]["max_values"].get<int64_t>(), j[0]["token_width"].get<int64_t>() * j[0]["max_tokens"].get<int64_t>());
+  EXPECT_EQ(j[0]["shape"][0], j[0]["input_dim"]);
+  // A flipped byte in the weights is caught by the checksum, not shown as a model.
+  std::string bytes = read_file_bytes(model);
+  bytes[bytes.size() - 10] = char(bytes[bytes.size() - 10] ^ 0x5a);
+  write("broken.arfc", bytes);
+  r = run(path("broken.arfc"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("broken.arfc"), std::string::npos) << r.err;
+}
+
 TEST_F(CmdInfo, ErrorsExitNonZero) {
   write("bad.npy", "not an array");
   write_matrix(path("m.fbin"), small());

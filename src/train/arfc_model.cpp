@@ -1,6 +1,7 @@
 #include "arfc/train/arfc_model.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
@@ -177,6 +178,36 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
   impl->cfg.summary["library_version"] = ARFC_VERSION;
   impl->finish();
   return ArfcModel(impl);
+}
+
+}  // namespace arfc
+
+namespace arfc {
+
+std::string model_file_magic() { return std::string(kModelMagic, sizeof kModelMagic); }
+
+nlohmann::json describe_model_file(const std::string& path) {
+  ArfcModel m = ArfcModel::load(path, "cpu");
+  const CodeGeometry g = m.geometry();
+  const nlohmann::json cfg = m.config();
+  int64_t params = 0;
+  for (const auto& p : m.impl()->arc->parameters()) params += p.numel();
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  return {{"format", "arfc-model"},
+          {"task", task_name(m.task())},
+          {"input_dim", g.input_dim},
+          {"token_width", g.token_width},
+          {"max_tokens", g.max_tokens},
+          {"max_values", g.max_values()},
+          {"value_level", g.value_level},
+          {"modalities", m.num_modalities()},
+          {"solutions", cfg["model"].value("solutions", int64_t(1))},
+          {"linear_base", cfg["model"].value("linear_base", false)},
+          {"parameters", params},
+          {"fingerprint", hex64(m.fingerprint())},
+          {"file_bytes", ec ? int64_t(0) : int64_t(bytes)},
+          {"summary", cfg.value("summary", nlohmann::json::object())}};
 }
 
 }  // namespace arfc

@@ -15,6 +15,7 @@
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
+#include "arfc/train/arfc_model.h"
 #include "commands.h"
 
 namespace arfc::cli {
@@ -48,11 +49,38 @@ Record describe_codes(const std::string& path) {
   return r;
 }
 
+Record describe_model(const std::string& path) {
+  const nlohmann::json m = describe_model_file(path);
+  Record r;
+  r["path"] = path;
+  r["format"] = "arfc-model";
+  r["kind"] = "model";
+  r["dtype"] = "f32";
+  r["shape"] = {m.at("input_dim"), m.at("max_values")};
+  r["file_bytes"] = m.at("file_bytes");
+  const nlohmann::json& sum = m.at("summary");
+  std::string val;
+  if (sum.contains("val_metric") && sum.contains("val_metric_full")) {
+    char b[64];
+    std::snprintf(b, sizeof b, ", %s %.4f", sum.at("val_metric").get<std::string>().c_str(),
+                  sum.at("val_metric_full").get<double>());
+    val = b;
+  }
+  char notes[256];
+  std::snprintf(notes, sizeof notes, "task %s, %lld tokens x %lld values, S=%lld, %lld parameters%s",
+                m.at("task").get<std::string>().c_str(), (long long)m.at("max_tokens").get<int64_t>(),
+                (long long)m.at("token_width").get<int64_t>(), (long long)m.at("solutions").get<int64_t>(),
+                (long long)m.at("parameters").get<int64_t>(), val.c_str());
+  r["notes"] = notes;
+  for (const auto& [k, v] : m.items())
+    if (!r.contains(k)) r[k] = v;
+  return r;
+}
+
 const std::vector<ForeignKind>& foreign_kinds() {
   static const std::vector<ForeignKind> kinds = {
       {std::string(kCodeMagic, 8), describe_codes},
-      // Model checkpoints: {"<8-byte checkpoint magic>", describe_checkpoint} once the
-      // train module exposes a header-only describer.
+      {model_file_magic(), describe_model},
   };
   return kinds;
 }

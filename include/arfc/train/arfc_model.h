@@ -50,6 +50,13 @@ class ArfcModel {
 ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config,
                      const std::string& checkpoint_path = "", bool resume = false);
 
+// The first 8 bytes of every model file (checked by ArfcModel::load).
+std::string model_file_magic();
+// What a model file holds, after full validation (ArfcModel::load on the CPU): format, task,
+// geometry (input_dim, token_width, max_tokens, max_values, modalities), solutions,
+// linear_base, parameters, fingerprint, file_bytes and the training summary.
+nlohmann::json describe_model_file(const std::string& path);
+
 // The default configuration (model + training) for a task and input dimension, as JSON.
 nlohmann::json default_arfc_config(Task task, int64_t input_dim);
 
