@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "arfc/core/error.h"
+#include "arfc/io/embeddings.h"
 
 namespace arfc::testing {
 
@@ -58,6 +61,27 @@ inline std::string npy(const std::string& dict, const std::string& payload, int 
     s += pod<uint32_t>(uint32_t(h.size()));
   }
   return s + h + payload;
+}
+
+// Runs `<binary> <args>` through the shell: exit code, stdout, and stderr (kept in
+// stderr_path). Used by the tests that drive the built `arfc` CLI.
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+inline CliResult run_cli(const std::string& binary, const std::string& args, const std::string& stderr_path) {
+  CliResult r;
+  const std::string cmd = binary + " " + args + " 2>" + stderr_path;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  EXPECT_NE(p, nullptr);
+  if (!p) return r;
+  char buf[4096];
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
+  const int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = read_file_bytes(stderr_path);
+  return r;
 }
 
 // Runs f, expects arfc::Error, returns its message.

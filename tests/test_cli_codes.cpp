@@ -2,8 +2,6 @@
 // (ARFC_BINARY) on files written to a temporary directory. compress/decompress need the
 // committed model fixture tests/data/model_v1.arfc and skip without it.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,16 +12,13 @@
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/train/arfc_model.h"
+#include "io_test_util.h"
 
 using namespace arfc;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
+using arfc::testing::CliResult;
 
 #define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << "text: " << (text)
 
@@ -35,33 +30,14 @@ Matrix random_matrix(int64_t n, int64_t d, uint32_t seed) {
   return m;
 }
 
-class CliCodes : public ::testing::Test {
+class CliCodes : public arfc::testing::TempDirTest {
  protected:
   void SetUp() override {
+    TempDirTest::SetUp();
     if (!fs::exists(ARFC_BINARY)) GTEST_SKIP() << "binary not built: " << ARFC_BINARY;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("arfc_test_cli_codes_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
   }
-  void TearDown() override {
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  CliResult run(const std::string& args) {
-    CliResult r;
-    const std::string cmd = std::string(ARFC_BINARY) + " " + args + " 2>" + path("stderr.txt");
-    FILE* p = ::popen(cmd.c_str(), "r");
-    EXPECT_NE(p, nullptr);
-    char buf[4096];
-    size_t got;
-    while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = read_file_bytes(path("stderr.txt"));
-    return r;
-  }
+  CliResult run(const std::string& args) { return arfc::testing::run_cli(ARFC_BINARY, args, path("stderr.txt")); }
 
   // 10 codes of 4 tokens (w = 16, D = 256) as f32: ratio 4.
   std::string stored_codes(StorageType t = StorageType::F32) {
@@ -69,8 +45,6 @@ class CliCodes : public ::testing::Test {
     write_code_file(p, quantize_codes(random_matrix(10, 64, 1), t, 0x1234, 256, 16));
     return p;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(CliCodes, TruncateByRatioTokensBytes) {

@@ -1,6 +1,4 @@
 // `arfc info` end to end: runs the built binary (ARFC_BINARY) on files written here.
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -13,30 +11,13 @@ namespace arfc {
 namespace {
 using namespace arfc::testing;
 
-struct CliResult {
-  int code = -1;
-  std::string out, err;
-};
-
 class CmdInfo : public TempDirTest {
  protected:
   void SetUp() override {
     TempDirTest::SetUp();
     if (!std::filesystem::exists(ARFC_BINARY)) GTEST_SKIP() << "binary not built: " << ARFC_BINARY;
   }
-  CliResult run(const std::string& args) {
-    CliResult r;
-    const std::string cmd = std::string(ARFC_BINARY) + " info " + args + " 2>" + path("stderr.txt");
-    FILE* p = ::popen(cmd.c_str(), "r");
-    EXPECT_NE(p, nullptr);
-    char buf[4096];
-    size_t got;
-    while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = read_file_bytes(path("stderr.txt"));
-    return r;
-  }
+  CliResult run(const std::string& args) { return run_cli(ARFC_BINARY, "info " + args, path("stderr.txt")); }
 };
 
 Matrix small() {
