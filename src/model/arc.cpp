@@ -164,13 +164,17 @@ std::pair<torch::Tensor, torch::Tensor> ArcImpl::emit(const torch::Tensor& h, in
   return {z, fed};
 }
 
-torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {
+std::pair<torch::Tensor, torch::Tensor> ArcImpl::start_generation(const torch::Tensor& x, int64_t n_tokens,
+                                                                  int64_t modality) {
   check_input(x, modality);
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.max_tokens(), "token count must be in [1, ",
              options.max_tokens(), "], got ", n_tokens);
+  return {context(x, modality), base_tokens(normalize_rows(x), modality)};
+}
+
+torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {
   const int64_t B = x.size(0);
-  auto ctx = context(x, modality);
-  auto base = base_tokens(normalize_rows(x), modality);
+  auto [ctx, base] = start_generation(x, n_tokens, modality);
   std::vector<BlockCache> caches(generator_blocks_.size());
   for (size_t l = 0; l < generator_blocks_.size(); ++l) generator_blocks_[l]->prepare_context(ctx, caches[l]);
   std::vector<torch::Tensor> out;
@@ -186,12 +190,8 @@ torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_
 }
 
 torch::Tensor ArcImpl::generate_uncached(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {
-  check_input(x, modality);
-  ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.max_tokens(), "token count must be in [1, ",
-             options.max_tokens(), "], got ", n_tokens);
   const int64_t B = x.size(0);
-  auto ctx = context(x, modality);
-  auto base = base_tokens(normalize_rows(x), modality);
+  auto [ctx, base] = start_generation(x, n_tokens, modality);
   std::vector<torch::Tensor> inputs, out;
   torch::Tensor fed;
   for (int64_t t = 0; t < n_tokens; ++t) {

@@ -19,7 +19,8 @@ Matrix to_matrix(const torch::Tensor& t);
 // "cpu", "cuda", "cuda:1" or "auto" (CUDA when available, else CPU). Unknown -> arfc::Error.
 torch::Device parse_device(const std::string& name);
 
-// Sets libtorch's intra-op threads: n > 0 as given, n <= 0 -> all hardware threads.
+// Sets libtorch's intra-op threads: n > 0 as given, n <= 0 -> all hardware threads. Also
+// keeps OpenBLAS's own thread pool (when OpenBLAS is loaded) at one thread, see the .cpp.
 void set_threads(int n);
 
 // Seeds torch's CPU (and CUDA when present) generators.
