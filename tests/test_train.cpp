@@ -204,6 +204,13 @@ TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
   EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"train", {{"lr", 1e-3}}}}), path("run.ckpt"), true), Error);
 }
 
+TEST(TrainDefaults, OpenSetRetrievalTrainsWithoutTheLabelLoss) {
+  EXPECT_EQ(default_loss_options(Task::Retrieval).task_weight, 0.0);
+  EXPECT_GT(default_loss_options(Task::Retrieval).ergc_weight, 0.0);
+  EXPECT_GT(default_loss_options(Task::Classification).task_weight, 0.0);
+  EXPECT_GT(default_loss_options(Task::Crossmodal).task_weight, 0.0);
+}
+
 TEST_F(TrainTest, OtherTasksTrain) {
   for (Task t : {Task::Retrieval, Task::Crossmodal, Task::Generic}) {
     FeatureSet f = clustered(96, 4, 3, t);
