@@ -3,82 +3,111 @@
 if (!exists("outfile")) outfile = "report.png"
 set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5
 set output outfile
-set title "arfc eval: openset (retrieval, D = 256, test n = 3000)"
+set title "arfc eval: openset (retrieval, D = 256, test n = 5000)"
 set xlabel "compression ratio = float32 bytes / code bytes (log scale)"
 set ylabel "R@1 (%)"
 set logscale x 2
 set grid xtics ytics lc rgb '#dddddd'
-set key outside right center box opaque spacing 1.2
+set key outside right center box opaque spacing 1.2 samplen 4
 set xrange [1.73913:73.6]
-set xtics ("4" 4, "8" 8, "16" 16, "32" 32, "64" 64)
+set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64)
+set yrange [30.6128:97.7072]
 $s0 << EOD
-4 51.7667 -
-8 52.3333 -
-16 52.5333 -
-32 52.6667 -
-64 53.3 -
+2 92.02 -
+3.2 91.58 -
+4 91.82 -
+5.33333 91.64 -
+8 91.46 -
+12.8 90.68 -
+16 90.54 -
+32 88.86 -
+64 84.84 -
 EOD
 $s1 << EOD
-4 90.7333 -
-8 89.5667 -
-16 86.2 -
-32 70.2 -
-64 47.2 -
+2 92.36 -
+3.01176 91.68 -
+4 91.32 -
+5.33333 90.98 -
+8 90.34 -
+12.1905 88.42 -
+16 87.06 -
+32 71.44 -
+64 47.54 -
 EOD
 $s2 << EOD
-4 90.8667 -
-8 88.3333 -
-16 84.2667 -
-32 76.2667 -
-64 46.2667 -
+2 91.96 -
+3.01176 91.7 -
+4 91.6 -
+5.33333 90.72 -
+8 88.86 -
+12.1905 86.56 -
+16 84.78 -
+32 77.26 -
+64 45.9 -
 EOD
 $s3 << EOD
-4 88.8333 -
-8 83.5333 -
-16 72.8 -
-32 60.6333 -
-64 34.3333 -
+2 91.62 -
+3.01176 89.8 -
+4 89.28 -
+5.33333 88.42 -
+8 83.96 -
+12.1905 79 -
+16 73.22 -
+32 60.72 -
+64 35.24 -
 EOD
 $s4 << EOD
-4 92.5333 -
-8 92.3667 -
-16 91.5333 -
-32 89.6667 -
-64 86.9 -
+4 92.74 -
+8 92.64 -
+16 92.44 -
+32 90.4 -
+64 87.08 -
 EOD
 $s5 << EOD
-4 92.5333 -
-8 92.3333 -
-16 91.8333 -
-32 90.4333 -
-64 87.1 -
+4 92.7 -
+8 93.08 -
+16 91.88 -
+32 91.08 -
+64 87.74 -
 EOD
 $s6 << EOD
-4 83.1 -
-8 78.8 -
-16 74.4 -
-32 68.2333 -
-64 54.0667 -
+2 84.6 -
+3.01176 84.62 -
+4 84.18 -
+5.33333 82.74 -
+8 82.44 -
+12.1905 80.64 -
+16 78.88 -
+32 69.34 -
+64 51.92 -
 EOD
 $s7 << EOD
-4 59.4 -
-8 59.9667 -
-16 59.8333 -
-32 53.0333 -
-64 43.7333 -
+2 62.36 -
+3.01176 59.64 -
+4 60.88 -
+5.33333 59.84 -
+8 60.68 -
+12.1905 60.38 -
+16 59.72 -
+32 59.56 -
+64 53.7 -
 EOD
 $s8 << EOD
-4 84.1667 -
-8 81.2333 -
-16 76.3333 -
-32 67 -
-64 55.1 -
+2 85.64 -
+3.01176 84.74 -
+4 84.06 -
+5.33333 83.4 -
+8 82.06 -
+12.1905 80.84 -
+16 79.06 -
+32 69.16 -
+64 53.02 -
 EOD
 $s9 << EOD
-2 92.3667 f16
-4 92.3333 i8
-8 92.4 i4
-32 87.8667 bin
+2 92.72 f16
+4 92.72 i8
+8 92.7 i4
+32 88.62 bin
 EOD
 plot \
   $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc", \
@@ -92,4 +121,4 @@ plot \
   $s8 using 1:2 with linespoints lw 2 pt 10 ps 1.4 lc rgb '#7f7f7f' title "mrl", \
   $s9 using 1:2 with linespoints lw 2 pt 12 ps 1.4 lc rgb '#393b79' title "scalar quant (f16 / i8 / i4 / bin)", \
   $s9 using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \
-  92.3667 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.37%)"
+  92.74 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.74%)"
