@@ -18,7 +18,7 @@
 #include <string>
 
 #include "arfc/core/log.h"
-#include "arfc/eval/codec.h"
+#include "arfc/codec/codec.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
@@ -86,7 +86,7 @@ void BM_Encode(benchmark::State& state, const std::string& method, double ratio)
   }
   for (auto _ : state) {
     arfc::Representation r = codec->encode(bench_set().test_x, 0);
-    benchmark::DoNotOptimize(r.database.data.data());
+    benchmark::DoNotOptimize(r.codes.data.data());
   }
   state.SetItemsProcessed(state.iterations() * kRows);
   state.counters["bytes_per_vector"] = double(codec->bytes_per_vector());

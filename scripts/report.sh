@@ -7,7 +7,7 @@
 #   QUICK=1 bash scripts/report.sh         # --limit 5000 and few epochs (minutes)
 #   LIMIT=10000 EPOCHS=3 bash scripts/report.sh   # the reduced protocol of docs/RESULTS.md
 #   SETS="cls twoview" bash scripts/report.sh
-#   METHODS=pca,rp,trunc,ptq,pq,opq bash scripts/report.sh   # the non-learned methods only
+#   METHODS=pca,pca+i8,pq,opq,rq,rabitq bash scripts/report.sh   # the non-learned methods only
 # Environment: ARFC (binary, default build/arfc), DATA (default data/fmnist), OUT (default
 # docs/reports), SEED, THREADS, EPOCHS (learned methods; empty = their default), LIMIT (rows
 # of train and of test; empty = all), ABLATION=0, ABLATION_LIMIT (default: LIMIT).
@@ -18,8 +18,11 @@ ARFC=${ARFC:-build/arfc}
 DATA=${DATA:-data/fmnist}
 OUT=${OUT:-docs/reports}
 SETS=${SETS:-"cls openset twoview pixels"}
-METHODS=${METHODS:-arfc,pca,rp,trunc,ptq,pq,opq,ae,qformer,mrl}
-RATIOS=${RATIOS:-2,3,4,5.3,8,12,16,32,64}
+# The like-for-like protocol: every float codec with its best storage per budget and as
+# +i8, the quantisers (PQ, OPQ, RQ, RaBitQ, post-training quantisation), the dedicated AE
+# and the Matryoshka adaptor at int8, ARFC; 2x..512x.
+METHODS=${METHODS:-arfc,pca,pca+i8,rp+i8,trunc+i8,pq,opq,rq,rabitq,ptq,ae+i8,mrl+i8}
+RATIOS=${RATIOS:-2,3,4,5.3,8,12,16,32,64,128,256,512}
 SEED=${SEED:-0}
 THREADS=${THREADS:-0}
 EPOCHS=${EPOCHS:-}
@@ -58,7 +61,7 @@ done
 
 if [ "$ABLATION" = 1 ]; then
   echo "== ablation (cls)"
-  "$ARFC" eval --ablation --data "$DATA/cls" --methods pca --ratios "$RATIOS" --out "$OUT/ablation_cls" \
+  "$ARFC" eval --ablation --data "$DATA/cls" --methods pca+i8 --ratios "$RATIOS" --out "$OUT/ablation_cls" \
     --seed "$SEED" --threads "$THREADS" "${ablation_limit[@]}" "${extra[@]}" > /dev/null
 fi
 

@@ -1,1 +1,7 @@
 arfc_test(baselines LIBS arfc_eval arfc_baselines arfc_nn arfc_io arfc_core)
+arfc_test(rabitq LIBS arfc_baselines arfc_codec arfc_io arfc_core)
+if(ARFC_WITH_FAISS)
+  arfc_test(rq LIBS arfc_baselines arfc_codec arfc_io arfc_core)
+else()
+  list(APPEND ARFC_SKIPPED_TESTS test_rq)
+endif()

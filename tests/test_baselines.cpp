@@ -82,20 +82,85 @@ TEST(FloatCodecs, BytesAndShapesAtSeveralRatios) {
   const int64_t D = 32;
   FeatureSet fs = random_set(64, 20, D);
   CodecCache cache;
-  for (const char* spec : {"pca", "rp", "trunc"}) {
+  for (const char* spec : {"pca+f32", "rp+f32", "trunc+f32"}) {
     for (double r : {2.0, 3.0, 5.3, 8.0, 32.0}) {
       auto c = make_codec(spec, r, D, cache);
       const int64_t m = int64_t(std::floor(D / r + 1e-9));
       EXPECT_EQ(c->bytes_per_vector(), 4 * m) << spec << " @ " << r;
       c->fit(fs);
       auto rep = c->encode(fs.test_x, 0);
-      EXPECT_EQ(rep.database.n, 20);
-      EXPECT_EQ(rep.database.d, m) << spec << " @ " << r;
-      EXPECT_EQ(rep.query.d, m);
+      EXPECT_EQ(rep.codes.n, 20);
+      EXPECT_EQ(rep.codes.d, m) << spec << " @ " << r;
       EXPECT_EQ(rep.sim, Similarity::Cosine);
     }
     EXPECT_THROW(make_codec(spec, 64, D, cache), Error) << spec;  // floor(32 / 64) = 0 values
   }
+}
+
+TEST(FloatCodecs, StorageIsAnAxisChosenByArfcsRule) {
+  const int64_t D = 32;
+  FeatureSet fs = random_set(200, 20, D);
+  CodecCache cache;
+  // Plain "pca" picks the layout like ARFC: 2x = 64 B -> f16 x 32 (ties: more values);
+  // 8x = 16 B -> i8 x 16; 128x = 1 B -> i8 x 1.
+  auto c2 = make_codec("pca", 2, D, cache), c8 = make_codec("pca", 8, D, cache);
+  EXPECT_EQ(c2->variant(), "f16 x 32");
+  EXPECT_EQ(c8->variant(), "i8 x 16");
+  EXPECT_EQ(c8->bytes_per_vector(), 16);
+  EXPECT_EQ(make_codec("pca", 128, D, cache)->bytes_per_vector(), 1);
+  EXPECT_THROW(make_codec("pca", 256, D, cache), Error);  // half a byte
+  // Fixed storage.
+  auto f = make_codec("pca+f32", 8, D, cache), h = make_codec("pca+f16", 8, D, cache);
+  EXPECT_EQ(f->variant(), "f32 x 4");
+  EXPECT_EQ(h->variant(), "f16 x 8");
+  EXPECT_EQ(f->name(), "pca+f32");
+  auto i8 = make_codec("pca+i8", 8, D, cache);
+  EXPECT_EQ(i8->variant(), "i8 x 16");
+  for (auto* c : {f.get(), h.get(), i8.get(), c8.get()}) c->fit(fs);
+  // int8 values are multiples of the calibrated per-position scale and close to f32.
+  const Matrix a = f->encode(fs.test_x, 0).codes, b = i8->encode(fs.test_x, 0).codes;
+  EXPECT_LT(max_abs_diff(prefix_cols(b, 4), a), 0.05);
+  EXPECT_EQ(c8->encode(fs.test_x, 0).codes.data, b.data);
+  // Unknown storage or storage on a quantiser: clear errors.
+  EXPECT_THROW(make_codec("pca+i4", 8, D, cache), Error);
+  EXPECT_THROW(make_codec("pq+i8", 8, D, cache), Error);
+  EXPECT_THROW(parse_method_list("pca+int8"), Error);
+}
+
+TEST(FloatCodecs, Int8CodeOfAVectorDoesNotDependOnItsFile) {
+  const int64_t D = 16;
+  FeatureSet fs = random_set(300, 30, D);
+  CodecCache cache;
+  auto c = make_codec("pca+i8", 4, D, cache);
+  c->fit(fs);
+  const Matrix all = c->encode(fs.test_x, 0).codes;
+  for (int64_t i : {0, 7, 29}) {
+    const Matrix one = c->encode(slice_rows(fs.test_x, i, i + 1), 0).codes;
+    for (int64_t j = 0; j < all.d; ++j) ASSERT_EQ(one.at(0, j), all.at(i, j)) << "row " << i;
+  }
+  // A wildly scaled test vector clips to the training range instead of rescaling others.
+  Matrix x = slice_rows(fs.test_x, 0, 2);
+  for (int64_t j = 0; j < D; ++j) x.at(1, j) *= 1000.0f;
+  const Matrix two = c->encode(x, 0).codes;
+  for (int64_t j = 0; j < all.d; ++j) ASSERT_EQ(two.at(0, j), all.at(0, j));
+}
+
+TEST(FloatCodecs, DecodeForAsymmetricSearch) {
+  const int64_t D = 16;
+  FeatureSet fs = random_set(200, 10, D);
+  CodecCache cache;
+  auto p = make_codec("pca+f16", 2, D, cache);  // all 16 components, f16 rounding only
+  p->fit(fs);
+  ASSERT_TRUE(p->can_decode());
+  EXPECT_LT(max_abs_diff(p->decode(p->encode(fs.test_x, 0), 0), fs.test_x), 2e-2);
+  auto t = make_codec("trunc+f32", 4, D, cache);
+  t->fit(fs);
+  const Matrix d = t->decode(t->encode(fs.test_x, 0), 0);
+  EXPECT_EQ(d.d, D);
+  EXPECT_EQ(d.at(3, 2), fs.test_x.at(3, 2));
+  EXPECT_EQ(d.at(3, 9), 0.0f);
+  auto r = make_codec("rp", 4, D, cache);
+  EXPECT_FALSE(r->can_decode());
 }
 
 TEST(Pca, FullSizeReconstructsExactly) {
@@ -117,12 +182,12 @@ TEST(Pca, FullSizeReconstructsExactly) {
 TEST(Pca, OneModelServesEveryRatioAndCodesAreNested) {
   FeatureSet fs = random_set(100, 10, 16);
   CodecCache cache;
-  auto a = make_codec("pca", 2, 16, cache), b = make_codec("pca", 8, 16, cache);
+  auto a = make_codec("pca+f32", 2, 16, cache), b = make_codec("pca+f32", 8, 16, cache);
   a->fit(fs);
   b->fit(fs);
   EXPECT_EQ(cache.models.size(), 1u);
   auto ra = a->encode(fs.test_x, 0), rb = b->encode(fs.test_x, 0);
-  EXPECT_LT(max_abs_diff(prefix_cols(ra.database, 2), rb.database), 1e-6);
+  EXPECT_LT(max_abs_diff(prefix_cols(ra.codes, 2), rb.codes), 1e-6);
 }
 
 TEST(RandomProjection, SeededAndNested) {
@@ -133,8 +198,8 @@ TEST(RandomProjection, SeededAndNested) {
   a->fit(fs);
   b->fit(fs);
   c->fit(fs);
-  EXPECT_EQ(a->encode(fs.test_x, 0).database.data, b->encode(fs.test_x, 0).database.data);
-  EXPECT_NE(a->encode(fs.test_x, 0).database.data, c->encode(fs.test_x, 0).database.data);
+  EXPECT_EQ(a->encode(fs.test_x, 0).codes.data, b->encode(fs.test_x, 0).codes.data);
+  EXPECT_NE(a->encode(fs.test_x, 0).codes.data, c->encode(fs.test_x, 0).codes.data);
   EXPECT_EQ(gaussian_matrix(8, 1).data, gaussian_matrix(8, 1).data);
   // Cosine geometry is roughly preserved at 2x on a 16-d input (JL, loose bound).
   Matrix g = gaussian_matrix(200, 0);
@@ -147,11 +212,11 @@ TEST(RandomProjection, SeededAndNested) {
 }
 
 TEST(Truncation, KeepsTheFirstDims) {
-  TruncationCodec t(4, 16);
+  TruncationCodec t(4, 16, StorageType::F32);
   Matrix x = random_matrix(3, 16, 4);
   auto r = t.encode(x, 0);
-  ASSERT_EQ(r.database.d, 4);
-  EXPECT_EQ(r.database.at(2, 3), x.at(2, 3));
+  ASSERT_EQ(r.codes.d, 4);
+  EXPECT_EQ(r.codes.at(2, 3), x.at(2, 3));
 }
 
 TEST(ScalarQuant, BytesAndNativeRatios) {
@@ -180,12 +245,12 @@ TEST(ScalarQuant, ErrorWithinHalfAStep) {
       for (int64_t i = 0; i < fs.train_x.n; ++i) lo = std::min(lo, fs.train_x.at(i, j)), hi = std::max(hi, fs.train_x.at(i, j));
       const double half_step = 0.5 * (hi - lo) / levels + 1e-5;
       for (int64_t i = 0; i < fs.train_x.n; ++i)
-        ASSERT_LE(std::abs(rep.database.at(i, j) - fs.train_x.at(i, j)), half_step) << scalar_quant_name(kind);
+        ASSERT_LE(std::abs(rep.codes.at(i, j) - fs.train_x.at(i, j)), half_step) << scalar_quant_name(kind);
     }
   }
   ScalarQuantCodec f16(ScalarQuant::F16, 8);
   f16.fit(fs);
-  EXPECT_LT(max_abs_diff(f16.encode(fs.test_x, 0).database, fs.test_x), 5e-3);
+  EXPECT_LT(max_abs_diff(f16.encode(fs.test_x, 0).codes, fs.test_x), 5e-3);
 }
 
 TEST(ScalarQuant, BinaryCosineOrderingEqualsHamming) {
@@ -196,7 +261,7 @@ TEST(ScalarQuant, BinaryCosineOrderingEqualsHamming) {
   EXPECT_EQ(c.distance(), "hamming");
   auto bits = c.quantize(fs.test_x, 0);
   auto rep = c.encode(fs.test_x, 0);
-  for (float v : rep.database.data) ASSERT_TRUE(v == 1.0f || v == -1.0f);
+  for (float v : rep.codes.data) ASSERT_TRUE(v == 1.0f || v == -1.0f);
   // For query 0: the dot product of the +-1 vectors equals D - 2 * Hamming, so sorting by
   // similarity (descending) equals sorting by Hamming distance (ascending).
   std::vector<int64_t> ham(size_t(fs.test_x.n));
@@ -206,7 +271,7 @@ TEST(ScalarQuant, BinaryCosineOrderingEqualsHamming) {
     double d = 0;
     for (int64_t k = 0; k < D; ++k) {
       h += bits[size_t(k)] != bits[size_t(j * D + k)];
-      d += double(rep.database.at(0, k)) * rep.database.at(j, k);
+      d += double(rep.codes.at(0, k)) * rep.codes.at(j, k);
     }
     ham[size_t(j)] = h;
     dot[size_t(j)] = d;
@@ -256,26 +321,25 @@ TEST(ProductQuant, PqAndOpqOnSmallRandomData) {
     c->fit(fs);
     auto rep = c->encode(fs.test_x, 0);
     EXPECT_EQ(rep.sim, Similarity::NegL2);
-    ASSERT_EQ(rep.database.n, 40);
-    ASSERT_EQ(rep.database.d, D);
-    // Queries are the raw L2-normalised inputs; decoded vectors approximate them.
+    ASSERT_EQ(rep.codes.n, 40);
+    ASSERT_EQ(rep.codes.d, D);
+    // Decoded vectors approximate the L2-normalised inputs.
+    Matrix q = fs.test_x;
+    l2_normalize_rows(q);
     double err = 0, norm = 0;
-    for (int64_t i = 0; i < rep.query.n; ++i) {
-      double qn = 0;
+    for (int64_t i = 0; i < q.n; ++i)
       for (int64_t j = 0; j < D; ++j) {
-        qn += double(rep.query.at(i, j)) * rep.query.at(i, j);
-        err += std::pow(rep.query.at(i, j) - rep.database.at(i, j), 2);
+        norm += double(q.at(i, j)) * q.at(i, j);
+        err += std::pow(q.at(i, j) - rep.codes.at(i, j), 2);
       }
-      EXPECT_NEAR(qn, 1.0, 1e-4);
-      norm += qn;
-    }
+    EXPECT_TRUE(c->can_decode());
     EXPECT_LT(err / norm, 0.6) << spec;  // 8 x 8 bits on 2-d sub-vectors: well below total energy
     // A finer code quantises better.
     auto fine = make_codec(spec, 4, D, cache);  // 16 bytes -> M = 16
     fine->fit(fs);
     auto rf = fine->encode(fs.test_x, 0);
     double err_f = 0;
-    for (size_t k = 0; k < rf.query.data.size(); ++k) err_f += std::pow(rf.query.data[k] - rf.database.data[k], 2);
+    for (size_t k = 0; k < q.data.size(); ++k) err_f += std::pow(q.data[k] - rf.codes.data[k], 2);
     EXPECT_LT(err_f, err) << spec;
   }
 }

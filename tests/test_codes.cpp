@@ -1,5 +1,6 @@
 // Ratio mapping, quantisation, truncation and the code file.
 #include <gtest/gtest.h>
+#include <zlib.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -421,6 +422,26 @@ TEST_F(CodeFile, MalformedFilesGiveUsefulErrors) {
   EXPECT_HAS(error_of([&] { read_code_file(path("crc.arfc")); }), "checksum");
   EXPECT_NO_THROW(read_code_file_header(path("crc.arfc")));
   EXPECT_HAS(error_of([&] { read_code_file(path("missing.arfc")); }), "missing.arfc");
+}
+
+TEST_F(CodeFile, NonFiniteFloatPayloadIsRejectedDespiteAValidChecksum) {
+  for (StorageType t : {StorageType::F32, StorageType::F16}) {
+    const std::string p = path("nan.arfc");
+    write_code_file(p, quantize_codes(random_codes(3, 16, 2), t, 1, 64, 16));
+    std::string s = slurp(p);
+    const size_t at = 64 + size_t(bytes_per_value(t)) * (16 + 5);  // row 1, column 5
+    if (t == StorageType::F32) {
+      s[at] = 0, s[at + 1] = 0, s[at + 2] = char(0xc0), s[at + 3] = char(0x7f);  // NaN
+    } else {
+      s[at] = 0, s[at + 1] = char(0x7c);  // +Inf
+    }
+    const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(s.data()), uInt(s.size() - 4));
+    for (int b = 0; b < 4; ++b) s[s.size() - 4 + size_t(b)] = char((crc >> (8 * b)) & 0xff);
+    spit(p, s);
+    const std::string msg = error_of([&] { read_code_file(p); });
+    EXPECT_HAS(msg, "row 1, column 5");
+    EXPECT_HAS(msg, "finite");
+  }
 }
 
 TEST_F(CodeFile, AtomicWrite) {

@@ -139,7 +139,7 @@ TEST(Metrics, NeighbourOverlapOfIdentityIsOne) {
   std::mt19937_64 rng(9);
   std::normal_distribution<float> g;
   for (auto& v : a.data) v = g(rng);
-  EXPECT_DOUBLE_EQ(neighbour_overlap(a, Representation{a, a, Similarity::Cosine}, 5), 1.0);
+  EXPECT_DOUBLE_EQ(neighbour_overlap(a, Representation{a, Similarity::Cosine}, 5), 1.0);
 }
 
 TEST(Factory, MethodListsAndErrors) {
@@ -158,6 +158,15 @@ TEST(Factory, MethodListsAndErrors) {
   EXPECT_THROW(make_codec("pca", 0.5, 16, cache), Error);
   EXPECT_NE(describe_methods().find("ptq"), std::string::npos);
   EXPECT_EQ(find_codec_entry("f16")->native_ratio, 2);
+  // Storage variants: "+f32|f16|i8" on float codecs only; arguments after the storage.
+  EXPECT_EQ(parse_method_list("pca+i8,mrl+f16,arfc+i8:m+x.arfc").size(), 3u);
+  EXPECT_EQ(find_codec_entry("arfc+i8:m+x.arfc")->prefix, "arfc");
+  EXPECT_THROW(parse_method_list("pq+i8"), Error);
+  EXPECT_THROW(parse_method_list("rabitq+f16"), Error);
+  EXPECT_THROW(parse_method_list("pca+"), Error);
+  EXPECT_EQ(make_codec("pca+i8", 64, 256, cache)->bytes_per_vector(), 16);
+  EXPECT_EQ(make_codec("pca+i8", 512, 256, cache)->bytes_per_vector(), 2);
+  EXPECT_DOUBLE_EQ(find_codec_entry("rabitq")->fixed_ratio(256), 1024.0 / 36.0);
 }
 
 TEST(Factory, RatioLists) {
@@ -185,12 +194,11 @@ TEST(Harness, LimitKeepsPairsAligned) {
 TEST_F(TempDir, HarnessAndReportsOnTinyClassification) {
   FeatureSet f = tiny_classification();
   EvalOptions o;
-  for (const auto& s : parse_method_list("pca,trunc,i8")) o.methods.push_back({s, s});
-  o.ratios = {2, 4, 32};  // 32x of a 16-d vector leaves 0 floats: an error cell, not a failed run
+  for (const auto& s : parse_method_list("pca+f32,trunc+f32,i8")) o.methods.push_back({s, s});
+  o.ratios = {2, 4, 32};  // 32x of a 16-d vector leaves 0 floats: a "-" cell, not a failed run
   o.command_line = "arfc eval --test";
-  o.probe.epochs = 5;
   EvalReport r = run_evaluation(f, o);
-  EXPECT_EQ(r.methods, (std::vector<std::string>{"uncompressed", "pca", "trunc", "i8"}));
+  EXPECT_EQ(r.methods, (std::vector<std::string>{"uncompressed", "pca+f32", "trunc+f32", "i8"}));
   EXPECT_EQ(r.metrics, (std::vector<std::string>{"probe_acc", "knn_acc"}));
   // uncompressed 1 + pca 3 + trunc 3 + i8 once (native 4x), each with 2 metrics.
   ASSERT_EQ(r.records.size(), size_t(2 * (1 + 3 + 3 + 1)));
@@ -198,6 +206,7 @@ TEST_F(TempDir, HarnessAndReportsOnTinyClassification) {
   for (const auto& rec : r.records) {
     if (!rec.error.empty()) {
       ++errors;
+      EXPECT_TRUE(rec.unreachable);
       EXPECT_EQ(rec.ratio_requested, 32);
       EXPECT_TRUE(std::isnan(rec.value));
       continue;
@@ -210,24 +219,29 @@ TEST_F(TempDir, HarnessAndReportsOnTinyClassification) {
       EXPECT_DOUBLE_EQ(rec.ratio_achieved, 4.0);
       EXPECT_EQ(rec.bytes_per_vector, 16);
     }
-    if (rec.method == "pca" && rec.ratio_requested == 2) EXPECT_EQ(rec.bytes_per_vector, 32);
+    if (rec.method == "pca+f32" && rec.ratio_requested == 2) {
+      EXPECT_EQ(rec.bytes_per_vector, 32);
+      EXPECT_EQ(rec.variant, "f32 x 8");
+      EXPECT_TRUE(std::isfinite(rec.se));
+    }
   }
-  EXPECT_EQ(errors, 4);  // pca and trunc at 32x, two metrics each
+  EXPECT_EQ(errors, 4);  // pca+f32 and trunc+f32 at 32x, two metrics each
 
   ASSERT_TRUE(write_report(r, dir_.string()) || !fs::exists(dir_ / "report.png"));
   for (const char* f : {"report.md", "report.csv", "report.json", "report.gp"}) EXPECT_TRUE(fs::exists(dir_ / f)) << f;
   const std::string csv = slurp(dir_ / "report.csv");
-  EXPECT_EQ(csv.rfind("task,method,ratio_requested,ratio_achieved,bytes_per_vector,metric,value,distance,seconds", 0), 0u);
+  EXPECT_EQ(csv.rfind("task,method,ratio_requested,ratio_achieved,bytes_per_vector,layout,metric,value,se,distance,seconds", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), long(1 + r.records.size()));
-  EXPECT_NE(csv.find("classification,pca,2,2,32,probe_acc,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("classification,pca+f32,2,2,32,f32 x 8,probe_acc,"), std::string::npos) << csv;
   auto j = nlohmann::json::parse(slurp(dir_ / "report.json"));
   EXPECT_EQ(j["format"], "arfc-eval-report");
   EXPECT_EQ(j["records"].size(), r.records.size());
   EXPECT_EQ(j["records"][0]["method"], "uncompressed");
   const std::string md = slurp(dir_ / "report.md");
   EXPECT_NE(md.find("## probe_acc (%)"), std::string::npos);
-  EXPECT_NE(md.find("| pca | cosine |"), std::string::npos);
-  EXPECT_NE(md.find("error"), std::string::npos);
+  EXPECT_NE(md.find("| pca+f32 | cosine |"), std::string::npos);
+  EXPECT_NE(md.find("Sizes a method cannot make"), std::string::npos);
+  EXPECT_EQ(md.find("## Errors"), std::string::npos);
   EXPECT_NE(md.find("arfc eval --test"), std::string::npos);
   const std::string gp = slurp(dir_ / "report.gp");
   EXPECT_NE(gp.find("set logscale x"), std::string::npos);
@@ -241,8 +255,12 @@ TEST(Harness, RetrievalAndCrossmodalReferences) {
   o.methods = {{"rp", "rp"}};
   o.ratios = {2};
   EvalReport r = run_evaluation(f, o);
-  ASSERT_EQ(r.metrics.size(), 4u);
+  ASSERT_EQ(r.metrics.size(), 5u);
   EXPECT_GT(r.records[0].value, 0.9);  // uncompressed R@1 on well separated clusters
+  EXPECT_EQ(r.metrics.back(), "R@1 asym");
+  EXPECT_DOUBLE_EQ(r.records[4].value, r.records[0].value);  // raw vs raw: asym == sym
+  for (const auto& rec : r.records)
+    if (rec.method == "rp" && rec.metric == "R@1 asym") EXPECT_TRUE(std::isnan(rec.value));  // rp has no decoder
 
   f.task = Task::Crossmodal;
   f.train_b = f.train_x;
@@ -252,7 +270,7 @@ TEST(Harness, RetrievalAndCrossmodalReferences) {
   EXPECT_EQ(r.records[0].metric, "R@1 mean");
   EXPECT_DOUBLE_EQ(r.records[0].value, 1.0);  // identical pairs
   for (const auto& rec : r.records)
-    if (rec.method == "pca") EXPECT_DOUBLE_EQ(rec.value, 1.0) << rec.metric;  // one shared space
+    if (rec.method == "pca") EXPECT_DOUBLE_EQ(rec.value, 1.0) << rec.metric;  // one shared space, sym and asym
 
   EvalOptions bad = o;
   bad.methods = {{"zzz", "zzz"}};
@@ -260,4 +278,42 @@ TEST(Harness, RetrievalAndCrossmodalReferences) {
   bad = o;
   bad.ratios = {};
   EXPECT_THROW(run_evaluation(f, bad), Error);
+}
+
+TEST(Report, VerdictComparesArfcWithTheBestCodeOfNoMoreBytes) {
+  EvalReport r;
+  r.metrics = {"probe_acc"};
+  r.methods = {"uncompressed", "arfc", "pca", "rabitq"};
+  r.distances = {"cosine", "cosine", "cosine", "cosine"};
+  r.ratios = {8, 16, 32};
+  auto add = [&](const std::string& m, double req, double achieved, double v, double se) {
+    EvalRecord e;
+    e.method = m;
+    e.metric = "probe_acc";
+    e.ratio_requested = req;
+    e.ratio_achieved = achieved;
+    e.value = v;
+    e.se = se;
+    r.records.push_back(e);
+  };
+  add("uncompressed", 1, 1, 0.99, 0.001);
+  add("arfc", 8, 8, 0.90, 0.003);
+  add("arfc", 16, 16, 0.88, 0.003);
+  add("pca", 8, 8, 0.85, 0.003);
+  add("pca", 16, 16, 0.881, 0.003);
+  add("pca", 32, 32, 0.70, 0.004);
+  add("rabitq", 32, 28.4, 0.95, 0.002);  // more bytes than a 32x code: counts at 8x and 16x only
+  auto v = arfc_verdicts(r, "probe_acc");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].best, "rabitq");
+  EXPECT_EQ(v[0].outcome, "loss");
+  EXPECT_EQ(v[1].best, "rabitq");
+  r.records.pop_back();  // without rabitq: 16x is a tie with pca (0.1 point < SE), 8x a win
+  v = arfc_verdicts(r, "probe_acc");
+  EXPECT_EQ(v[0].outcome, "win");
+  EXPECT_EQ(v[1].best, "pca");
+  EXPECT_EQ(v[1].outcome, "tie");
+  EXPECT_EQ(v[2].outcome, "-");  // no ARFC code at 32x
+  EXPECT_NE(report_markdown(r).find("| 16x | 88.00 | pca 88.10 (16x) | 0.30 | tie |"), std::string::npos)
+      << report_markdown(r);
 }

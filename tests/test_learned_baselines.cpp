@@ -201,12 +201,13 @@ TEST_F(LearnedBaselines, FactoryResolvesTheLearnedSpecs) {
   EXPECT_EQ(parse_method_list("ae,qformer,mrl,arfc,arfc:x.arfc").size(), 5u);
   CodecCache cache;
   EXPECT_THROW(make_codec("ae:3", 8, 32, cache), Error);
-  EXPECT_THROW(make_codec("ae", 64, 32, cache), Error);  // floor(32 / 64) = 0 values
+  EXPECT_THROW(make_codec("ae+f32", 64, 32, cache), Error);  // floor(32 / 64) = 0 values
+  EXPECT_EQ(make_codec("ae", 64, 32, cache)->variant(), "i8 x 2");  // int8 storage reaches 64x
   EXPECT_THROW(make_codec("arfc:/nonexistent/model.arfc", 8, 32, cache), Error);
-  auto ae = make_codec("ae", 8, 32, cache);
-  EXPECT_EQ(ae->name(), "ae");
+  auto ae = make_codec("ae+f32", 8, 32, cache);
+  EXPECT_EQ(ae->name(), "ae+f32");
   EXPECT_EQ(ae->bytes_per_vector(), 16);  // 4 float32 values
-  EXPECT_EQ(make_codec("qformer", 5.3, 32, cache)->bytes_per_vector(), 24);
+  EXPECT_EQ(make_codec("qformer+f32", 5.3, 32, cache)->bytes_per_vector(), 24);
 }
 
 TEST_F(LearnedBaselines, LearnedCodecsTrainAndEncode) {
@@ -214,25 +215,26 @@ TEST_F(LearnedBaselines, LearnedCodecsTrainAndEncode) {
   CodecCache cache;
   cache.epochs = 1;
   cache.seed = 1;
-  auto ae = make_codec("ae", 8, 32, cache);
+  auto ae = make_codec("ae+i8", 8, 32, cache);
   ae->fit(fs);
   Representation r = ae->encode(fs.test_x, 0);
-  EXPECT_EQ(r.database.n, 64);
-  EXPECT_EQ(r.database.d, 4);
-  EXPECT_EQ(r.query.data, r.database.data);
+  EXPECT_EQ(r.codes.n, 64);
+  EXPECT_EQ(r.codes.d, 16);  // 16 int8 values = 16 bytes
   EXPECT_EQ(r.sim, Similarity::Cosine);
-  check_finite(r.database, "ae codes");
+  check_finite(r.codes, "ae codes");
   EXPECT_TRUE(cache.models.empty());  // dedicated models are not shared
+  ASSERT_TRUE(ae->can_decode());
+  EXPECT_EQ(ae->decode(r, 0).d, 32);  // the decoder head, for asymmetric search
 
   // One Matryoshka adaptor serves both ratios: the 4x code starts with the 8x code.
-  auto m8 = make_codec("mrl", 8, 32, cache);
-  auto m4 = make_codec("mrl", 4, 32, cache);
+  auto m8 = make_codec("mrl+f32", 8, 32, cache);
+  auto m4 = make_codec("mrl+f32", 4, 32, cache);
   m8->fit(fs);
   m4->fit(fs);
-  EXPECT_EQ(cache.models.count("mrl"), 1u);
+  EXPECT_EQ(cache.models.count("mrl+f32"), 1u);
   EXPECT_EQ(dynamic_cast<LearnedCodec&>(*m8).encoder(), dynamic_cast<LearnedCodec&>(*m4).encoder());
   EXPECT_EQ(m4->bytes_per_vector(), 32);
-  const Matrix c8 = m8->encode(fs.test_x, 0).database, c4 = m4->encode(fs.test_x, 0).database;
+  const Matrix c8 = m8->encode(fs.test_x, 0).codes, c4 = m4->encode(fs.test_x, 0).codes;
   ASSERT_EQ(c4.d, 8);
   for (int64_t i = 0; i < c8.n; ++i)
     for (int64_t j = 0; j < c8.d; ++j) EXPECT_EQ(c8.at(i, j), c4.at(i, j));
@@ -266,19 +268,19 @@ TEST_F(LearnedBaselines, ArfcCodecHitsRequestedRatiosWithStoredBytes) {
     EXPECT_EQ(ac.layout().n_values, want.n_values) << R;
     EXPECT_GE(4.0 * D / double(codec->bytes_per_vector()), R * (1 - kRatioTolerance)) << R;
     FeatureSet fs;
-    fs.train_x = Matrix(0, D);
-    codec->fit(fs);  // a loaded model has nothing to fit (D checked)
+    fs.train_x = x;  // the fixture predates stored calibration: int8 is calibrated on train rows
+    codec->fit(fs);  // a loaded model has nothing else to fit (D checked)
     const Representation r = codec->encode(x, 0);
-    ASSERT_EQ(r.database.n, 6);
-    ASSERT_EQ(r.database.d, want.n_values);
+    ASSERT_EQ(r.codes.n, 6);
+    ASSERT_EQ(r.codes.d, want.n_values);
     // The representation is exactly what the stored bytes decode to.
     const Matrix raw = model.encode(x, want.n_values, 0);
     const Matrix stored = dequantize_codes(
         quantize_codes(raw, want.dtype, model.fingerprint(), D, g.token_width, g.value_level));
-    EXPECT_EQ(r.database.data, stored.data) << R;
+    EXPECT_EQ(r.codes.data, stored.data) << R;
     if (want.dtype != StorageType::F32) {
       any_quantised_layout = true;
-      saw_quantised = saw_quantised || r.database.data != raw.data;
+      saw_quantised = saw_quantised || r.codes.data != raw.data;
     }
   }
   EXPECT_EQ(cache.models.size(), 1u);  // the file was loaded once

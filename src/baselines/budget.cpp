@@ -19,6 +19,15 @@ int64_t float_values_for_ratio(const std::string& method, double ratio, int64_t 
   return m;
 }
 
+CodeGeometry value_geometry(int64_t input_dim, int64_t max_values) {
+  CodeGeometry g;
+  g.input_dim = input_dim;
+  g.token_width = 1;
+  g.max_tokens = max_values;
+  g.value_level = true;
+  return g;
+}
+
 int64_t byte_budget_for_ratio(const std::string& method, double ratio, int64_t input_dim) {
   ARFC_CHECK(std::isfinite(ratio) && ratio >= 1.0, method, ": ratio must be >= 1, got ", ratio,
              ". Hint: pass ratios such as 2,4,8.");

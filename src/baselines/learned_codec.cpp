@@ -146,45 +146,62 @@ Matrix encode_matrix(PrefixEncoderImpl& encoder, const Matrix& x, int64_t n_valu
   return out;
 }
 
-LearnedCodec::LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache)
-    : method_(method),
-      ratio_(ratio),
-      input_dim_(input_dim),
-      n_values_(float_values_for_ratio(learned_method_name(method), ratio, input_dim)),
-      cache_(cache) {}
+LearnedCodec::LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache,
+                           std::optional<StorageType> dtype)
+    : FloatCodec(learned_method_name(method), ratio, dtype), method_(method), input_dim_(input_dim), cache_(cache) {
+  set_geometry(value_geometry(input_dim, input_dim));
+}
 
-void LearnedCodec::fit(const FeatureSet& fs) {
-  const std::string name = learned_method_name(method_);
-  ARFC_CHECK(fs.train_x.d == input_dim_, name, ": codec built for D = ", input_dim_, ", but train_x has D = ",
+void LearnedCodec::fit_transform(const FeatureSet& fs) {
+  const std::string method = learned_method_name(method_);
+  ARFC_CHECK(fs.train_x.d == input_dim_, method, ": codec built for D = ", input_dim_, ", but train_x has D = ",
              fs.train_x.d, ". Hint: pass the feature set's dimension to make_codec().");
   const LearnedTrainConfig cfg = learned_train_config(fs.task, input_dim_, cache_.epochs, cache_.seed, cache_.device,
                                                       parse_config_overrides(cache_.overrides_json));
+  const int64_t m = layout().n_values;
   if (method_ != LearnedMethod::Matryoshka) {
-    encoder_ = train_learned_encoder(method_, fs, n_values_, cfg);
+    encoder_ = train_learned_encoder(method_, fs, m, cfg);
     return;
   }
-  // One adaptor per run serves every ratio (the one-model peer of ARFC).
-  auto it = cache_.models.find(name);
+  // One adaptor per run and storage serves every ratio (the one-model peer of ARFC),
+  // trained at the value counts the run's layouts need.
+  auto it = cache_.models.find(name());
   if (it == cache_.models.end()) {
-    std::vector<double> ratios = cache_.ratios.empty() ? default_matryoshka_ratios() : cache_.ratios;
-    ratios.push_back(ratio_);
-    const std::vector<int64_t> sizes = matryoshka_prefix_sizes(input_dim_, ratios);
+    std::vector<int64_t> sizes{m};
+    for (double r : cache_.ratios.empty() ? default_matryoshka_ratios() : cache_.ratios) {
+      try {
+        sizes.push_back(choose_layout(geometry(), CodeBudget::ratio(r, fixed_dtype())).n_values);
+      } catch (const Error&) {
+        // a ratio this storage cannot reach: no prefix for it
+      }
+    }
+    std::sort(sizes.begin(), sizes.end());
+    sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
     auto enc = train_learned_encoder(method_, fs, sizes.back(), cfg, sizes);
-    it = cache_.models.emplace(name, std::make_shared<std::shared_ptr<PrefixEncoderImpl>>(enc)).first;
+    it = cache_.models.emplace(name(), std::make_shared<std::shared_ptr<PrefixEncoderImpl>>(enc)).first;
   }
   encoder_ = *std::static_pointer_cast<std::shared_ptr<PrefixEncoderImpl>>(it->second);
-  ARFC_CHECK(n_values_ <= encoder_->max_values(), name, ": the adaptor of this run was trained for codes of at most ",
-             encoder_->max_values(), " values; ratio ", ratio_, " needs ", n_values_,
+  ARFC_CHECK(m <= encoder_->max_values(), method, ": the adaptor of this run was trained for codes of at most ",
+             encoder_->max_values(), " values; ratio ", ratio(), " needs ", m,
              ". Hint: put the lowest ratio first in the ratio list.");
 }
 
-Representation LearnedCodec::encode(const Matrix& x, int64_t modality) const {
-  ARFC_CHECK(encoder_ != nullptr, learned_method_name(method_), ": encode() before fit(). Hint: fit the codec on the training split first.");
-  Representation r;
-  r.database = encode_matrix(*encoder_, x, n_values_, modality);
-  r.query = r.database;
-  r.sim = Similarity::Cosine;
-  return r;
+Matrix LearnedCodec::transform(const Matrix& x, int64_t n_values, int64_t modality) const {
+  ARFC_CHECK(encoder_ != nullptr, learned_method_name(method_),
+             ": encode() before fit(). Hint: fit the codec on the training split first.");
+  return encode_matrix(*encoder_, x, n_values, modality);
+}
+
+Matrix LearnedCodec::inverse(const Matrix& values, int64_t modality) const {
+  ARFC_CHECK(encoder_ != nullptr, learned_method_name(method_), ": decode() before fit().");
+  torch::NoGradGuard no_grad;
+  encoder_->eval();
+  torch::Device device = torch::kCPU;
+  for (const auto& p : encoder_->parameters()) {
+    device = p.device();
+    break;
+  }
+  return to_matrix(encoder_->decode(to_tensor(values).to(device), modality).to(torch::kCPU, torch::kFloat32));
 }
 
 }  // namespace arfc

@@ -38,10 +38,12 @@ Matrix PcaModel::reconstruct(const Matrix& coeffs) const {
   return to_matrix(to_tensor(coeffs).mm(comps.t()) + to_tensor(mean_));
 }
 
-PcaCodec::PcaCodec(double ratio, int64_t input_dim, CodecCache& cache)
-    : d_(input_dim), m_(float_values_for_ratio("pca", ratio, input_dim)), cache_(cache) {}
+PcaCodec::PcaCodec(double ratio, int64_t input_dim, CodecCache& cache, std::optional<StorageType> dtype)
+    : FloatCodec("pca", ratio, dtype), d_(input_dim), cache_(cache) {
+  set_geometry(value_geometry(input_dim, input_dim));
+}
 
-void PcaCodec::fit(const FeatureSet& fs) {
+void PcaCodec::fit_transform(const FeatureSet& fs) {
   auto it = cache_.models.find("pca");
   if (it != cache_.models.end()) {
     model_ = std::static_pointer_cast<PcaModel>(it->second);
@@ -52,13 +54,14 @@ void PcaCodec::fit(const FeatureSet& fs) {
   ARFC_CHECK(model_->dim() == d_, "pca: the model has D = ", model_->dim(), ", the codec was made for D = ", d_, ".");
 }
 
-Representation PcaCodec::encode(const Matrix& x, int64_t modality) const {
+Matrix PcaCodec::transform(const Matrix& x, int64_t n_values, int64_t) const {
   ARFC_ASSERT(model_, "pca: encode() before fit()");
-  Representation r;
-  r.database = model_->project(x, m_);
-  r.query = r.database;
-  r.sim = Similarity::Cosine;
-  return r;
+  return model_->project(x, n_values);
+}
+
+Matrix PcaCodec::inverse(const Matrix& values, int64_t) const {
+  ARFC_ASSERT(model_, "pca: decode() before fit()");
+  return model_->reconstruct(values);
 }
 
 }  // namespace arfc

@@ -103,12 +103,7 @@ Matrix ProductQuantCodec::reconstruct(const Matrix& x_in) const {
 }
 
 Representation ProductQuantCodec::encode(const Matrix& x, int64_t modality) const {
-  Representation r;
-  r.database = reconstruct(x);
-  r.query = x;
-  l2_normalize_rows(r.query);
-  r.sim = Similarity::NegL2;
-  return r;
+  return {reconstruct(x), Similarity::NegL2};
 }
 
 }  // namespace arfc

@@ -25,10 +25,13 @@ Matrix gaussian_matrix(int64_t d, uint64_t seed) {
   return g;
 }
 
-RandomProjectionCodec::RandomProjectionCodec(double ratio, int64_t input_dim, CodecCache& cache)
-    : d_(input_dim), m_(float_values_for_ratio("rp", ratio, input_dim)), cache_(cache) {}
+RandomProjectionCodec::RandomProjectionCodec(double ratio, int64_t input_dim, CodecCache& cache,
+                                             std::optional<StorageType> dtype)
+    : FloatCodec("rp", ratio, dtype), d_(input_dim), cache_(cache) {
+  set_geometry(value_geometry(input_dim, input_dim));
+}
 
-void RandomProjectionCodec::fit(const FeatureSet& fs) {
+void RandomProjectionCodec::fit_transform(const FeatureSet& fs) {
   shared_space_train(fs, "rp");  // only validates that both modalities share one space
   auto it = cache_.models.find("rp");
   if (it != cache_.models.end()) {
@@ -40,16 +43,12 @@ void RandomProjectionCodec::fit(const FeatureSet& fs) {
   ARFC_ASSERT(g_->d == d_);
 }
 
-Representation RandomProjectionCodec::encode(const Matrix& x, int64_t modality) const {
+Matrix RandomProjectionCodec::transform(const Matrix& x, int64_t n_values, int64_t) const {
   ARFC_ASSERT(g_, "rp: encode() before fit()");
   ARFC_CHECK(x.d == d_, "rp: input has D = ", x.d, ", expected ", d_, ".");
   torch::NoGradGuard ng;
-  auto g = to_tensor(*g_).narrow(1, 0, m_) / std::sqrt(double(m_));
-  Representation r;
-  r.database = to_matrix(to_tensor(x).mm(g));
-  r.query = r.database;
-  r.sim = Similarity::Cosine;
-  return r;
+  auto g = to_tensor(*g_).narrow(1, 0, n_values) / std::sqrt(double(n_values));
+  return to_matrix(to_tensor(x).mm(g));
 }
 
 }  // namespace arfc

@@ -119,12 +119,11 @@ Representation ScalarQuantCodec::encode(const Matrix& x, int64_t modality) const
   Representation rep;
   rep.sim = Similarity::Cosine;  // bin: +-1 vectors, cosine ordering == Hamming ordering
   if (kind_ == ScalarQuant::F16) {
-    rep.database = x;
-    for (float& v : rep.database.data) v = half_to_float(float_to_half(v));
+    rep.codes = x;
+    for (float& v : rep.codes.data) v = half_to_float(float_to_half(v));
   } else {
-    rep.database = dequantize(quantize(x, modality), x.n, modality);
+    rep.codes = dequantize(quantize(x, modality), x.n, modality);
   }
-  rep.query = rep.database;
   return rep;
 }
 

@@ -143,6 +143,15 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
              ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
   const unsigned char* payload = p + kHeaderBytes + scale_bytes;
   c.payload.assign(payload, payload + c.n * row_bytes);
+  // A valid checksum does not rule out a crafted file: float payloads must be finite, or
+  // decompress/export would write NaN/Inf silently.
+  if (c.dtype != StorageType::I8) {
+    const Matrix v = dequantize_codes(c);
+    for (int64_t i = 0; i < v.n; ++i)
+      for (int64_t j = 0; j < v.d; ++j)
+        ARFC_CHECK(std::isfinite(v.at(i, j)), f, ": code value at row ", i, ", column ", j, " is ", v.at(i, j),
+                   ", expected a finite number. Hint: the file was not written by arfc compress; re-create it.");
+  }
   return c;
 }
 

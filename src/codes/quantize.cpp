@@ -41,8 +41,18 @@ float load_f32(const uint8_t* src) {
 
 }  // namespace
 
+std::vector<float> i8_scales_from_values(const Matrix& values) {
+  check_finite(values, "calibration values");
+  std::vector<float> s(size_t(values.d), 0.0f);
+  for (int64_t i = 0; i < values.n; ++i)
+    for (int64_t j = 0; j < values.d; ++j) s[size_t(j)] = std::max(s[size_t(j)], std::fabs(values.at(i, j)));
+  for (float& v : s) v = v > 0 ? v / 127.0f : 1.0f;
+  return s;
+}
+
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
-                       int64_t input_dim, int64_t token_width, bool value_level) {
+                       int64_t input_dim, int64_t token_width, bool value_level,
+                       const std::vector<float>& i8_scales) {
   ARFC_CHECK(input_dim > 0 && token_width > 0, "codes: expected input_dim and token_width >= 1, got D=",
              input_dim, ", w=", token_width, ". Hint: take both from the model's geometry().");
   ARFC_CHECK(values.d >= 1, "codes: expected at least 1 value per code, got ", values.d, ".");
@@ -82,11 +92,16 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
       }
       break;
     case StorageType::I8: {
-      c.scales.assign(size_t(values.d), 0.0f);
-      for (int64_t i = 0; i < values.n; ++i)
-        for (int64_t j = 0; j < values.d; ++j)
-          c.scales[size_t(j)] = std::max(c.scales[size_t(j)], std::fabs(values.at(i, j)));
-      for (float& s : c.scales) s = s > 0 ? s / 127.0f : 1.0f;
+      if (i8_scales.empty()) {
+        c.scales = i8_scales_from_values(values);
+      } else {
+        ARFC_CHECK(int64_t(i8_scales.size()) >= values.d, "codes: ", i8_scales.size(),
+                   " calibrated int8 scales for codes of ", values.d, " values. Hint: the calibration "
+                   "belongs to another model.");
+        c.scales.assign(i8_scales.begin(), i8_scales.begin() + values.d);
+        for (float s : c.scales)
+          ARFC_CHECK(std::isfinite(s) && s > 0, "codes: calibrated int8 scale ", s, " is not a positive number.");
+      }
       for (int64_t i = 0; i < values.n; ++i)
         for (int64_t j = 0; j < values.d; ++j) {
           const float q = std::nearbyint(values.at(i, j) / c.scales[size_t(j)]);

@@ -1,35 +1,50 @@
 #include "arfc/eval/arfc_codec.h"
 
 #include "arfc/baselines/learned_codec.h"
-#include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/train/arfc_config.h"
 
 namespace arfc {
+namespace {
 
-ArfcCodec::ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache)
-    : model_path_(model_path), ratio_(ratio), input_dim_(input_dim), cache_(cache) {
-  if (model_path_.empty()) return;
+// The geometry a model trained in process will have: default config + overrides.
+CodeGeometry planned_geometry(int64_t input_dim, const std::string& overrides_json) {
+  const ArfcConfig c = parse_arfc_config(
+      merge_config(default_arfc_config(Task::Generic, input_dim), parse_config_overrides(overrides_json)));
+  CodeGeometry g;
+  g.input_dim = input_dim;
+  g.token_width = c.model.token_width();
+  g.max_tokens = c.model.max_tokens();
+  g.value_level = c.model.value_level();
+  return g;
+}
+
+}  // namespace
+
+ArfcCodec::ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache,
+                     std::optional<StorageType> dtype)
+    : FloatCodec("arfc", ratio, dtype), model_path_(model_path), input_dim_(input_dim), cache_(cache) {
+  if (model_path_.empty()) {
+    set_geometry(planned_geometry(input_dim, cache_.overrides_json));
+    return;
+  }
   const std::string key = "arfc:" + model_path_;
   auto it = cache_.models.find(key);
   if (it == cache_.models.end())
     it = cache_.models.emplace(key, std::make_shared<ArfcModel>(ArfcModel::load(model_path_, cache_.device))).first;
-  set_model(std::static_pointer_cast<ArfcModel>(it->second));
-}
-
-void ArfcCodec::set_model(std::shared_ptr<ArfcModel> m) {
-  const CodeGeometry g = m->geometry();
-  ARFC_CHECK(g.input_dim == input_dim_, "arfc: model ", model_path_.empty() ? "(trained in process)" : model_path_,
-             " compresses D = ", g.input_dim, " features, the evaluation set has D = ", input_dim_,
+  model_ = std::static_pointer_cast<ArfcModel>(it->second);
+  const CodeGeometry g = model_->geometry();
+  ARFC_CHECK(g.input_dim == input_dim_, "arfc: model ", model_path_, " compresses D = ", g.input_dim,
+             " features, the evaluation set has D = ", input_dim_,
              ". Hint: evaluate the model on the feature set it was trained for.");
-  layout_ = choose_layout(g, CodeBudget::ratio(ratio_));
-  model_ = std::move(m);
+  set_geometry(g);
 }
 
-void ArfcCodec::fit(const FeatureSet& fs) {
+void ArfcCodec::fit_transform(const FeatureSet& fs) {
   ARFC_CHECK(fs.train_x.d == input_dim_, "arfc: codec built for D = ", input_dim_, ", but train_x has D = ",
              fs.train_x.d, ". Hint: pass the feature set's dimension to make_codec().");
-  if (model_) {
+  if (!model_path_.empty()) {
     ARFC_CHECK(model_->task() == fs.task || fs.task == Task::Generic || model_->task() == Task::Generic,
                "arfc: model ", model_path_, " was trained for task ", task_name(model_->task()),
                ", the evaluation set is ", task_name(fs.task), ". Hint: train a model on this feature set.");
@@ -46,30 +61,26 @@ void ArfcCodec::fit(const FeatureSet& fs) {
     log_info("arfc: training a model in process (" + fs.train_x.shape_str() + ")");
     it = cache_.models.emplace("arfc", std::make_shared<ArfcModel>(train_arfc(fs, cfg))).first;
   }
-  set_model(std::static_pointer_cast<ArfcModel>(it->second));
-}
-
-const CodeLayout& ArfcCodec::layout() const {
-  ARFC_CHECK(model_ != nullptr, "arfc: the code layout is known once the model is (fit() first). "
-             "Hint: fit the codec on the training split before asking for sizes.");
-  return layout_;
-}
-
-int64_t ArfcCodec::bytes_per_vector() const { return layout().bytes_per_vector; }
-
-Representation ArfcCodec::encode(const Matrix& x, int64_t modality) const {
-  const CodeLayout& l = layout();
+  model_ = std::static_pointer_cast<ArfcModel>(it->second);
   const CodeGeometry g = model_->geometry();
-  const Matrix values = model_->encode(x, l.n_values, modality);
-  const CodeSet stored = quantize_codes(values, l.dtype, model_->fingerprint(), g.input_dim, g.token_width,
-                                        g.value_level);
-  ARFC_ASSERT(stored.bytes_per_vector() == l.bytes_per_vector, "stored ", stored.bytes_per_vector(),
-              " bytes/vector, layout says ", l.bytes_per_vector);
-  Representation r;
-  r.database = dequantize_codes(stored);
-  r.query = r.database;
-  r.sim = Similarity::Cosine;
-  return r;
+  ARFC_ASSERT(g.token_width == geometry().token_width && g.max_tokens == geometry().max_tokens,
+              "arfc: trained geometry differs from the planned one");
+}
+
+Matrix ArfcCodec::transform(const Matrix& x, int64_t n_values, int64_t modality) const {
+  ARFC_CHECK(model_ != nullptr, "arfc: encode() before fit(). Hint: fit the codec on the training split first.");
+  return model_->encode(x, n_values, modality);
+}
+
+Matrix ArfcCodec::inverse(const Matrix& values, int64_t modality) const {
+  ARFC_CHECK(model_ != nullptr, "arfc: decode() before fit().");
+  return model_->decode(values, modality);
+}
+
+std::vector<float> ArfcCodec::calibrate(const FeatureSet& fs, int64_t modality) const {
+  if (model_->calibrated()) return model_->i8_scales(modality);
+  log_warn("arfc: model " + model_path_ + " stores no int8 calibration (older file): calibrating on the training split");
+  return FloatCodec::calibrate(fs, modality);
 }
 
 }  // namespace arfc

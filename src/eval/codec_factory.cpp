@@ -1,5 +1,5 @@
 // The method table behind make_codec(). To add a method: include its header and add one
-// CodecEntry line to kEntries (its sources go to the CMakeLists of its module).
+// CodecEntry line to make_entries() (its sources go to the CMakeLists of its module).
 #include "arfc/eval/codec_factory.h"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include "arfc/baselines/learned_codec.h"
 #include "arfc/baselines/pca.h"
+#include "arfc/baselines/rabitq.h"
 #include "arfc/baselines/random_projection.h"
 #include "arfc/baselines/scalar_quant.h"
 #include "arfc/baselines/truncation.h"
@@ -14,48 +15,89 @@
 #include "arfc/eval/arfc_codec.h"
 #ifdef ARFC_HAVE_FAISS
 #include "arfc/baselines/product_quant.h"
+#include "arfc/baselines/residual_quant.h"
 #endif
 
 namespace arfc {
 namespace {
 
 using Made = std::unique_ptr<Codec>;
+using Make = std::function<Made(const CodecRequest&)>;
 
+// A float codec: a transform whose values take f32/f16/i8 storage ("pca+i8").
+CodecEntry floating(const char* prefix, const char* what, Make make, bool argument = false) {
+  CodecEntry e{prefix, what, 0, nullptr, argument, true, std::move(make)};
+  return e;
+}
 CodecEntry scalar(const char* prefix, const char* what, double native, ScalarQuant q) {
-  return {prefix, what, native, false,
+  return {prefix, what, native, nullptr, false, false,
           [q](const CodecRequest& r) -> Made { return std::make_unique<ScalarQuantCodec>(q, r.input_dim); }};
+}
+CodecEntry quantizer(const char* prefix, const char* what, Make make, bool argument = false) {
+  return {prefix, what, 0, nullptr, argument, false, std::move(make)};
 }
 
 std::vector<CodecEntry> make_entries() {
-  return {
-      {"pca", "PCA, one model for every size; floor(D/R) float32 coefficients; cosine", 0, false,
-       [](const CodecRequest& r) -> Made { return std::make_unique<PcaCodec>(r.ratio, r.input_dim, *r.cache); }},
-      {"rp", "seeded Gaussian random projection to floor(D/R) float32 values; cosine", 0, false,
-       [](const CodecRequest& r) -> Made {
-         return std::make_unique<RandomProjectionCodec>(r.ratio, r.input_dim, *r.cache);
-       }},
-      {"trunc", "first floor(D/R) dimensions as float32; cosine", 0, false,
-       [](const CodecRequest& r) -> Made { return std::make_unique<TruncationCodec>(r.ratio, r.input_dim); }},
+  std::vector<CodecEntry> e = {
+      floating("pca", "PCA, one model for every size; leading components; cosine",
+               [](const CodecRequest& r) -> Made {
+                 return std::make_unique<PcaCodec>(r.ratio, r.input_dim, *r.cache, r.dtype);
+               }),
+      floating("rp", "seeded Gaussian random projection; cosine", [](const CodecRequest& r) -> Made {
+        return std::make_unique<RandomProjectionCodec>(r.ratio, r.input_dim, *r.cache, r.dtype);
+      }),
+      floating("trunc", "first dimensions of the feature; cosine", [](const CodecRequest& r) -> Made {
+        return std::make_unique<TruncationCodec>(r.ratio, r.input_dim, r.dtype);
+      }),
       scalar("f16", "float16 per value (2x); cosine", 2, ScalarQuant::F16),
       scalar("i8", "per-dimension affine int8 (4x); cosine", 4, ScalarQuant::I8),
       scalar("i4", "per-dimension affine int4 (8x); cosine", 8, ScalarQuant::I4),
       scalar("bin", "sign of the mean-centred value, 1 bit (32x); Hamming", 32, ScalarQuant::Bin),
-#ifdef ARFC_HAVE_FAISS
-      {"pq", "FAISS product quantisation, M x 8 bits (M | D); asymmetric L2", 0, false,
-       [](const CodecRequest& r) -> Made {
-         return std::make_unique<ProductQuantCodec>(r.ratio, r.input_dim, false, *r.cache);
-       }},
-      {"opq", "FAISS OPQ rotation + product quantisation; asymmetric L2", 0, false,
-       [](const CodecRequest& r) -> Made {
-         return std::make_unique<ProductQuantCodec>(r.ratio, r.input_dim, true, *r.cache);
-       }},
-#endif
-      // Learned methods (ae, qformer, mrl, arfc) register here, one line each.
-      {"ae", "dedicated MLP autoencoder per ratio (ARFC's losses and training); floor(D/R) float32; cosine", 0, false, [](const CodecRequest& r) -> Made { return std::make_unique<LearnedCodec>(LearnedMethod::AutoEncoder, r.ratio, r.input_dim, *r.cache); }},
-      {"qformer", "dedicated Q-Former per ratio (learned queries, ARFC's blocks and training); floor(D/R) float32; cosine", 0, false, [](const CodecRequest& r) -> Made { return std::make_unique<LearnedCodec>(LearnedMethod::QFormer, r.ratio, r.input_dim, *r.cache); }},
-      {"mrl", "Matryoshka adaptor, one model with nested prefix losses; floor(D/R) float32; cosine", 0, false, [](const CodecRequest& r) -> Made { return std::make_unique<LearnedCodec>(LearnedMethod::Matryoshka, r.ratio, r.input_dim, *r.cache); }},
-      {"arfc", "ARFC: 'arfc' trains in process, 'arfc:PATH' loads a model; f32/f16/i8 codes by choose_layout; cosine", 0, true, [](const CodecRequest& r) -> Made { return std::make_unique<ArfcCodec>(r.argument, r.ratio, r.input_dim, *r.cache); }},
   };
+  CodecEntry rabitq{"rabitq", "RaBitQ: 1 bit per dimension after a random rotation + 2 f16 factors; L2 (decoded)",
+                    0, [](int64_t d) { return RabitqCodec::native_ratio(d); }, false, false,
+                    [](const CodecRequest& r) -> Made { return std::make_unique<RabitqCodec>(r.input_dim, *r.cache); }};
+  e.push_back(rabitq);
+#ifdef ARFC_HAVE_FAISS
+  e.push_back(quantizer("pq", "FAISS product quantisation, M x 8 bits (M | D); L2 (decoded)",
+                        [](const CodecRequest& r) -> Made {
+                          return std::make_unique<ProductQuantCodec>(r.ratio, r.input_dim, false, *r.cache);
+                        }));
+  e.push_back(quantizer("opq", "FAISS OPQ rotation + product quantisation; L2 (decoded)",
+                        [](const CodecRequest& r) -> Made {
+                          return std::make_unique<ProductQuantCodec>(r.ratio, r.input_dim, true, *r.cache);
+                        }));
+  e.push_back(quantizer(
+      "rq", "FAISS residual quantisation, one model truncated byte by byte ('rq:per-size': one per size); L2 (decoded)",
+      [](const CodecRequest& r) -> Made {
+        ARFC_CHECK(r.argument.empty() || r.argument == "per-size", "method '", r.spec,
+                   "': unknown argument '", r.argument, "'; expected rq or rq:per-size.");
+        return std::make_unique<ResidualQuantCodec>(r.ratio, r.input_dim, *r.cache, r.argument == "per-size");
+      },
+      true));
+#endif
+  // Learned methods (ae, qformer, mrl, arfc): float codecs too.
+  e.push_back(floating("ae", "dedicated MLP autoencoder per ratio (ARFC's losses and training); cosine",
+                       [](const CodecRequest& r) -> Made {
+                         return std::make_unique<LearnedCodec>(LearnedMethod::AutoEncoder, r.ratio, r.input_dim,
+                                                               *r.cache, r.dtype);
+                       }));
+  e.push_back(floating("qformer", "dedicated Q-Former per ratio (learned queries, ARFC's blocks); cosine",
+                       [](const CodecRequest& r) -> Made {
+                         return std::make_unique<LearnedCodec>(LearnedMethod::QFormer, r.ratio, r.input_dim,
+                                                               *r.cache, r.dtype);
+                       }));
+  e.push_back(floating("mrl", "Matryoshka adaptor, one model with nested prefix losses; cosine",
+                       [](const CodecRequest& r) -> Made {
+                         return std::make_unique<LearnedCodec>(LearnedMethod::Matryoshka, r.ratio, r.input_dim,
+                                                               *r.cache, r.dtype);
+                       }));
+  e.push_back(floating("arfc", "ARFC: 'arfc' trains in process, 'arfc:PATH' loads a model; cosine",
+                       [](const CodecRequest& r) -> Made {
+                         return std::make_unique<ArfcCodec>(r.argument, r.ratio, r.input_dim, *r.cache, r.dtype);
+                       },
+                       true));
+  return e;
 }
 
 struct Group {
@@ -69,13 +111,52 @@ const std::vector<Group>& groups() {
   return g;
 }
 
-std::string prefix_of(const std::string& spec) { return spec.substr(0, spec.find(':')); }
+struct SpecParts {
+  std::string prefix, storage, argument;
+  bool has_storage = false, has_argument = false;
+};
+
+// "<prefix>[+<storage>][:<argument>]"; the argument (a path) may itself hold '+'.
+SpecParts split_spec(const std::string& spec) {
+  SpecParts p;
+  const auto colon = spec.find(':');
+  const std::string head = spec.substr(0, colon);
+  if (colon != std::string::npos) {
+    p.has_argument = true;
+    p.argument = spec.substr(colon + 1);
+  }
+  const auto plus = head.find('+');
+  p.prefix = head.substr(0, plus);
+  if (plus != std::string::npos) {
+    p.has_storage = true;
+    p.storage = head.substr(plus + 1);
+  }
+  return p;
+}
 
 std::string accepted_list() {
   std::string s;
-  for (const auto& e : codec_registry()) s += (s.empty() ? "" : ", ") + e.prefix + (e.argument_allowed ? "[:ARG]" : "");
+  for (const auto& e : codec_registry())
+    s += (s.empty() ? "" : ", ") + e.prefix + (e.storage_axis ? "[+f32|f16|i8]" : "") + (e.argument_allowed ? "[:ARG]" : "");
   for (const auto& g : groups()) s += std::string(", ") + g.name;
   return s;
+}
+
+// Validates everything but the argument's meaning; returns the entry.
+const CodecEntry& checked_entry(const std::string& spec, const char* where) {
+  const SpecParts p = split_spec(spec);
+  const CodecEntry* e = find_codec_entry(spec);
+  ARFC_CHECK(e != nullptr, where, "unknown method '", spec, "'; accepted: ", accepted_list(), ".");
+  ARFC_CHECK(e->argument_allowed || !p.has_argument, where, "method '", e->prefix, "' takes no argument, got '", spec,
+             "'. Hint: write just '", e->prefix, "'.");
+  ARFC_CHECK(!p.has_argument || !p.argument.empty(), where, "'", spec, "' has an empty argument. Hint: write '",
+             e->prefix, "' or '", e->prefix, ":VALUE'.");
+  ARFC_CHECK(e->storage_axis || !p.has_storage, where, "method '", e->prefix,
+             "' has no storage variants (it stores its own codes), got '", spec, "'. Hint: write just '", e->prefix,
+             "'.");
+  ARFC_CHECK(!p.has_storage || p.storage == "f32" || p.storage == "f16" || p.storage == "i8", where, "method '", spec,
+             "': unknown storage '", p.storage, "'; expected f32, f16 or i8 (e.g. ", e->prefix, "+i8).");
+  return *e;
 }
 
 }  // namespace
@@ -86,7 +167,7 @@ const std::vector<CodecEntry>& codec_registry() {
 }
 
 const CodecEntry* find_codec_entry(const std::string& spec) {
-  const std::string p = prefix_of(spec);
+  const std::string p = split_spec(spec).prefix;
   for (const auto& e : codec_registry())
     if (e.prefix == p) return &e;
   return nullptr;
@@ -110,12 +191,7 @@ std::vector<std::string> parse_method_list(const std::string& list) {
         grouped = true;
       }
     if (grouped) continue;
-    const CodecEntry* e = find_codec_entry(item);
-    ARFC_CHECK(e != nullptr, "--methods: unknown method '", item, "'; accepted: ", accepted_list(), ".");
-    ARFC_CHECK(e->argument_allowed || item.find(':') == std::string::npos, "--methods: method '",
-               e->prefix, "' takes no argument, got '", item, "'. Hint: write just '", e->prefix, "'.");
-    ARFC_CHECK(item.find(':') == std::string::npos || item.size() > e->prefix.size() + 1, "--methods: '",
-               item, "' has an empty argument. Hint: write '", e->prefix, "' or '", e->prefix, ":VALUE'.");
+    checked_entry(item, "--methods: ");
     add(item);
   }
   ARFC_CHECK(!out.empty(), "--methods is empty; accepted: ", accepted_list(), ".");
@@ -124,29 +200,31 @@ std::vector<std::string> parse_method_list(const std::string& list) {
 
 std::string describe_methods() {
   std::string s;
-  for (const auto& e : codec_registry()) s += "  " + e.prefix + (e.argument_allowed ? "[:ARG]" : "") + ": " + e.description + "\n";
+  for (const auto& e : codec_registry())
+    s += "  " + e.prefix + (e.storage_axis ? "[+f32|f16|i8]" : "") + (e.argument_allowed ? "[:ARG]" : "") + ": " +
+         e.description + "\n";
   for (const auto& g : groups()) {
     s += std::string("  ") + g.name + ": all of";
     for (const auto& m : g.members) s += " " + m;
     s += "\n";
   }
+  s += "  Float codecs without +STORAGE pick f32/f16/i8 per budget by ARFC's rule (the largest code that\n"
+       "  fits; ties to more values at lower precision); int8 scales are fitted on training rows.\n";
   return s;
 }
 
 std::unique_ptr<Codec> make_codec(const std::string& spec, double ratio, int64_t input_dim, CodecCache& cache) {
-  const CodecEntry* e = find_codec_entry(spec);
-  ARFC_CHECK(e != nullptr, "unknown method '", spec, "'; accepted: ", accepted_list(), ".");
-  ARFC_CHECK(e->argument_allowed || spec.find(':') == std::string::npos, "method '", e->prefix,
-             "' takes no argument, got '", spec, "'.");
+  const CodecEntry& e = checked_entry(spec, "");
   ARFC_CHECK(input_dim >= 1, spec, ": input dimension must be >= 1, got ", input_dim, ".");
+  const SpecParts p = split_spec(spec);
   CodecRequest r;
   r.spec = spec;
-  auto colon = spec.find(':');
-  r.argument = colon == std::string::npos ? "" : spec.substr(colon + 1);
-  r.ratio = e->native_ratio > 0 ? e->native_ratio : ratio;
+  r.argument = p.argument;
+  if (p.has_storage) r.dtype = parse_storage_type(p.storage);
+  r.ratio = e.fixed_rate() ? e.fixed_ratio(input_dim) : ratio;
   r.input_dim = input_dim;
   r.cache = &cache;
-  return e->make(r);
+  return e.make(r);
 }
 
 }  // namespace arfc

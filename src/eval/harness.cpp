@@ -45,8 +45,10 @@ class IdentityCodec : public Codec {
   std::string name() const override { return "uncompressed"; }
   std::string distance() const override { return "cosine"; }
   void fit(const FeatureSet&) override {}
-  Representation encode(const Matrix& x, int64_t) const override { return {x, x, Similarity::Cosine}; }
+  Representation encode(const Matrix& x, int64_t) const override { return {x, Similarity::Cosine}; }
   int64_t bytes_per_vector() const override { return 4 * d_; }
+  bool can_decode() const override { return true; }
+  Matrix decode(const Representation& r, int64_t) const override { return r.codes; }
 
  private:
   int64_t d_;
@@ -72,11 +74,22 @@ std::string percent_list(const std::vector<std::string>& names, const std::vecto
 std::vector<std::string> task_metrics(Task t) {
   switch (t) {
     case Task::Classification: return {"probe_acc", "knn_acc"};
-    case Task::Retrieval: return {"R@1", "R@2", "R@4", "R@8"};
-    case Task::Crossmodal: return {"R@1 mean", "A->B R@1", "A->B R@5", "A->B R@10", "B->A R@1", "B->A R@5", "B->A R@10"};
+    case Task::Retrieval: return {"R@1", "R@2", "R@4", "R@8", "R@1 asym"};
+    case Task::Crossmodal:
+      return {"R@1 mean", "A->B R@1", "A->B R@5", "A->B R@10", "B->A R@1", "B->A R@5", "B->A R@10", "R@1 mean asym"};
     case Task::Generic: return {"nn_overlap@10"};
   }
   return {};
+}
+
+int64_t metric_queries(Task t, const std::string& metric, int64_t n_test) {
+  // "R@1 mean" averages two directions of n_test queries each.
+  return t == Task::Crossmodal && metric.rfind("R@1 mean", 0) == 0 ? 2 * n_test : n_test;
+}
+
+const std::vector<double>& default_ratio_grid() {
+  static const std::vector<double> g = {2, 3, 4, 5.3, 8, 12, 16, 32, 64, 128, 256, 512};
+  return g;
 }
 
 std::vector<double> parse_ratio_list(const std::string& list) {
@@ -122,27 +135,42 @@ std::vector<double> evaluate_codec(Codec& codec, const FeatureSet& fs, const Eva
   codec.fit(fs);
   ProbeOptions probe = opt.probe;
   probe.seed = opt.seed;
+  const double no_decoder = std::nan("");
   switch (fs.task) {
     case Task::Classification: {
       Representation tr = codec.encode(fs.train_x, 0), te = codec.encode(fs.test_x, 0);
-      check_finite(tr.database, codec.name() + " codes of the train split");
-      check_finite(te.database, codec.name() + " codes of the test split");
-      double acc = linear_probe_accuracy(tr.database, fs.train_y, te.database, fs.test_y, probe);
-      double knn = knn_accuracy(tr.database, fs.train_y, te.query, fs.test_y, tr.sim, opt.knn_k);
+      check_finite(tr.codes, codec.name() + " codes of the train split");
+      check_finite(te.codes, codec.name() + " codes of the test split");
+      double acc = linear_probe_accuracy(tr.codes, fs.train_y, te.codes, fs.test_y, probe);
+      double knn = knn_accuracy(tr.codes, fs.train_y, te.codes, fs.test_y, tr.sim, opt.knn_k);
       return {acc, knn};
     }
     case Task::Retrieval: {
       Representation te = codec.encode(fs.test_x, 0);
-      check_finite(te.database, codec.name() + " codes of the test split");
-      return recall_at_k(te.query, te.database, fs.test_y, te.sim, {1, 2, 4, 8});
+      check_finite(te.codes, codec.name() + " codes of the test split");
+      std::vector<double> v = recall_at_k(te.codes, te.codes, fs.test_y, te.sim, {1, 2, 4, 8});
+      if (codec.can_decode()) {
+        const Matrix db = codec.decode(te, 0);
+        check_finite(db, codec.name() + " decoded test split");
+        v.push_back(recall_at_k(fs.test_x, db, fs.test_y, Similarity::Cosine, {1})[0]);
+      } else {
+        v.push_back(no_decoder);
+      }
+      return v;
     }
     case Task::Crossmodal: {
       Representation a = codec.encode(fs.test_x, 0), b = codec.encode(fs.test_b, 1);
-      check_finite(a.database, codec.name() + " codes of test_x");
-      check_finite(b.database, codec.name() + " codes of test_b");
-      auto ab = paired_recall_at_k(a.query, b.database, b.sim, {1, 5, 10});
-      auto ba = paired_recall_at_k(b.query, a.database, a.sim, {1, 5, 10});
-      return {0.5 * (ab[0] + ba[0]), ab[0], ab[1], ab[2], ba[0], ba[1], ba[2]};
+      check_finite(a.codes, codec.name() + " codes of test_x");
+      check_finite(b.codes, codec.name() + " codes of test_b");
+      auto ab = paired_recall_at_k(a.codes, b.codes, b.sim, {1, 5, 10});
+      auto ba = paired_recall_at_k(b.codes, a.codes, a.sim, {1, 5, 10});
+      double asym = no_decoder;
+      if (codec.can_decode()) {
+        const Matrix da = codec.decode(a, 0), db = codec.decode(b, 1);
+        asym = 0.5 * (paired_recall_at_k(fs.test_x, db, Similarity::Cosine, {1})[0] +
+                      paired_recall_at_k(fs.test_b, da, Similarity::Cosine, {1})[0]);
+      }
+      return {0.5 * (ab[0] + ba[0]), ab[0], ab[1], ab[2], ba[0], ba[1], ba[2], asym};
     }
     case Task::Generic: {
       Representation te = codec.encode(fs.test_x, 0);
@@ -181,7 +209,8 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
   const int64_t D = rep.dim;
 
   auto add_records = [&](const std::string& label, double requested, int64_t bytes, const std::string& dist,
-                         const std::vector<double>& values, double seconds, const std::string& err) {
+                         const std::string& variant, const std::vector<double>& values, double seconds,
+                         const std::string& err, bool unreachable) {
     for (size_t i = 0; i < rep.metrics.size(); ++i) {
       EvalRecord r;
       r.task = rep.task;
@@ -191,9 +220,13 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
       r.ratio_achieved = bytes > 0 ? 4.0 * double(D) / double(bytes) : 0.0;
       r.metric = rep.metrics[i];
       r.value = err.empty() ? values.at(i) : std::nan("");
+      const double q = double(metric_queries(fs.task, r.metric, fs.test_x.n));
+      r.se = std::isfinite(r.value) ? std::sqrt(std::max(0.0, r.value * (1 - r.value)) / q) : std::nan("");
       r.distance = dist;
+      r.variant = variant;
       r.seconds = seconds;
       r.error = err;
+      r.unreachable = unreachable;
       rep.records.push_back(r);
     }
   };
@@ -207,8 +240,8 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
   std::vector<Unit> units;
   for (size_t m = 0; m < opt.methods.size(); ++m) {
     const CodecEntry* e = find_codec_entry(opt.methods[m].spec);
-    if (e->native_ratio > 0) {
-      units.push_back({m, opt.ratios[nearest_column(opt.ratios, e->native_ratio)]});
+    if (e->fixed_rate()) {
+      units.push_back({m, opt.ratios[nearest_column(opt.ratios, e->fixed_ratio(D))]});
     } else {
       for (double r : opt.ratios) units.push_back({m, r});
     }
@@ -219,7 +252,7 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
     const double t0 = now_s();
     IdentityCodec ref(D);
     auto v = evaluate_codec(ref, fs, opt);
-    add_records("uncompressed", 1.0, 4 * D, ref.distance(), v, now_s() - t0, "");
+    add_records("uncompressed", 1.0, 4 * D, ref.distance(), "f32 x " + std::to_string(D), v, now_s() - t0, "", false);
     rep.methods.push_back("uncompressed");
     rep.distances.push_back(ref.distance());
     log_info("uncompressed: " + percent_list(rep.metrics, v));
@@ -248,11 +281,20 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
 
     const double t0 = now_s();
     int64_t bytes = 0;
-    std::string dist;
+    std::string dist, variant;
     std::ostringstream what;
     what << m.label << " @ " << u.ratio << "x";
+    std::unique_ptr<Codec> codec;
     try {
-      auto codec = make_codec(m.spec, u.ratio, D, cache);
+      codec = make_codec(m.spec, u.ratio, D, cache);
+    } catch (const std::exception& ex) {
+      // A size the method cannot make: shown as "-" with the reason.
+      add_records(m.label, u.ratio, 0, "", "", {}, now_s() - t0, ex.what(), true);
+      log_info(what.str() + ": not reachable (" + ex.what() + ")");
+      progress.update(++n_done, what.str());
+      continue;
+    }
+    try {
       dist = codec->distance();
       rep.distances[row] = dist;
       try {
@@ -269,15 +311,17 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
         bytes = codec->bytes_per_vector();
         done[std::make_pair(m.label, bytes)] = v;
       }
+      variant = codec->variant();
       const double secs = now_s() - t0;
-      add_records(m.label, u.ratio, bytes, dist, v, secs, "");
+      add_records(m.label, u.ratio, bytes, dist, variant, v, secs, "", false);
       std::ostringstream os;
       os.precision(4);
-      os << what.str() << " (achieved " << 4.0 * double(D) / double(bytes) << "x, " << bytes
-         << " B): " << percent_list(rep.metrics, v) << " [" << format_duration(secs) << "]";
+      os << what.str() << " (achieved " << 4.0 * double(D) / double(bytes) << "x, " << bytes << " B"
+         << (variant.empty() ? "" : ", " + variant) << "): " << percent_list(rep.metrics, v) << " ["
+         << format_duration(secs) << "]";
       log_info(os.str());
     } catch (const std::exception& ex) {
-      add_records(m.label, u.ratio, bytes, dist, {}, now_s() - t0, ex.what());
+      add_records(m.label, u.ratio, bytes, dist, variant, {}, now_s() - t0, ex.what(), false);
       log_warn(what.str() + " failed: " + ex.what());
     }
     progress.update(++n_done, what.str());
@@ -286,14 +330,21 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
 
   rep.notes.push_back("Ratio = 4 D / stored bytes per vector (D = " + std::to_string(D) +
                       "); cells show the metric at the achieved ratio.");
-  rep.notes.push_back("Linear probe: multinomial logistic regression on standardised codes, Adam, " +
-                      std::to_string(opt.probe.epochs) + " epochs, batch " + std::to_string(opt.probe.batch_size) +
-                      ", identical for every method.");
-  rep.notes.push_back("Fixed-rate methods (f16, i8, i4, bin) appear once, in the column nearest their native ratio.");
-  rep.notes.push_back("PQ/OPQ train on at most 20000 (L2-normalised) training rows; retrieval uses the asymmetric "
-                      "distance (raw query vs decoded database), the linear probe the decoded vectors.");
+  if (fs.task == Task::Classification) rep.notes.push_back(describe_probe(opt.probe));
+  rep.notes.push_back("Storage: every float codec (pca, rp, trunc, ae, qformer, mrl, arfc) stores its values as "
+                      "f32, f16 or int8; '+f32/+f16/+i8' fixes the type, a plain name picks per budget by ARFC's "
+                      "rule (largest code that fits; ties to more values at lower precision). int8 scales are "
+                      "fitted on training rows and belong to the codec/model: nothing per vector or per file.");
+  rep.notes.push_back("Fixed-rate methods (f16, i8, i4, bin, rabitq) appear once, in the column nearest their "
+                      "native ratio.");
+  rep.notes.push_back("Search is symmetric (both sides compressed) in every table except '... asym': raw query "
+                      "vs decoded database vector, cosine, for methods that decode (PQ/OPQ/RQ/RaBitQ: the decoded "
+                      "vector; PCA: mean + components; AE/MRL/Q-Former/ARFC: their decoder heads). PQ/OPQ/RQ/RaBitQ "
+                      "train on at most 20000 L2-normalised training rows and compare decoded vectors by L2.");
+  rep.notes.push_back("Standard error: binomial, sqrt(p (1 - p) / queries) over the " + std::to_string(fs.test_x.n) +
+                      " test rows; a difference within one SE of the best is a tie.");
   if (fs.task == Task::Crossmodal)
-    rep.notes.push_back("Crossmodal: PCA/RP/PQ/OPQ fit one space on both modalities' train features.");
+    rep.notes.push_back("Crossmodal: PCA/RP/PQ/OPQ/RQ/RaBitQ fit one space on both modalities' train features.");
   if (opt.limit > 0)
     rep.notes.push_back("--limit " + std::to_string(opt.limit) + ": train and test subsampled (seeded).");
   rep.seconds = now_s() - t_start;

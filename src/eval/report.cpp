@@ -34,7 +34,7 @@ const EvalRecord* find_record(const EvalReport& r, const std::string& method, do
 
 bool is_fixed_rate(const std::string& method) {
   const CodecEntry* e = find_codec_entry(method);
-  return e != nullptr && e->native_ratio > 0;
+  return e != nullptr && e->fixed_rate();
 }
 
 std::string md_escape(std::string s) {
@@ -96,6 +96,49 @@ void write_per_method_table(std::ostringstream& md, const EvalReport& r, const s
 
 }  // namespace
 
+std::vector<Verdict> arfc_verdicts(const EvalReport& r, const std::string& metric) {
+  std::vector<Verdict> out;
+  std::string arfc;
+  for (const auto& m : r.methods)
+    if (m.rfind("arfc", 0) == 0) {
+      arfc = m;
+      break;
+    }
+  if (arfc.empty()) return out;
+  for (double q : r.ratios) {
+    Verdict v;
+    v.ratio = q;
+    v.arfc = arfc;
+    const EvalRecord* a = find_record(r, arfc, q, metric);
+    if (a && a->error.empty() && std::isfinite(a->value)) {
+      v.arfc_value = a->value;
+      v.arfc_se = a->se;
+    }
+    for (const auto& rec : r.records) {
+      if (rec.metric != metric || rec.method == arfc || rec.method == "uncompressed" || !rec.error.empty() ||
+          !std::isfinite(rec.value) || rec.ratio_achieved < q * (1 - kRatioTolerance) ||
+          rec.method.rfind("arfc", 0) == 0)
+        continue;
+      if (v.best.empty() || rec.value > v.best_value) {
+        v.best = rec.method;
+        v.best_value = rec.value;
+        v.best_se = rec.se;
+        v.best_ratio = rec.ratio_achieved;
+      }
+    }
+    if (!std::isfinite(v.arfc_value)) {
+      v.outcome = "-";
+    } else if (v.best.empty()) {
+      v.outcome = "win";
+    } else {
+      const double d = v.arfc_value - v.best_value;
+      v.outcome = d > v.best_se ? "win" : d >= -v.best_se ? "tie" : "loss";
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
 std::string report_markdown(const EvalReport& r) {
   std::ostringstream md;
   md << "# arfc eval: " << r.dataset << " (" << r.task << ")\n\n";
@@ -103,6 +146,9 @@ std::string report_markdown(const EvalReport& r) {
   md << "- seed " << r.seed << ", epochs for learned methods: " << (r.epochs > 0 ? std::to_string(r.epochs) : "default")
      << ", limit: " << (r.limit > 0 ? std::to_string(r.limit) : "none") << "\n";
   md << "- run time: " << format_duration(r.seconds) << "\n";
+  if (const EvalRecord* ref = find_record(r, "uncompressed", 1.0, r.metrics[0]); ref && std::isfinite(ref->se))
+    md << "- standard error of " << r.metrics[0] << ": " << fmt("%.2f", 100 * ref->se)
+       << " points at the uncompressed level (binomial over the test queries; CSV/JSON give it per cell)\n";
   if (!r.command_line.empty()) md << "- command: `" << r.command_line << "`\n";
   md << "\nCells: metric in percent at the achieved ratio (shown in brackets when it differs from the "
         "column's requested ratio by more than 3%). `-`: not applicable (fixed-rate methods appear once).\n";
@@ -124,8 +170,8 @@ std::string report_markdown(const EvalReport& r) {
         const EvalRecord* rec = find_record(r, m, q, metric);
         std::string cell = "-";
         if (rec && !rec->error.empty()) {
-          cell = "error";
-        } else if (rec) {
+          cell = rec->unreachable ? "-" : "error";
+        } else if (rec && std::isfinite(rec->value)) {
           cell = fmt("%.2f", 100 * rec->value);
           if (differs(rec->ratio_achieved, q)) cell += " (" + ratio_str(rec->ratio_achieved) + ")";
         }
@@ -135,20 +181,47 @@ std::string report_markdown(const EvalReport& r) {
     }
   }
 
-  write_per_method_table(md, r, "Achieved size: ratio (bytes per vector)", [](const EvalRecord* rec) {
+  write_per_method_table(md, r, "Achieved size: ratio (bytes per vector, stored layout)", [](const EvalRecord* rec) {
     if (rec && rec->bytes_per_vector > 0)
-      return ratio_str(rec->ratio_achieved) + " (" + std::to_string(rec->bytes_per_vector) + " B)";
-    return std::string(rec ? "error" : "-");
+      return ratio_str(rec->ratio_achieved) + " (" + std::to_string(rec->bytes_per_vector) + " B" +
+             (rec->variant.empty() ? "" : ", " + rec->variant) + ")";
+    return std::string(rec && !rec->unreachable ? "error" : "-");
   });
   write_per_method_table(md, r,
                          "Seconds per cell (fit + encode + metrics; a model shared across ratios is charged to its "
                          "first cell)",
                          [](const EvalRecord* rec) { return rec ? fmt("%.1f", rec->seconds) : std::string("-"); });
 
-  std::vector<std::string> errors;
+  std::vector<std::string> read_metrics{r.metrics[0]};
+  if (r.metrics.back() != r.metrics[0] && r.metrics.back().find("asym") != std::string::npos)
+    read_metrics.push_back(r.metrics.back());
+  for (const std::string& metric : read_metrics) {
+    const auto verdicts = arfc_verdicts(r, metric);
+    if (verdicts.empty()) continue;
+    md << "\n## Reading: " << md_escape(verdicts[0].arfc) << " vs the best other method at no more bytes ("
+       << metric << ")\n\nwin / loss: ahead / behind by more than one standard error (SE) of the best; tie: "
+          "within one SE.\n\n| ratio | " << md_escape(verdicts[0].arfc) << " | best other (achieved ratio) | "
+          "SE | outcome |\n|--:|--:|---|--:|---|\n";
+    for (const auto& v : verdicts) {
+      md << "| " << ratio_str(v.ratio) << " | " << (std::isfinite(v.arfc_value) ? fmt("%.2f", 100 * v.arfc_value) : "-")
+         << " | ";
+      if (v.best.empty())
+        md << "none";
+      else
+        md << md_escape(v.best) << " " << fmt("%.2f", 100 * v.best_value) << " (" << ratio_str(v.best_ratio) << ")";
+      md << " | " << (std::isfinite(v.best_se) ? fmt("%.2f", 100 * v.best_se) : "-") << " | " << v.outcome << " |\n";
+    }
+  }
+
+  std::vector<std::string> errors, unreachable;
   for (const auto& rec : r.records)
     if (!rec.error.empty() && rec.metric == r.metrics[0])
-      errors.push_back(rec.method + " @ " + ratio_str(rec.ratio_requested) + ": " + rec.error);
+      (rec.unreachable ? unreachable : errors)
+          .push_back(rec.method + " @ " + ratio_str(rec.ratio_requested) + ": " + rec.error);
+  if (!unreachable.empty()) {
+    md << "\n## Sizes a method cannot make (`-`)\n\n";
+    for (const auto& e : unreachable) md << "- " << md_escape(e) << "\n";
+  }
   if (!errors.empty()) {
     md << "\n## Errors\n\n";
     for (const auto& e : errors) md << "- " << md_escape(e) << "\n";
@@ -158,25 +231,25 @@ std::string report_markdown(const EvalReport& r) {
     for (const auto& n : r.notes) md << "- " << n << "\n";
   }
   md << "\nDistances: cosine = cosine similarity of the codes; hamming = Hamming distance of sign bits "
-        "(as +-1 vectors); adc = asymmetric L2 between the raw L2-normalised query and the decoded "
-        "database vector.\n";
+        "(as +-1 vectors); L2 (decoded) = L2 between decoded vectors of L2-normalised inputs.\n";
   return md.str();
 }
 
 std::string report_csv(const EvalReport& r) {
   std::ostringstream os;
-  os << "task,method,ratio_requested,ratio_achieved,bytes_per_vector,metric,value,distance,seconds,error\n";
+  os << "task,method,ratio_requested,ratio_achieved,bytes_per_vector,layout,metric,value,se,distance,seconds,error\n";
   for (const auto& x : r.records)
     os << csv_field(x.task) << ',' << csv_field(x.method) << ',' << num(x.ratio_requested) << ','
-       << num(x.ratio_achieved) << ',' << x.bytes_per_vector << ',' << csv_field(x.metric) << ',' << num(x.value)
-       << ',' << csv_field(x.distance) << ',' << fmt("%.3f", x.seconds) << ',' << csv_field(x.error) << '\n';
+       << num(x.ratio_achieved) << ',' << x.bytes_per_vector << ',' << csv_field(x.variant) << ','
+       << csv_field(x.metric) << ',' << num(x.value) << ',' << num(x.se) << ',' << csv_field(x.distance) << ','
+       << fmt("%.3f", x.seconds) << ',' << csv_field(x.error) << '\n';
   return os.str();
 }
 
 std::string report_json(const EvalReport& r) {
   nlohmann::json j;
   j["format"] = "arfc-eval-report";
-  j["version"] = 1;
+  j["version"] = 2;
   j["dataset"] = r.dataset;
   j["task"] = r.task;
   j["dim"] = r.dim;
@@ -193,6 +266,14 @@ std::string report_json(const EvalReport& r) {
   j["methods"] = nlohmann::json::array();
   for (size_t k = 0; k < r.methods.size(); ++k)
     j["methods"].push_back({{"name", r.methods[k]}, {"distance", r.distances[k]}});
+  j["verdicts"] = nlohmann::json::array();
+  for (const auto& v : arfc_verdicts(r, r.metrics.at(0))) {
+    auto num_or_null = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
+    j["verdicts"].push_back({{"ratio", v.ratio}, {"metric", r.metrics.at(0)}, {"arfc", v.arfc},
+                             {"arfc_value", num_or_null(v.arfc_value)}, {"best", v.best},
+                             {"best_value", num_or_null(v.best_value)}, {"best_se", num_or_null(v.best_se)},
+                             {"best_ratio", num_or_null(v.best_ratio)}, {"outcome", v.outcome}});
+  }
   j["records"] = nlohmann::json::array();
   for (const auto& x : r.records) {
     nlohmann::json rec = {{"task", x.task},
@@ -204,7 +285,10 @@ std::string report_json(const EvalReport& r) {
                           {"distance", x.distance},
                           {"seconds", x.seconds}};
     rec["value"] = std::isfinite(x.value) ? nlohmann::json(x.value) : nlohmann::json(nullptr);
+    rec["se"] = std::isfinite(x.se) ? nlohmann::json(x.se) : nlohmann::json(nullptr);
+    if (!x.variant.empty()) rec["layout"] = x.variant;
     if (!x.error.empty()) rec["error"] = x.error;
+    if (x.unreachable) rec["unreachable"] = true;
     j["records"].push_back(rec);
   }
   return j.dump(2) + "\n";

@@ -174,6 +174,10 @@ std::pair<torch::Tensor, torch::Tensor> ArcImpl::start_generation(const torch::T
 
 torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {
   const int64_t B = x.size(0);
+  if (options.base_only()) {
+    check_input(x, modality);
+    return base_tokens(normalize_rows(x), modality).narrow(1, 0, n_tokens);
+  }
   auto [ctx, base] = start_generation(x, n_tokens, modality);
   std::vector<BlockCache> caches(generator_blocks_.size());
   for (size_t l = 0; l < generator_blocks_.size(); ++l) generator_blocks_[l]->prepare_context(ctx, caches[l]);

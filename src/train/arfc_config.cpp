@@ -48,13 +48,14 @@ json to_json(const ArcOptions& o) {
   // Written only when on: a model file from before the key existed must dump (and
   // fingerprint) exactly as it was written.
   if (o.linear_base()) j["linear_base"] = true;
+  if (o.base_only()) j["base_only"] = true;
   return j;
 }
 
 ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
-                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "decoder_hidden",
+                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "decoder_hidden",
                         "decoder_layers"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
@@ -75,6 +76,8 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.token_bound(get_or<double>(j, where, "token_bound", o.token_bound()));
   o.value_level(get_or<bool>(j, where, "value_level", o.value_level()));
   o.linear_base(get_or<bool>(j, where, "linear_base", o.linear_base()));
+  o.base_only(get_or<bool>(j, where, "base_only", o.base_only()));
+  ARFC_CHECK(!o.base_only() || o.linear_base(), where, ".base_only needs linear_base = true (the base is the code).");
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   // Bounds checked before anything is allocated (model files are untrusted input).

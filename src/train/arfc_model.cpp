@@ -1,8 +1,10 @@
 #include "arfc/train/arfc_model.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/model/arc.h"
@@ -30,11 +32,17 @@ struct ArfcModel::Impl {
   Arc arc{nullptr};
   torch::Device device{torch::kCPU};
   uint64_t fingerprint = 0;
+  std::vector<std::vector<float>> i8_scales;  // per modality, [max_values]; empty = not calibrated
 
+  nlohmann::json calibration_json() const { return {{"i8_scales", i8_scales}}; }
   void finish() {
     config = cfg.to_json();
     arc->eval();
-    fingerprint = hash_module(*arc, fnv1a64(config.dump().data(), config.dump().size()));
+    std::string text = config.dump();
+    // Calibration is part of what the codes depend on; uncalibrated (older) models keep
+    // their fingerprint.
+    if (!i8_scales.empty()) text += calibration_json().dump();
+    fingerprint = hash_module(*arc, fnv1a64(text.data(), text.size()));
   }
 };
 
@@ -97,11 +105,35 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
   return out;
 }
 
+const std::vector<float>& ArfcModel::i8_scales(int64_t modality) const {
+  static const std::vector<float> none;
+  if (impl_->i8_scales.empty()) return none;
+  ARFC_CHECK(modality >= 0 && modality < int64_t(impl_->i8_scales.size()), "i8_scales: modality must be in [0, ",
+             impl_->i8_scales.size() - 1, "], got ", modality);
+  return impl_->i8_scales[size_t(modality)];
+}
+
+bool ArfcModel::calibrated() const { return !impl_->i8_scales.empty(); }
+
+void ArfcModel::calibrate(const FeatureSet& fs, int64_t max_rows) {
+  std::vector<const Matrix*> mods{&fs.train_x};
+  if (num_modalities() > 1) mods.push_back(&fs.train_b);
+  std::vector<std::vector<float>> scales;
+  for (size_t m = 0; m < mods.size(); ++m) {
+    ARFC_CHECK(!mods[m]->empty(), "calibrate: modality ", m, " has no training rows.");
+    const Matrix x = mods[m]->n > max_rows ? slice_rows(*mods[m], 0, max_rows) : *mods[m];
+    scales.push_back(i8_scales_from_values(encode(x, geometry().max_values(), int64_t(m))));
+  }
+  impl_->i8_scales = std::move(scales);
+  impl_->finish();
+}
+
 void ArfcModel::save(const std::string& path) const {
   nlohmann::json header = {{"format", "arfc-model"},
                            {"library_version", ARFC_VERSION},
                            {"fingerprint", hex64(impl_->fingerprint)},
                            {"config", impl_->config}};
+  if (!impl_->i8_scales.empty()) header["calibration"] = impl_->calibration_json();
   impl_->arc->to(torch::kCPU);
   std::string blob = module_to_bytes(*impl_->arc);
   impl_->arc->to(impl_->device);
@@ -122,6 +154,25 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
   module_from_bytes(*impl->arc, c.blob, "model file '" + path + "'");
   impl->device = parse_device(device);
   impl->arc->to(impl->device);
+  if (c.header.contains("calibration")) {
+    const nlohmann::json& cal = c.header.at("calibration");
+    const int64_t mods = impl->arc->num_modalities(), values = impl->arc->max_values();
+    ARFC_CHECK(cal.is_object() && cal.contains("i8_scales") && cal.at("i8_scales").is_array() &&
+                   int64_t(cal.at("i8_scales").size()) == mods,
+               "model file '", path, "': \"calibration\" must hold \"i8_scales\", one array per modality (", mods,
+               "). Hint: the file is corrupt.");
+    for (const auto& row : cal.at("i8_scales")) {
+      ARFC_CHECK(row.is_array() && int64_t(row.size()) == values, "model file '", path, "': calibration has ",
+                 row.is_array() ? row.size() : 0, " int8 scales per modality, expected ", values, " (max_values).");
+      std::vector<float> v;
+      for (const auto& e : row) {
+        ARFC_CHECK(e.is_number() && std::isfinite(e.get<double>()) && e.get<double>() > 0, "model file '", path,
+                   "': calibration scale ", e.dump(), " is not a positive finite number.");
+        v.push_back(e.get<float>());
+      }
+      impl->i8_scales.push_back(std::move(v));
+    }
+  }
   impl->finish();
   if (c.header.contains("fingerprint") && c.header.at("fingerprint").is_string()) {
     ARFC_CHECK(c.header.at("fingerprint").get<std::string>() == hex64(impl->fingerprint), "model file '", path,
@@ -177,7 +228,9 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
   impl->cfg.summary = s.to_json();
   impl->cfg.summary["library_version"] = ARFC_VERSION;
   impl->finish();
-  return ArfcModel(impl);
+  ArfcModel model(impl);
+  model.calibrate(fs);
+  return model;
 }
 
 }  // namespace arfc
@@ -204,6 +257,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"modalities", m.num_modalities()},
           {"solutions", cfg["model"].value("solutions", int64_t(1))},
           {"linear_base", cfg["model"].value("linear_base", false)},
+          {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"parameters", params},
           {"fingerprint", hex64(m.fingerprint())},
           {"file_bytes", ec ? int64_t(0) : int64_t(bytes)},

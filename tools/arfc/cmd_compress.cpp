@@ -63,7 +63,11 @@ void add_compress_command(CLI::App& app) {
                 ", expected ", x.n, " x ", layout.n_values);
     log_info("encoded " + std::to_string(x.n) + " vectors in " + format_duration(secs));
 
-    CodeSet c = quantize_codes(values, layout.dtype, model.fingerprint(), dim, g.token_width, g.value_level);
+    if (layout.dtype == StorageType::I8 && !model.calibrated())
+      log_warn("model '" + o->model + "' stores no int8 calibration (written by an older version): int8 scales "
+               "are fitted on this file, so codes depend on the file. Hint: retrain to get calibrated codes.");
+    CodeSet c = quantize_codes(values, layout.dtype, model.fingerprint(), dim, g.token_width, g.value_level,
+                               model.i8_scales(o->modality));
     c.modality = o->modality;
     write_code_file(o->out, c);
     if (o->json) {

@@ -20,10 +20,10 @@ namespace arfc::cli {
 namespace {
 
 struct EvalArgs {
-  std::string data, out, methods, ratios = "2,3,4,5.3,8,12,16,32,64", device = "cpu", train_config;
+  std::string data, out, methods, ratios = "2,3,4,5.3,8,12,16,32,64,128,256,512", device = "cpu", train_config;
   uint64_t seed = 0;
   int threads = 0;
-  int64_t limit = 0, epochs = 0, probe_epochs = ProbeOptions{}.epochs;
+  int64_t limit = 0, epochs = 0;
   bool ablation = false;
 };
 
@@ -40,7 +40,6 @@ std::string command_line(const EvalArgs& a, bool methods_given) {
   os << " --ratios " << a.ratios << " --out " << a.out << " --seed " << a.seed;
   if (a.limit > 0) os << " --limit " << a.limit;
   if (a.epochs > 0) os << " --epochs " << a.epochs;
-  if (a.probe_epochs != ProbeOptions{}.epochs) os << " --probe-epochs " << a.probe_epochs;
   if (a.device != "cpu") os << " --device " << a.device;
   if (!a.train_config.empty()) os << " --train-config " << a.train_config;
   return os.str();
@@ -61,13 +60,11 @@ void run(const EvalArgs& a, bool methods_given) {
   for (auto& m : o.methods) m.overrides_json = merge_config(user_cfg, nlohmann::json::parse(m.overrides_json)).dump();
   ARFC_CHECK(a.limit >= 0, "--limit must be >= 0, got ", a.limit, ".");
   ARFC_CHECK(a.epochs >= 0, "--epochs must be >= 0, got ", a.epochs, ".");
-  ARFC_CHECK(a.probe_epochs >= 1, "--probe-epochs must be >= 1, got ", a.probe_epochs, ".");
   o.seed = a.seed;
   o.epochs = a.epochs;
   o.threads = a.threads;
   o.device = a.device;
   o.limit = a.limit;
-  o.probe.epochs = a.probe_epochs;
   o.command_line = command_line(a, methods_given);
 
   set_threads(a.threads);
@@ -90,8 +87,8 @@ void add_eval_command(CLI::App& app) {
       "eval",
       "Side-by-side ratio/quality report: every method at every ratio on one feature set (task from DIR/meta.json)");
   sub->footer("Methods:\n" + describe_methods() +
-              "\nExample:\n  arfc eval --data data/fmnist/cls --methods pca,rp,trunc,ptq,pq,opq "
-              "--ratios 2,4,8,16,32,64 --out reports/cls --limit 5000");
+              "\nExample:\n  arfc eval --data data/fmnist/cls --methods arfc,pca,pca+i8,pq,opq,rq,rabitq "
+              "--ratios 2,4,8,16,32,64,128,256,512 --out reports/cls --limit 5000");
   sub->add_option("--data", a->data, "Feature-set directory (meta.json, train_x.npy, ...)")->required();
   sub->add_option("--out", a->out, "Report directory (report.md/.csv/.json/.gp/.png)")->required();
   auto* m = sub->add_option("--methods", a->methods,
@@ -102,8 +99,6 @@ void add_eval_command(CLI::App& app) {
   sub->add_option("--limit", a->limit, "Use at most N train and N test rows (quick runs; 0 = all)")
       ->capture_default_str();
   sub->add_option("--epochs", a->epochs, "Training epochs of every learned method alike (0 = their default)")
-      ->capture_default_str();
-  sub->add_option("--probe-epochs", a->probe_epochs, "Linear-probe epochs (identical for every method)")
       ->capture_default_str();
   sub->add_option("--device", a->device, "Device for learned methods: cpu, cuda, auto")->capture_default_str();
   sub->add_option("--train-config", a->train_config,

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -9,14 +10,26 @@
 
 namespace {
 
-// Logs go to stderr; on a TTY, progress lines overwrite each other in place.
+// Logs go to stderr; on a TTY, progress lines overwrite each other in place. Elsewhere (a
+// log file, CI) a progress line is printed at most every kLogProgressSeconds, plus the
+// last one (100%), so a log holds tens of lines, not one per training step.
 bool g_verbose = false;
+constexpr double kLogProgressSeconds = 10.0;
 
 void install_stderr_logger() {
   const bool tty = isatty(fileno(stderr));
-  arfc::set_log_callback([tty, open_line = false](arfc::LogLevel level, const std::string& kind,
-                                                           const std::string& msg) mutable {
+  using Clock = std::chrono::steady_clock;
+  arfc::set_log_callback([tty, open_line = false, last = Clock::time_point{}](
+                             arfc::LogLevel level, const std::string& kind, const std::string& msg) mutable {
     if (level == arfc::LogLevel::Debug && !g_verbose) return;
+    if (!tty && kind == "progress") {
+      const auto now = Clock::now();
+      const bool final_line = msg.find("(100%)") != std::string::npos;
+      if (!final_line && last != Clock::time_point{} &&
+          std::chrono::duration<double>(now - last).count() < kLogProgressSeconds)
+        return;
+      last = now;
+    }
     if (tty && kind == "progress") {
       std::fprintf(stderr, "\r\033[K%s", msg.c_str());
       open_line = true;

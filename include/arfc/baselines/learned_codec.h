@@ -6,8 +6,9 @@
 // the task (default_arfc_config); the Q-Former also takes ARFC's width, heads, chunks and
 // token width. One epochs knob (CodecCache::epochs) shortens every method alike.
 //
-// Storage: like PCA, ratio R stores m = floor(D / R) float32 values (baselines/budget.h).
-// Representation: the codes themselves, compared by cosine (query == database).
+// Storage: a FloatCodec like PCA ("ae", "ae+i8", ...): the layout of ratio R comes from
+// choose_layout over any 1..D values, and a dedicated method trains at that value count.
+// Representation: the stored codes, compared by cosine; decode = the method's decoder head.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "arfc/eval/codec.h"
+#include "arfc/codec/float_codec.h"
 #include "arfc/io/feature_set.h"
 #include "arfc/model/arc.h"
 #include "arfc/model/prefix_encoder.h"
@@ -69,26 +70,28 @@ std::shared_ptr<PrefixEncoderImpl> train_learned_encoder(LearnedMethod method, c
 Matrix encode_matrix(PrefixEncoderImpl& encoder, const Matrix& x, int64_t n_values, int64_t modality,
                      int64_t batch_rows = 4096);
 
-class LearnedCodec : public Codec {
+class LearnedCodec : public FloatCodec {
  public:
-  // ratio R >= 1 with floor(D / R) >= 1 (arfc::Error otherwise). The Matryoshka adaptor is
-  // trained once per cache (key "mrl") at the prefix sizes of CodecCache::ratios (or
-  // default_matryoshka_ratios() when empty) plus R, and serves every ratio whose m it covers.
-  LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache);
+  // A ratio whose layout needs no value or more than D (arfc::Error otherwise). The
+  // Matryoshka adaptor is trained once per cache and storage (key "mrl", "mrl+i8") at the
+  // value counts of the layouts of CodecCache::ratios (or default_matryoshka_ratios() when
+  // empty) plus R's, and serves every ratio whose value count it covers.
+  LearnedCodec(LearnedMethod method, double ratio, int64_t input_dim, CodecCache& cache,
+               std::optional<StorageType> dtype = std::nullopt);
 
-  std::string name() const override { return learned_method_name(method_); }
   std::string distance() const override { return "cosine"; }
-  void fit(const FeatureSet& fs) override;
-  Representation encode(const Matrix& x, int64_t modality) const override;
-  int64_t bytes_per_vector() const override { return 4 * n_values_; }
-
-  int64_t n_values() const { return n_values_; }
+  int64_t n_values() const { return layout().n_values; }
   const std::shared_ptr<PrefixEncoderImpl>& encoder() const { return encoder_; }
+
+ protected:
+  void fit_transform(const FeatureSet& fs) override;
+  Matrix transform(const Matrix& x, int64_t n_values, int64_t modality) const override;
+  bool invertible() const override { return true; }
+  Matrix inverse(const Matrix& values, int64_t modality) const override;
 
  private:
   LearnedMethod method_;
-  double ratio_;
-  int64_t input_dim_, n_values_;
+  int64_t input_dim_;
   CodecCache& cache_;
   std::shared_ptr<PrefixEncoderImpl> encoder_;
 };

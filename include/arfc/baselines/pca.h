@@ -1,13 +1,14 @@
 // PCA: one model (mean + eigenvectors of the training covariance, via torch in float64)
-// serves every size; the m-value code is the projection on the m leading components.
-// Similarity: cosine between the (centred) projections.
+// serves every size; the m-value code is the projection on the m leading components,
+// stored as f32/f16/int8 (FloatCodec: "pca", "pca+i8", ...). Similarity: cosine between
+// the (centred) projections; decode = mean + the m leading components (asymmetric search).
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include "arfc/core/matrix.h"
-#include "arfc/eval/codec.h"
+#include "arfc/codec/float_codec.h"
 
 namespace arfc {
 
@@ -29,18 +30,20 @@ class PcaModel {
 };
 
 // Fitted once per run through CodecCache (key "pca") on shared_space_train(fs).
-class PcaCodec : public Codec {
+class PcaCodec : public FloatCodec {
  public:
-  PcaCodec(double ratio, int64_t input_dim, CodecCache& cache);
-  std::string name() const override { return "pca"; }
+  PcaCodec(double ratio, int64_t input_dim, CodecCache& cache, std::optional<StorageType> dtype = std::nullopt);
   std::string distance() const override { return "cosine"; }
-  void fit(const FeatureSet& fs) override;
-  Representation encode(const Matrix& x, int64_t modality) const override;
-  int64_t bytes_per_vector() const override { return 4 * m_; }
-  int64_t values() const { return m_; }
+  int64_t values() const { return layout().n_values; }
+
+ protected:
+  void fit_transform(const FeatureSet& fs) override;
+  Matrix transform(const Matrix& x, int64_t n_values, int64_t modality) const override;
+  bool invertible() const override { return true; }
+  Matrix inverse(const Matrix& values, int64_t modality) const override;
 
  private:
-  int64_t d_, m_;
+  int64_t d_;
   CodecCache& cache_;
   std::shared_ptr<PcaModel> model_;
 };

@@ -7,13 +7,15 @@
 // code files) and are not counted per vector. Values outside the train range are clipped.
 // The representation is the dequantised vector (bin: a +-1 vector, so the cosine ordering
 // equals the Hamming ordering: dot = D - 2 * Hamming). Each modality keeps its own ranges.
+// (The "+i8" storage of transforms, e.g. pca+i8, is codec/float_codec.h: symmetric int8
+// of the transform's values; this is per-dimension affine int8 of the raw feature.)
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "arfc/eval/codec.h"
+#include "arfc/codec/codec.h"
 
 namespace arfc {
 
@@ -30,6 +32,9 @@ class ScalarQuantCodec : public Codec {
   void fit(const FeatureSet& fs) override;
   Representation encode(const Matrix& x, int64_t modality) const override;
   int64_t bytes_per_vector() const override;
+  // f16/i8/i4 dequantise to the input space (asymmetric search); bin's +-1 vectors do not.
+  bool can_decode() const override { return kind_ != ScalarQuant::Bin; }
+  Matrix decode(const Representation& r, int64_t) const override { return r.codes; }
   // Native ratio for a D-dim input: 4 D / bytes_per_vector().
   static double native_ratio(ScalarQuant kind, int64_t input_dim);
 

@@ -1,24 +1,27 @@
-// Prefix truncation: keep the first m = floor(D / R) dimensions as float32. No training.
-// Similarity: cosine.
+// Prefix truncation: keep the first m dimensions, stored as f32/f16/int8 (FloatCodec:
+// "trunc", "trunc+i8"). No training. Similarity: cosine. Decode: the kept dimensions, zeros
+// elsewhere (asymmetric search).
 #pragma once
 
 #include <cstdint>
 
-#include "arfc/eval/codec.h"
+#include "arfc/codec/float_codec.h"
 
 namespace arfc {
 
-class TruncationCodec : public Codec {
+class TruncationCodec : public FloatCodec {
  public:
-  TruncationCodec(double ratio, int64_t input_dim);
-  std::string name() const override { return "trunc"; }
+  TruncationCodec(double ratio, int64_t input_dim, std::optional<StorageType> dtype = std::nullopt);
   std::string distance() const override { return "cosine"; }
-  void fit(const FeatureSet&) override {}
-  Representation encode(const Matrix& x, int64_t modality) const override;
-  int64_t bytes_per_vector() const override { return 4 * m_; }
+
+ protected:
+  void fit_transform(const FeatureSet&) override {}
+  Matrix transform(const Matrix& x, int64_t n_values, int64_t modality) const override;
+  bool invertible() const override { return true; }
+  Matrix inverse(const Matrix& values, int64_t modality) const override;
 
  private:
-  int64_t d_, m_;
+  int64_t d_;
 };
 
 }  // namespace arfc

@@ -41,11 +41,19 @@ struct CodeSet {
 };
 
 // values: [N, n_values] float32, finite (arfc::Error names the first bad row/column).
-// I8 scales: max |value| per column / 127 (1 where all zero); values round to nearest.
+// I8: i8_scales [>= n_values] are the calibrated scales of the producing model or codec
+// (fitted on training data, see i8_scales_from_values), and the first n_values are used;
+// values round to nearest and clip to [-127, 127], so a vector's code never depends on the
+// other rows of the file. Empty i8_scales: scales are fitted on `values` themselves (max
+// |value| per column / 127) -- only for models written before calibration was stored.
 // F16: round to nearest even; |value| > 65504 -> arfc::Error (use f32 or i8).
 // Unless value_level, n_values must be a multiple of token_width.
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
-                       int64_t input_dim, int64_t token_width, bool value_level = false);
+                       int64_t input_dim, int64_t token_width, bool value_level = false,
+                       const std::vector<float>& i8_scales = {});
+// Symmetric int8 calibration: values [N, m] (training codes) -> m scales, max |value| per
+// column / 127 (1 where the column is all zero). Non-finite values -> arfc::Error.
+std::vector<float> i8_scales_from_values(const Matrix& values);
 // -> [N, n_values] float32
 Matrix dequantize_codes(const CodeSet& c);
 // A coarser code from a stored one (prefix property): keep the first layout.n_values

@@ -3,10 +3,12 @@
 // turn into tables and a plot.
 //
 // Per task (metrics[0] is the main metric, plotted):
-//   classification  probe_acc (linear probe, test accuracy), knn_acc (k = 10)
-//   retrieval       R@1, R@2, R@4, R@8 (open set, test vs other test items)
-//   crossmodal      R@1 mean (of both directions), A->B R@1/5/10, B->A R@1/5/10
+//   classification  probe_acc (converged linear probe, test accuracy), knn_acc (k = 10)
+//   retrieval       R@1, R@2, R@4, R@8 (open set, test vs other test items), R@1 asym
+//   crossmodal      R@1 mean (of both directions), A->B R@1/5/10, B->A R@1/5/10, R@1 mean asym
 //   generic         nn_overlap@10 (neighbours kept vs the uncompressed features)
+// Search is symmetric (both sides compressed, codec/codec.h) except the "asym" metrics:
+// raw query vs decoded database, cosine, for codecs that decode (NaN otherwise).
 // A row "uncompressed" (the raw features, cosine) is the reference of every task.
 #pragma once
 
@@ -14,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "arfc/eval/codec.h"
+#include "arfc/codec/codec.h"
 #include "arfc/eval/metrics.h"
 #include "arfc/io/feature_set.h"
 
@@ -46,9 +48,12 @@ struct EvalRecord {
   int64_t bytes_per_vector = 0;
   std::string metric;
   double value = 0;            // in [0, 1]; NaN when error is set
+  double se = 0;               // binomial standard error of value over the test queries
   std::string distance;
+  std::string variant;         // what the code is made of ("i8 x 64", "M=8 x 8 bit")
   double seconds = 0;          // fit + encode + metrics of this (method, ratio)
-  std::string error;           // empty unless the method failed at this ratio
+  std::string error;           // empty unless the method failed or cannot reach the ratio
+  bool unreachable = false;    // the method cannot make a code of this size (error says why)
 };
 
 struct EvalReport {
@@ -68,6 +73,11 @@ struct EvalReport {
 
 // The metric names of a task, main metric first.
 std::vector<std::string> task_metrics(Task t);
+// How many independent test queries a metric averages over (for its standard error).
+int64_t metric_queries(Task t, const std::string& metric, int64_t n_test);
+
+// The protocol's ratio grid, 2x..512x.
+const std::vector<double>& default_ratio_grid();
 
 // "2,4,5.3" -> {2, 4, 5.3}: each finite and > 1, no duplicates (arfc::Error otherwise).
 std::vector<double> parse_ratio_list(const std::string& list);
@@ -81,7 +91,7 @@ FeatureSet limit_feature_set(const FeatureSet& fs, int64_t limit, uint64_t seed)
 EvalReport run_evaluation(const FeatureSet& fs, const EvalOptions& opt);
 
 // Fits `codec` on fs (train split) and returns the task_metrics(fs.task) values, in order,
-// measured on the test split.
+// measured on the test split (asym metrics NaN when the codec cannot decode).
 std::vector<double> evaluate_codec(Codec& codec, const FeatureSet& fs, const EvalOptions& opt);
 
 }  // namespace arfc

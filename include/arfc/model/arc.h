@@ -56,6 +56,9 @@ struct ArcOptions {
   // struct so that model files written before it existed load unchanged; the training
   // defaults (default_arfc_config) turn it on.
   TORCH_ARG(bool, linear_base) = false;
+  // Ablation "base only": the code is the linear base alone (needs linear_base); the
+  // transformer is not used. Answers "what does the transformer add over its own base?".
+  TORCH_ARG(bool, base_only) = false;
   TORCH_ARG(int64_t, decoder_hidden) = 512;
   TORCH_ARG(int64_t, decoder_layers) = 1;
 };

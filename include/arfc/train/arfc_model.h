@@ -35,6 +35,17 @@ class ArfcModel {
   // codes: [N, m] float32 (dequantised) -> [N, D] reconstruction via the decoder head.
   Matrix decode(const Matrix& codes, int64_t modality = 0) const;
 
+  // int8 calibration of this model's codes, per modality: [max_values] scales (max |value|
+  // per position over training codes / 127), fitted by train_arfc on training rows only
+  // and stored in the model file, so a vector's int8 code never depends on the file it is
+  // compressed in. Empty for models written before calibration was stored (then int8
+  // codes fall back to per-file scales).
+  const std::vector<float>& i8_scales(int64_t modality = 0) const;
+  bool calibrated() const;
+  // Fits the calibration on up to max_rows rows of fs.train_x (and fs.train_b) and updates
+  // the fingerprint. Called by train_arfc; exposed for models trained before it existed.
+  void calibrate(const FeatureSet& fs, int64_t max_rows = 20000);
+
   struct Impl;
   explicit ArfcModel(std::shared_ptr<Impl> impl);
   std::shared_ptr<Impl> impl() const { return impl_; }

@@ -1,0 +1,90 @@
+#include "arfc/codec/float_codec.h"
+
+#include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
+
+namespace arfc {
+
+FloatCodec::FloatCodec(std::string method, double ratio, std::optional<StorageType> dtype)
+    : method_(std::move(method)), ratio_(ratio), dtype_(dtype) {}
+
+std::string FloatCodec::name() const { return dtype_ ? method_ + "+" + storage_name(*dtype_) : method_; }
+
+std::string FloatCodec::variant() const {
+  if (!have_layout_) return "";
+  return storage_name(layout_.dtype) + " x " + std::to_string(layout_.n_values);
+}
+
+void FloatCodec::set_geometry(const CodeGeometry& g) {
+  geometry_ = g;
+  try {
+    layout_ = choose_layout(g, CodeBudget::ratio(ratio_, dtype_));
+  } catch (const Error& e) {
+    ARFC_THROW(name(), ": ", e.what());
+  }
+  have_layout_ = true;
+}
+
+const CodeLayout& FloatCodec::layout() const {
+  ARFC_ASSERT(have_layout_, method_, ": the subclass did not call set_geometry()");
+  return layout_;
+}
+
+void FloatCodec::fit(const FeatureSet& fs) {
+  fit_transform(fs);
+  scales_.clear();
+  if (layout().dtype != StorageType::I8) return;
+  const int64_t mods = fs.task == Task::Crossmodal && !fs.train_b.empty() ? 2 : 1;
+  for (int64_t m = 0; m < mods; ++m) {
+    scales_.push_back(calibrate(fs, m));
+    ARFC_ASSERT(int64_t(scales_.back().size()) >= layout().n_values, name(), ": ", scales_.back().size(),
+                " int8 scales for ", layout().n_values, " values");
+  }
+}
+
+std::vector<float> FloatCodec::calibrate(const FeatureSet& fs, int64_t modality) const {
+  const Matrix& x = modality == 0 ? fs.train_x : fs.train_b;
+  ARFC_CHECK(!x.empty(), name(), ": no training rows to calibrate int8 storage on (modality ", modality, ").");
+  const Matrix head = x.n > kCalibrationRows ? slice_rows(x, 0, kCalibrationRows) : x;
+  return i8_scales_from_values(transform(head, layout().n_values, modality));
+}
+
+Representation FloatCodec::encode(const Matrix& x, int64_t modality) const {
+  const CodeLayout& l = layout();
+  Matrix values = transform(x, l.n_values, modality);
+  ARFC_ASSERT(values.n == x.n && values.d == l.n_values, name(), ": transform returned ", values.shape_str());
+  if (l.dtype != StorageType::F32) {
+    std::vector<float> none;
+    const std::vector<float>* scales = &none;
+    if (l.dtype == StorageType::I8) {
+      ARFC_CHECK(modality >= 0 && modality < int64_t(scales_.size()), name(), ": encode() of modality ", modality,
+                 " before fit() calibrated it. Hint: fit the codec on the training split first.");
+      scales = &scales_[size_t(modality)];
+    }
+    // One quantiser for every codec: the stored-code arithmetic of codes/ (value_level:
+    // any value count is a valid code here).
+    const CodeSet stored = quantize_codes(values, l.dtype, 0, geometry_.input_dim, 1, true, *scales);
+    values = dequantize_codes(stored);
+  }
+  return {std::move(values), Similarity::Cosine};
+}
+
+Matrix FloatCodec::inverse(const Matrix&, int64_t) const {
+  ARFC_THROW(name(), ": this transform has no inverse (no asymmetric search).");
+}
+
+Matrix FloatCodec::decode(const Representation& r, int64_t modality) const {
+  ARFC_CHECK(invertible(), name(), ": this transform has no inverse (no asymmetric search).");
+  return inverse(r.codes, modality);
+}
+
+StorageSpec split_storage(const std::string& spec) {
+  const auto plus = spec.find('+');
+  if (plus == std::string::npos) return {spec, std::nullopt};
+  const std::string st = spec.substr(plus + 1);
+  ARFC_CHECK(st == "f32" || st == "f16" || st == "i8", "method '", spec, "': unknown storage '", st,
+             "'; expected f32, f16 or i8 (e.g. pca+i8).");
+  return {spec.substr(0, plus), parse_storage_type(st)};
+}
+
+}  // namespace arfc
