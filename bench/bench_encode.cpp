@@ -19,6 +19,7 @@
 
 #include "arfc/core/log.h"
 #include "arfc/codec/codec.h"
+#include "arfc/eval/codec_factory.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"

@@ -2,3 +2,9 @@
 add_executable(bench_encode ${CMAKE_CURRENT_SOURCE_DIR}/bench_encode.cpp)
 target_link_libraries(bench_encode PRIVATE arfc benchmark::benchmark)
 set_target_properties(bench_encode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+if(ARFC_WITH_FAISS)
+  # RQ: training/encoding cost per code size, truncated shared model vs per-size training.
+  add_executable(rq_truncation ${CMAKE_CURRENT_SOURCE_DIR}/rq_truncation.cpp)
+  target_link_libraries(rq_truncation PRIVATE arfc)
+  set_target_properties(rq_truncation PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+endif()

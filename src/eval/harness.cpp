@@ -330,7 +330,11 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
 
   rep.notes.push_back("Ratio = 4 D / stored bytes per vector (D = " + std::to_string(D) +
                       "); cells show the metric at the achieved ratio.");
-  if (fs.task == Task::Classification) rep.notes.push_back(describe_probe(opt.probe));
+  if (fs.task == Task::Classification) {
+    ProbeOptions probe = opt.probe;
+    probe.seed = opt.seed;  // as evaluate_codec uses it
+    rep.notes.push_back(describe_probe(probe));
+  }
   rep.notes.push_back("Storage: every float codec (pca, rp, trunc, ae, qformer, mrl, arfc) stores its values as "
                       "f32, f16 or int8; '+f32/+f16/+i8' fixes the type, a plain name picks per budget by ARFC's "
                       "rule (largest code that fits; ties to more values at lower precision). int8 scales are "
