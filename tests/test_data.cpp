@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "arfc/core/error.h"
+#include "io_test_util.h"
 #include "arfc/data/fmnist.h"
 #include "arfc/data/idx.h"
 #include "arfc/data/reference_metrics.h"
@@ -63,15 +64,7 @@ std::vector<uint8_t> image_file(uint32_t magic, uint32_t n, uint32_t rows, uint3
   return b;
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using arfc::testing::error_of;
 
 }  // namespace
 

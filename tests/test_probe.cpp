@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "arfc/core/error.h"
+#include "io_test_util.h"
 #include "arfc/data/fmnist.h"
 #include "arfc/data/idx.h"
 #include "arfc/eval/metrics.h"
@@ -68,15 +69,7 @@ Matrix times(const Matrix& x, const torch::Tensor& r) {
   return arfc::to_matrix(arfc::to_tensor(x).to(torch::kFloat64).mm(r));
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using arfc::testing::error_of;
 
 }  // namespace
 
