@@ -26,7 +26,7 @@ $ARFC truncate --in "$OUT/test_8x.arfc" --out "$OUT/test_32x.arfc" --ratio 32
 $ARFC info "$OUT/test_8x.arfc" "$OUT/test_32x.arfc"
 
 echo "== 4/4 ratio/quality table"
-$ARFC eval --data data/fmnist/cls --methods "arfc:$OUT/cls.arfc,pca,ptq,pq" \
-  --ratios 2,4,8,16,32,64 --limit 10000 --out "$OUT/report"
+$ARFC eval --data data/fmnist/cls --methods "arfc:$OUT/cls.arfc,pca,ptq,pq,rq" \
+  --ratios 2,4,8,16,32,64,128,512 --limit 10000 --out "$OUT/report"
 cat "$OUT/report/report.md"
 echo "== quick start done in $((SECONDS / 60)) min $((SECONDS % 60)) s"
