@@ -48,13 +48,7 @@ double max_abs_diff(const Matrix& a, const Matrix& b) {
 
 }  // namespace
 
-TEST(Budget, FloatValuesAndBytes) {
-  EXPECT_EQ(float_values_for_ratio("x", 2, 32), 16);
-  EXPECT_EQ(float_values_for_ratio("x", 3, 32), 10);
-  EXPECT_EQ(float_values_for_ratio("x", 5.12, 256), 50);  // exact ratios stay exact
-  EXPECT_EQ(float_values_for_ratio("x", 32, 32), 1);
-  EXPECT_THROW(float_values_for_ratio("x", 64, 32), Error);
-  EXPECT_THROW(float_values_for_ratio("x", 0.5, 32), Error);
+TEST(Budget, Bytes) {
   EXPECT_EQ(byte_budget_for_ratio("x", 8, 16), 8);
   EXPECT_EQ(byte_budget_for_ratio("x", 64, 16), 1);
   EXPECT_THROW(byte_budget_for_ratio("x", 65, 16), Error);

@@ -149,11 +149,6 @@ TEST_F(LearnedBaselines, MatryoshkaCodesAreNested) {
   EXPECT_THROW(mrl->decode(torch::randn({5, 9})), Error);
 }
 
-TEST_F(LearnedBaselines, MatryoshkaPrefixSizesFollowTheRatios) {
-  EXPECT_EQ(matryoshka_prefix_sizes(256, {64, 2, 4, 10.7, 4}), (std::vector<int64_t>{4, 23, 64, 128}));
-  EXPECT_EQ(matryoshka_prefix_sizes(10, {1, 100}), (std::vector<int64_t>{1, 10}));  // clamped to [1, D]
-  EXPECT_THROW(matryoshka_prefix_sizes(10, {0.5}), Error);
-}
 
 // ---------------------------------------------------------------- training
 

@@ -9,16 +9,6 @@
 
 namespace arfc {
 
-int64_t float_values_for_ratio(const std::string& method, double ratio, int64_t input_dim) {
-  ARFC_CHECK(std::isfinite(ratio) && ratio >= 1.0, method, ": ratio must be >= 1, got ", ratio,
-             ". Hint: pass ratios such as 2,4,8.");
-  // The small epsilon keeps exact ratios exact (D = 256, R = 5.12 -> 50, not 49).
-  const auto m = int64_t(std::floor(double(input_dim) / ratio + 1e-9));
-  ARFC_CHECK(m >= 1, method, ": ratio ", ratio, " leaves no float32 value of a ", input_dim,
-             "-d vector (floor(D / ratio) = 0). Hint: use a ratio <= ", input_dim, ".");
-  return m;
-}
-
 CodeGeometry value_geometry(int64_t input_dim, int64_t max_values) {
   CodeGeometry g;
   g.input_dim = input_dim;

@@ -105,7 +105,7 @@ std::shared_ptr<PrefixEncoderImpl> train_learned_encoder(LearnedMethod method, c
   TrainOptions opt = cfg.train;
   if (method == LearnedMethod::Matryoshka) {
     ARFC_CHECK(!prefix_sizes.empty() && prefix_sizes.back() == code_values,
-               "mrl: prefix sizes must end at the code length ", code_values, ". Hint: see matryoshka_prefix_sizes().");
+               "mrl: prefix sizes must end at the code length ", code_values, ". Hint: pass the prefix sizes in ascending order.");
     opt.prefix_mode = "fixed";
     opt.fixed_tokens = prefix_sizes;  // granularity 1: token counts are value counts
   } else {

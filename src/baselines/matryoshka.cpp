@@ -31,16 +31,4 @@ torch::Tensor MatryoshkaImpl::decode(const torch::Tensor& codes, int64_t modalit
   return net->decode_prefix(codes, modality);
 }
 
-std::vector<int64_t> matryoshka_prefix_sizes(int64_t input_dim, const std::vector<double>& ratios) {
-  ARFC_CHECK(input_dim > 0, "matryoshka_prefix_sizes: input_dim must be > 0, got ", input_dim);
-  std::vector<int64_t> out;
-  for (double r : ratios) {
-    ARFC_CHECK(r >= 1.0, "matryoshka_prefix_sizes: ratios must be >= 1, got ", r);
-    out.push_back(std::clamp<int64_t>(int64_t(std::floor(double(input_dim) / r)), 1, input_dim));
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 }  // namespace arfc

@@ -78,13 +78,4 @@ Matrix FloatCodec::decode(const Representation& r, int64_t modality) const {
   return inverse(r.codes, modality);
 }
 
-StorageSpec split_storage(const std::string& spec) {
-  const auto plus = spec.find('+');
-  if (plus == std::string::npos) return {spec, std::nullopt};
-  const std::string st = spec.substr(plus + 1);
-  ARFC_CHECK(st == "f32" || st == "f16" || st == "i8", "method '", spec, "': unknown storage '", st,
-             "'; expected f32, f16 or i8 (e.g. pca+i8).");
-  return {spec.substr(0, plus), parse_storage_type(st)};
-}
-
 }  // namespace arfc

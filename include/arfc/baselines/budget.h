@@ -9,10 +9,6 @@
 
 namespace arfc {
 
-// Float codecs (PCA, random projection, truncation) at ratio R store m = floor(D / R)
-// float32 values. Throws arfc::Error (naming `method`) for R < 1 or when m < 1.
-int64_t float_values_for_ratio(const std::string& method, double ratio, int64_t input_dim);
-
 // The geometry of a transform that can emit any 1..max_values values of a D-dim input
 // (PCA, random projection, truncation, the learned baselines): token width 1.
 CodeGeometry value_geometry(int64_t input_dim, int64_t max_values);

@@ -2,7 +2,8 @@
 //
 // An MLP maps x [B, D] to max_values values; the m-value code is the first m of them
 // (granularity 1, nested by construction). Trained with nested prefix losses at the fixed
-// list of prefix sizes the evaluation uses (see matryoshka_prefix_sizes). The decoder is
+// list of prefix sizes the evaluation uses (the value counts of the run's layouts,
+// LearnedCodec). The decoder is
 // ARC's DecoderHead (zero-padding + length embedding), so any 1 <= m <= max_values decodes.
 //
 // The network is the autoencoder's (autoencoder.h) with m = max_values; only the prefix
@@ -50,9 +51,5 @@ class MatryoshkaImpl : public PrefixEncoderImpl {
   AutoEncoder net{nullptr};
 };
 TORCH_MODULE(Matryoshka);
-
-// Prefix sizes for ratios: floor(D / R) for each ratio, clamped to [1, D], deduplicated,
-// ascending. The Matryoshka adaptor is trained at exactly these sizes.
-std::vector<int64_t> matryoshka_prefix_sizes(int64_t input_dim, const std::vector<double>& ratios);
 
 }  // namespace arfc

@@ -74,11 +74,4 @@ class FloatCodec : public Codec {
   std::vector<std::vector<float>> scales_;  // per modality (int8 layouts only)
 };
 
-// "pca+i8" -> {"pca", I8}; "pca" -> {"pca", nullopt}. Unknown storage -> arfc::Error.
-struct StorageSpec {
-  std::string base;
-  std::optional<StorageType> dtype;
-};
-StorageSpec split_storage(const std::string& spec);
-
 }  // namespace arfc
