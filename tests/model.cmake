@@ -1,3 +1,5 @@
-# nn blocks, ARC, losses (test_model) and the trainer, checkpoints, ArfcModel (test_train).
+# nn blocks, ARC, losses (test_model), discrete-token codebooks (test_codebooks) and the
+# trainer, checkpoints, ArfcModel (test_train).
 arfc_test(model LIBS arfc_train arfc_model arfc_nn arfc_core)
+arfc_test(codebooks LIBS arfc_model arfc_core)
 arfc_test(train LIBS arfc_train arfc_model arfc_nn arfc_io arfc_core)

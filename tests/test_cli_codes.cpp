@@ -188,3 +188,43 @@ TEST_F(CliCodesWithModel, CompressTruncateDecompress) {
 }
 
 }  // namespace
+
+// Discrete tokens end to end with the committed q8 fixture (D = 32, 8 discrete tokens):
+// compress at a high ratio, truncate, decompress, export (which needs the model), info.
+TEST_F(CliCodes, DiscreteTokensEndToEnd) {
+  const std::string model = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  if (!fs::exists(model)) GTEST_SKIP() << "model fixture missing: " << model;
+  write_matrix(path("x.npy"), random_matrix(7, 32, 3));
+  CliResult r = run("compress --model " + model + " --in " + path("x.npy") + " --out " + path("q.arfc") +
+                    " --ratio 16 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "8 discrete tokens, q8: 8 bytes/vector, ratio 16x");
+  r = run("compress --model " + model + " --in " + path("x.npy") + " --out " + path("q2.arfc") +
+          " --dtype q8 --tokens 2 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run("truncate --in " + path("q.arfc") + " --out " + path("t2.arfc") + " --ratio 64");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_code_file(path("t2.arfc")).payload, read_code_file(path("q2.arfc")).payload);
+  r = run("truncate --in " + path("q.arfc") + " --out " + path("t.arfc") + " --ratio 64 --dtype i8");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "only the model");
+
+  r = run("decompress --model " + model + " --in " + path("t2.arfc") + " --out " + path("xhat.npy") + " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_matrix(path("xhat.npy")).d, 32);
+  r = run("export --in " + path("t2.arfc") + " --out " + path("v.npy"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "--model");
+  r = run("export --in " + path("t2.arfc") + " --out " + path("v.npy") + " --model " + model);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const ArfcModel m = ArfcModel::load(model);
+  EXPECT_EQ(read_matrix(path("v.npy")).data, m.code_values(read_code_file(path("t2.arfc"))).data);
+  r = run("info " + path("t2.arfc"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "q8");
+  // A model without discrete tokens refuses q8.
+  r = run("compress --model " + std::string(ARFC_TEST_DATA) + "/model_v1.arfc --in " + path("x.npy") + " --out " +
+          path("bad.arfc") + " --dtype q8 --tokens 2 --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "no discrete tokens");
+}

@@ -407,7 +407,7 @@ TEST_F(CodeFile, MalformedFilesGiveUsefulErrors) {
   expect_error("short.arfc", good.substr(0, 30), {"truncated", "30"});
   expect_error("cut.arfc", good.substr(0, good.size() - 1), {"field 'n'", "cut short", std::to_string(good.size())});
   expect_error("appended.arfc", good + "xxxx", {"field 'n'", "appended"});
-  expect_error("version.arfc", patched(8, {2}), {"version", "expected 1, got 2", "newer"});
+  expect_error("version.arfc", patched(8, {3}), {"version", "expected 1 to 2, got 3", "newer"});
   expect_error("dtype.arfc", patched(12, {7}), {"dtype", "got 7"});
   expect_error("flags.arfc", patched(13, {0x80}), {"flags"});
   expect_error("huge_n.arfc", patched(40, {0, 0, 0, 0, 0, 0, 0, 0x40}), {"field 'n'", "cut short"});
@@ -460,4 +460,83 @@ TEST_F(CodeFile, AtomicWrite) {
   EXPECT_THROW(write_code_file(bad, quantize_codes(random_codes(2, 16, 8), StorageType::F32, 3, 256, 16)), Error);
   EXPECT_FALSE(fs::exists(path("no_such_dir")));
   EXPECT_EQ(read_code_file(p).model_fingerprint, 2u);
+}
+
+// ---------------------------------------------------------------- discrete tokens (q8)
+
+TEST(Ratio, DiscreteTokensServeBudgetsUpToTheirCount) {
+  CodeGeometry g = geo();
+  g.discrete_tokens = 64;
+  // 16x = 64 bytes and beyond: one discrete token per byte, down to 512x (2 bytes).
+  for (auto [ratio, bytes] : std::vector<std::pair<double, int64_t>>{{16, 64}, {32, 32}, {128, 8}, {512, 2}, {1024, 1}}) {
+    const CodeLayout l = choose_layout(g, CodeBudget::ratio(ratio));
+    EXPECT_EQ(l.dtype, StorageType::Q8) << ratio;
+    EXPECT_EQ(l.n_values, bytes) << ratio;
+    EXPECT_EQ(l.bytes_per_vector, bytes) << ratio;
+  }
+  // Larger budgets stay continuous; fixed storage types are honoured.
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(8)).dtype, StorageType::I8);
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(64, StorageType::I8)).n_values, 16);
+  EXPECT_EQ(choose_layout(g, CodeBudget::bytes(5)).n_values, 5);
+  EXPECT_EQ(choose_layout(g, CodeBudget::tokens(3, StorageType::Q8)).n_values, 3);
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(2, StorageType::Q8)).n_values, 64);  // the largest that fits
+  EXPECT_EQ(choose_layout(g, CodeBudget::tokens(3)).dtype, StorageType::F32);      // tokens: continuous
+  EXPECT_EQ(describe_layout(choose_layout(g, CodeBudget::ratio(128)), 16),
+            "8 discrete tokens, q8: 8 bytes/vector, ratio 128x");
+  EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::ratio(2048)); }), "at most 1024x");
+  EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::tokens(65, StorageType::Q8)); }), "at most 64 discrete");
+  EXPECT_HAS(error_of([] { choose_layout(geo(), CodeBudget::ratio(128, StorageType::Q8)); }), "no discrete tokens");
+  // A model without discrete tokens is unchanged.
+  EXPECT_HAS(error_of([] { choose_layout(geo(), CodeBudget::ratio(128)); }), "at most 64x");
+  size_t q8 = 0;
+  for (const CodeLayout& l : all_layouts(g)) q8 += l.dtype == StorageType::Q8;
+  EXPECT_EQ(q8, 64u);
+  EXPECT_EQ(parse_storage_type("q8"), StorageType::Q8);
+}
+
+TEST(Ratio, TruncatingDiscreteCodes) {
+  CodeSet c = discrete_codes(std::vector<uint8_t>(10 * 16, 7), 10, 16, 1, 256, 16);
+  const CodeGeometry g = c.geometry();
+  CodeLayout l = choose_truncated_layout(g, CodeBudget::ratio(256), 16, StorageType::Q8);
+  EXPECT_EQ(l.dtype, StorageType::Q8);
+  EXPECT_EQ(l.n_values, 4);
+  EXPECT_HAS(error_of([&] { choose_truncated_layout(g, CodeBudget::ratio(32), 16, StorageType::Q8); }),
+             "stores only 16");
+  EXPECT_HAS(error_of([&] { choose_truncated_layout(g, CodeBudget::ratio(256, StorageType::I8), 16, StorageType::Q8); }),
+             "only the model");
+  EXPECT_HAS(error_of([] { choose_truncated_layout(geo(), CodeBudget::ratio(256, StorageType::Q8), 64, StorageType::I8); }),
+             "arfc compress --dtype q8");
+  const CodeSet t = truncate_codes(c, l);
+  EXPECT_EQ(t.n_values, 4);
+  EXPECT_EQ(t.payload.size(), size_t(40));
+  EXPECT_HAS(error_of([&] { truncate_codes(c, make_layout(256, 4, StorageType::I8)); }), "without the model");
+  EXPECT_HAS(error_of([&] { dequantize_codes(c); }), "only the model");
+  EXPECT_HAS(error_of([] { quantize_codes(Matrix(1, 4), StorageType::Q8, 0, 256, 1); }), "discrete tokens");
+}
+
+TEST_F(CodeFile, DiscreteTokensRoundTripAsVersion2) {
+  std::vector<uint8_t> bytes(5 * 3);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = uint8_t(i * 17);
+  CodeSet c = discrete_codes(bytes, 5, 3, 0x55ULL, 256, 16);
+  c.modality = 1;
+  write_code_file(path("q.arfc"), c);
+  EXPECT_EQ(int64_t(fs::file_size(path("q.arfc"))), 64 + 15 + 4);
+  const CodeSet r = read_code_file(path("q.arfc"));
+  EXPECT_EQ(r.dtype, StorageType::Q8);
+  EXPECT_EQ(r.n_values, 3);
+  EXPECT_EQ(r.payload, bytes);
+  EXPECT_EQ(r.modality, 1);
+  EXPECT_DOUBLE_EQ(r.ratio(), 1024.0 / 3);
+  const auto j = describe_code_file(path("q.arfc"));
+  EXPECT_EQ(j["version"], 2);
+  EXPECT_EQ(j["dtype"], "q8");
+  EXPECT_EQ(j["tokens"], 3);
+  // Continuous codes are still written as version 1 (readable by older arfc).
+  write_code_file(path("f.arfc"), quantize_codes(random_codes(2, 16, 1), StorageType::F16, 1, 256, 16));
+  EXPECT_EQ(describe_code_file(path("f.arfc"))["version"], 1);
+  // dtype 3 in a version-1 header is rejected.
+  std::string raw = slurp(path("q.arfc"));
+  raw[8] = 1;
+  spit(path("bad.arfc"), raw);
+  EXPECT_HAS(error_of([&] { read_code_file(path("bad.arfc")); }), "from version 2 on");
 }

@@ -293,3 +293,65 @@ TEST_F(TrainTest, TrainedArcBeatsItsLinearBaseAtEqualBytes) {
   }
   EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"model", {{"base_only", true}, {"linear_base", false}}}})), Error);
 }
+
+// Discrete tokens (q8): one model serves byte budgets down to 1 byte per vector; every
+// prefix of a discrete code is the shorter code; the bytes alone rebuild the code-space
+// vector; save/load keeps the codes; at equal bytes they beat int8 values.
+TEST_F(TrainTest, DiscreteTokensFromOneModel) {
+  FeatureSet train = clustered(800, 8, 1), test = clustered(400, 8, 2);
+  ArfcModel m = train_arfc(train, tiny_config(4));
+  const CodeGeometry g = m.geometry();
+  ASSERT_EQ(g.discrete_tokens, kD / 4);  // default: budgets up to D/4 bytes (16x)
+  const CodeLayout l8 = choose_layout(g, CodeBudget::ratio(16));
+  ASSERT_EQ(l8.dtype, StorageType::Q8);
+  ASSERT_EQ(l8.n_values, 8);
+  const CodeSet c8 = m.compress(test.train_x, l8);
+  EXPECT_EQ(c8.payload.size(), size_t(400 * 8));
+  const Matrix full = m.encode(test.train_x, g.max_values());
+  double prev = 1e30;
+  for (int64_t k : {1, 2, 4, 8}) {
+    const CodeSet ck = m.compress(test.train_x, choose_layout(g, CodeBudget::bytes(double(k))));
+    ASSERT_EQ(ck.dtype, StorageType::Q8);
+    EXPECT_EQ(ck.payload, truncate_codes(c8, make_layout(kD, k, StorageType::Q8)).payload) << k << " tokens";
+    const Matrix v = m.code_values(ck);
+    ASSERT_EQ(v.d, g.max_values());
+    double err = 0;
+    for (size_t i = 0; i < v.data.size(); ++i) err += std::pow(double(v.data[i]) - full.data[i], 2);
+    EXPECT_LT(err, prev) << k << " tokens";
+    prev = err;
+  }
+  // At 4 bytes per vector: 4 discrete tokens vs one token of 4 int8 values.
+  const double q8 = knn_accuracy(m.code_values(m.compress(test.train_x, make_layout(kD, 4, StorageType::Q8))), test.train_y);
+  const double i8 = knn_accuracy(m.code_values(m.compress(test.train_x, make_layout(kD, 4, StorageType::I8))), test.train_y);
+  EXPECT_GE(q8, i8) << "q8 " << q8 << " vs i8 " << i8;
+  m.save(path("m.arfc"));
+  const ArfcModel r = ArfcModel::load(path("m.arfc"));
+  EXPECT_EQ(r.fingerprint(), m.fingerprint());
+  EXPECT_EQ(r.compress(test.train_x, l8).payload, c8.payload);
+  EXPECT_EQ(describe_model_file(path("m.arfc"))["discrete_tokens"], 8);
+  EXPECT_THROW(m.code_values(discrete_codes(std::vector<uint8_t>(9), 1, 9, 0, kD, 4)), Error);
+}
+
+// The committed discrete-token fixture (tests/data/model_q8.arfc) loads and gives the
+// stored codes: later versions must keep reading it. ARFC_WRITE_FIXTURES=1 rewrites it.
+TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {
+  const std::string model_path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  const std::string codes_path = std::string(ARFC_TEST_DATA) + "/model_q8_codes.json";
+  const CodeLayout l4 = make_layout(kD, 4, StorageType::Q8);
+  if (std::getenv("ARFC_WRITE_FIXTURES")) {
+    auto cfg = nlohmann::json{{"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 16}, {"num_heads", 2},
+                                         {"context_chunks", 4}, {"solutions", 2}, {"decoder_hidden", 16},
+                                         {"generator_layers", 1}}},
+                              {"train", {{"epochs", 1}, {"batch_size", 32}, {"seed", 1}}}};
+    ArfcModel m = train_arfc(clustered(300, 4, 9), cfg);
+    m.save(model_path);
+    const CodeSet c = m.compress(fixture_input(), l4);
+    nlohmann::json j = {{"fingerprint", m.fingerprint()}, {"bytes", c.payload}};
+    std::ofstream(codes_path) << j.dump(1) << "\n";
+  }
+  const ArfcModel m = ArfcModel::load(model_path);
+  const nlohmann::json expected = nlohmann::json::parse(std::ifstream(codes_path));
+  EXPECT_EQ(m.fingerprint(), expected["fingerprint"].get<uint64_t>());
+  EXPECT_EQ(m.geometry().discrete_tokens, 8);
+  EXPECT_EQ(m.compress(fixture_input(), l4).payload, expected["bytes"].get<std::vector<uint8_t>>());
+}

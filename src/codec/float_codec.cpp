@@ -12,6 +12,7 @@ std::string FloatCodec::name() const { return dtype_ ? method_ + "+" + storage_n
 
 std::string FloatCodec::variant() const {
   if (!have_layout_) return "";
+  if (layout_.dtype == StorageType::Q8) return "q8 x " + std::to_string(layout_.n_values) + " tokens";
   return storage_name(layout_.dtype) + " x " + std::to_string(layout_.n_values);
 }
 
@@ -52,6 +53,9 @@ std::vector<float> FloatCodec::calibrate(const FeatureSet& fs, int64_t modality)
 Representation FloatCodec::encode(const Matrix& x, int64_t modality) const {
   const CodeLayout& l = layout();
   Matrix values = transform(x, l.n_values, modality);
+  // q8 (discrete tokens, ARFC only): the transform chooses the tokens itself and returns
+  // the code-space vectors they stand for.
+  if (l.dtype == StorageType::Q8) return {std::move(values), Similarity::Cosine};
   ARFC_ASSERT(values.n == x.n && values.d == l.n_values, name(), ": transform returned ", values.shape_str());
   if (l.dtype != StorageType::F32) {
     std::vector<float> none;

@@ -77,11 +77,12 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
              kHeaderBytes + kChecksumBytes, " bytes (header + checksum), got ", file_size,
              ". Hint: the file was cut short; re-create it.");
   const uint32_t version = uint32_t(get_le(p + 8, 4));
-  ARFC_CHECK(version == kCodeFormatVersion, f, ": field 'version': expected ", kCodeFormatVersion, ", got ",
+  ARFC_CHECK(version >= 1 && version <= kCodeFormatVersion, f, ": field 'version': expected 1 to ", kCodeFormatVersion, ", got ",
              version, ". Hint: ", (version > kCodeFormatVersion ? "written by a newer arfc; upgrade arfc."
                                                                 : "the header is corrupt."));
   const uint8_t dtype = p[12], flags = p[13];
-  ARFC_CHECK(dtype <= 2, f, ": field 'dtype': expected 0 (f32), 1 (f16) or 2 (i8), got ", int(dtype),
+  ARFC_CHECK(dtype <= (version >= 2 ? 3 : 2), f, ": field 'dtype': expected 0 (f32), 1 (f16), 2 (i8)",
+             (version >= 2 ? " or 3 (q8)" : " (or 3, q8, from version 2 on)"), ", got ", int(dtype),
              ". Hint: the header is corrupt.");
   ARFC_CHECK((flags & ~(kFlagValueLevel | kFlagModality1)) == 0 && get_le(p + 14, 2) == 0, f,
              ": field 'flags': expected only bits 0 (value_level) and 1 (modality 1) and zero reserved bytes, got flags ",
@@ -107,7 +108,8 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
   c.input_dim = int64_t(dim);
   c.token_width = int64_t(width);
   c.n_values = int64_t(nv);
-  ARFC_CHECK(c.value_level || c.n_values % c.token_width == 0, f, ": field 'n_values': expected a multiple of ",
+  ARFC_CHECK(c.dtype == StorageType::Q8 || c.value_level || c.n_values % c.token_width == 0, f,
+             ": field 'n_values': expected a multiple of ",
              "token_width ", c.token_width, " (codes are whole tokens), got ", c.n_values, ". Hint: the header is corrupt.");
   ARFC_CHECK(std::fabs(stored_ratio - c.ratio()) <= 1e-9 * c.ratio(), f, ": field 'ratio': expected ", c.ratio(),
              " (4 * input_dim / bytes per code), got ", stored_ratio, ". Hint: the header is corrupt.");
@@ -145,7 +147,7 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
   c.payload.assign(payload, payload + c.n * row_bytes);
   // A valid checksum does not rule out a crafted file: float payloads must be finite, or
   // decompress/export would write NaN/Inf silently.
-  if (c.dtype != StorageType::I8) {
+  if (c.dtype == StorageType::F32 || c.dtype == StorageType::F16) {
     const Matrix v = dequantize_codes(c);
     for (int64_t i = 0; i < v.n; ++i)
       for (int64_t j = 0; j < v.d; ++j)
@@ -174,7 +176,7 @@ void write_code_file(const std::string& path, const CodeSet& c) {
   std::string s;
   s.reserve(size_t(kHeaderBytes + 4 * c.scales.size() + c.payload.size() + kChecksumBytes));
   s.append(kCodeMagic, 8);
-  put_u32(s, kCodeFormatVersion);
+  put_u32(s, c.dtype == StorageType::Q8 ? 2 : 1);
   put_u8(s, uint8_t(c.dtype));
   ARFC_ASSERT(c.modality == 0 || c.modality == 1, "modality ", c.modality);
   put_u8(s, uint8_t((c.value_level ? kFlagValueLevel : 0) | (c.modality == 1 ? kFlagModality1 : 0)));
@@ -240,7 +242,7 @@ nlohmann::json describe_code_file(const std::string& path) {
   std::ifstream in;
   nlohmann::json j;
   j["format"] = "arfc-codes";
-  j["version"] = kCodeFormatVersion;
+  j["version"] = c.dtype == StorageType::Q8 ? 2 : 1;
   j["path"] = path;
   j["file_bytes"] = file_size_of(path, in);
   j["model_fingerprint"] = format_fingerprint(c.model_fingerprint);

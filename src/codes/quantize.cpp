@@ -11,7 +11,9 @@ namespace arfc {
 
 int64_t CodeSet::bytes_per_vector() const { return n_values * bytes_per_value(dtype); }
 double CodeSet::ratio() const { return 4.0 * double(input_dim) / double(bytes_per_vector()); }
-int64_t CodeSet::tokens() const { return (n_values + token_width - 1) / token_width; }
+int64_t CodeSet::tokens() const {
+  return dtype == StorageType::Q8 ? n_values : (n_values + token_width - 1) / token_width;
+}
 CodeLayout CodeSet::layout() const { return make_layout(input_dim, n_values, dtype); }
 CodeGeometry CodeSet::geometry() const {
   CodeGeometry g;
@@ -19,6 +21,10 @@ CodeGeometry CodeSet::geometry() const {
   g.token_width = token_width;
   g.max_tokens = tokens();
   g.value_level = value_level;
+  if (dtype == StorageType::Q8) {
+    g.discrete_tokens = n_values;
+    g.max_tokens = 1;
+  }
   return g;
 }
 
@@ -56,6 +62,8 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
   ARFC_CHECK(input_dim > 0 && token_width > 0, "codes: expected input_dim and token_width >= 1, got D=",
              input_dim, ", w=", token_width, ". Hint: take both from the model's geometry().");
   ARFC_CHECK(values.d >= 1, "codes: expected at least 1 value per code, got ", values.d, ".");
+  ARFC_CHECK(dtype != StorageType::Q8, "codes: q8 codes are discrete tokens chosen by the model, not a rounding of "
+             "values. Hint: ArfcModel::compress makes them.");
   ARFC_CHECK(value_level || values.d % token_width == 0, "codes: expected a whole number of tokens (",
              token_width, " values each), got ", values.d,
              " values per code. Hint: the model's geometry is not value-level; use whole tokens.");
@@ -91,6 +99,7 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
         out[2 * k + 1] = uint8_t(h >> 8);
       }
       break;
+    case StorageType::Q8: break;  // refused above
     case StorageType::I8: {
       if (i8_scales.empty()) {
         c.scales = i8_scales_from_values(values);
@@ -113,7 +122,25 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
   return c;
 }
 
+CodeSet discrete_codes(std::vector<uint8_t> tokens, int64_t n, int64_t n_tokens, uint64_t model_fingerprint,
+                       int64_t input_dim, int64_t token_width) {
+  ARFC_CHECK(input_dim > 0 && token_width > 0 && n >= 0 && n_tokens >= 1, "discrete codes: expected D, w, tokens >= 1 "
+             "and N >= 0, got D=", input_dim, ", w=", token_width, ", tokens=", n_tokens, ", N=", n);
+  ARFC_ASSERT(int64_t(tokens.size()) == n * n_tokens, "discrete codes: ", tokens.size(), " bytes for ", n, " x ", n_tokens);
+  CodeSet c;
+  c.model_fingerprint = model_fingerprint;
+  c.input_dim = input_dim;
+  c.token_width = token_width;
+  c.n = n;
+  c.n_values = n_tokens;
+  c.dtype = StorageType::Q8;
+  c.payload = std::move(tokens);
+  return c;
+}
+
 Matrix dequantize_codes(const CodeSet& c) {
+  ARFC_CHECK(c.dtype != StorageType::Q8, "q8 codes are discrete tokens (codeword indices): only the model that "
+             "made them turns them into values. Hint: arfc decompress --model, or arfc export --model.");
   const int64_t m = c.n * c.n_values;
   ARFC_ASSERT(int64_t(c.payload.size()) == m * bytes_per_value(c.dtype), "payload size ", c.payload.size(),
               " for ", c.n, " x ", c.n_values, " ", storage_name(c.dtype));
@@ -126,6 +153,7 @@ Matrix dequantize_codes(const CodeSet& c) {
     case StorageType::F16:
       for (int64_t k = 0; k < m; ++k) x.data[size_t(k)] = half_to_float(uint16_t(in[2 * k] | (in[2 * k + 1] << 8)));
       break;
+    case StorageType::Q8: break;  // refused above
     case StorageType::I8:
       ARFC_ASSERT(int64_t(c.scales.size()) == c.n_values, "i8 scales ", c.scales.size(), " vs ", c.n_values);
       for (int64_t i = 0; i < c.n; ++i)
@@ -140,7 +168,11 @@ CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout) {
   ARFC_CHECK(layout.n_values >= 1 && layout.n_values <= c.n_values, "truncate: expected 1 to ", c.n_values,
              " values (what the codes store), got ", layout.n_values,
              ". Hint: truncation only shortens codes; re-compress the features for longer ones.");
-  ARFC_CHECK(c.value_level || layout.n_values % c.token_width == 0, "truncate: expected a multiple of the token "
+  ARFC_CHECK((layout.dtype == StorageType::Q8) == (c.dtype == StorageType::Q8), "truncate: ",
+             storage_name(c.dtype), " codes cannot become ", storage_name(layout.dtype),
+             " codes without the model. Hint: re-compress the features with the model.");
+  ARFC_CHECK(c.dtype == StorageType::Q8 || c.value_level || layout.n_values % c.token_width == 0,
+             "truncate: expected a multiple of the token "
              "width ", c.token_width, ", got ", layout.n_values, " values. Hint: these codes end on whole tokens.");
   if (layout.dtype == c.dtype) {
     CodeSet t = c;

@@ -14,6 +14,7 @@ int64_t bytes_per_value(StorageType t) {
     case StorageType::F32: return 4;
     case StorageType::F16: return 2;
     case StorageType::I8: return 1;
+    case StorageType::Q8: return 1;
   }
   ARFC_ASSERT(false, "unknown StorageType ", int(t));
   return 0;
@@ -24,6 +25,7 @@ std::string storage_name(StorageType t) {
     case StorageType::F32: return "f32";
     case StorageType::F16: return "f16";
     case StorageType::I8: return "i8";
+    case StorageType::Q8: return "q8";
   }
   ARFC_ASSERT(false, "unknown StorageType ", int(t));
   return "";
@@ -33,8 +35,10 @@ StorageType parse_storage_type(const std::string& s) {
   if (s == "f32" || s == "float32") return StorageType::F32;
   if (s == "f16" || s == "float16") return StorageType::F16;
   if (s == "i8" || s == "int8") return StorageType::I8;
-  ARFC_THROW("storage type: expected one of f32, f16, i8, got '", s,
-             "'. Hint: f32 keeps full precision, f16 halves the bytes, i8 quarters them.");
+  if (s == "q8") return StorageType::Q8;
+  ARFC_THROW("storage type: expected one of f32, f16, i8, q8, got '", s,
+             "'. Hint: f32 keeps full precision, f16 halves the bytes, i8 quarters them, q8 stores discrete "
+             "tokens (one byte each).");
 }
 
 std::string format_ratio(double r) {
@@ -69,6 +73,9 @@ std::string tokens_text(const CodeLayout& l, int64_t token_width) {
 }  // namespace
 
 std::string describe_layout(const CodeLayout& l, int64_t token_width) {
+  if (l.dtype == StorageType::Q8)
+    return std::to_string(l.n_values) + (l.n_values == 1 ? " discrete token" : " discrete tokens") + ", q8: " +
+           std::to_string(l.bytes_per_vector) + " bytes/vector, ratio " + format_ratio(l.ratio) + "x";
   return tokens_text(l, token_width) + " (" + std::to_string(l.n_values) + " values), " + storage_name(l.dtype) + ": " +
          std::to_string(l.bytes_per_vector) + " bytes/vector, ratio " + format_ratio(l.ratio) + "x";
 }
@@ -188,10 +195,62 @@ struct Search {
   }
 };
 
+// Discrete tokens (q8): n tokens of one byte each, at most `available`. A ratio or byte
+// budget buys floor(bytes) tokens, capped at `available` when compressing; when truncating
+// a request for more tokens than stored is an error (as for continuous codes).
+CodeLayout discrete_layout(const CodeGeometry& g, const CodeBudget& b, int64_t available, const char* source,
+                           bool truncating) {
+  const double full = 4.0 * double(g.input_dim);
+  double n = 0;
+  std::string request;
+  switch (b.kind) {
+    case CodeBudget::Kind::Ratio:
+      ARFC_CHECK(std::isfinite(b.value) && b.value > 1.0, "--ratio: expected a finite number > 1, got ", b.value,
+                 ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
+      n = std::floor(std::min(full / (b.value * (1.0 - kRatioTolerance)), full - 1.0));
+      request = "ratio " + format_ratio(b.value);
+      break;
+    case CodeBudget::Kind::Bytes:
+      ARFC_CHECK(std::isfinite(b.value) && b.value >= 0 && b.value == std::floor(b.value),
+                 "--bytes: expected a whole number of bytes per vector >= 0, got ", b.value,
+                 ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
+      n = std::min(b.value, full - 1.0);
+      request = "a budget of " + format_ratio(b.value) + " bytes/vector";
+      break;
+    case CodeBudget::Kind::Tokens:
+      ARFC_CHECK(std::isfinite(b.value) && b.value >= 1 && b.value == std::floor(b.value),
+                 "--tokens: expected a whole number of discrete tokens >= 1, got ", b.value,
+                 ". Hint: each discrete token is one byte.");
+      ARFC_CHECK(b.value <= double(available), "--tokens: expected at most ", available, " discrete tokens for ",
+                 source, ", got ", b.value, ". Hint: ask for fewer tokens",
+                 (truncating ? "; truncation can only shorten codes" : ""), ".");
+      return make_layout(g.input_dim, int64_t(b.value), StorageType::Q8);
+  }
+  ARFC_CHECK(n >= 1, request, " is beyond ", source, ": at most ", format_ratio(full), "x (1 discrete token, q8: ",
+             "1 byte/vector). Hint: ask for a ratio of at most ", format_ratio(full), ".");
+  if (n > double(available)) {
+    ARFC_CHECK(!truncating, request, " needs ", int64_t(n), " discrete tokens, but ", source, " stores only ",
+               available, " per code. Hint: truncation can only shorten codes; ask for a higher ratio, or "
+               "re-compress the features with the model.");
+    n = double(available);
+  }
+  return make_layout(g.input_dim, int64_t(n), StorageType::Q8);
+}
+
 }  // namespace
 
 CodeLayout choose_layout(const CodeGeometry& g, const CodeBudget& b) {
   check_geometry(g);
+  if (b.dtype == StorageType::Q8) {
+    ARFC_CHECK(g.discrete_tokens > 0, "--dtype q8: this model has no discrete tokens (model.discrete_tokens = 0). "
+               "Hint: use f32, f16 or i8, or train a model with discrete tokens.");
+    return discrete_layout(g, b, g.discrete_tokens, "this model", false);
+  }
+  if (!b.dtype && b.kind != CodeBudget::Kind::Tokens && g.discrete_tokens > 0) {
+    // Budgets of at most discrete_tokens bytes are served by discrete tokens.
+    const CodeLayout d = discrete_layout(g, b, std::numeric_limits<int64_t>::max(), "this model", false);
+    if (d.n_values <= g.discrete_tokens) return d;
+  }
   Search s{g, g.max_values(), g.max_values(), {}, "this model", false};
   if (b.dtype) s.dtypes = {*b.dtype};
   else s.dtypes.assign(std::begin(kAllTypes), std::end(kAllTypes));
@@ -209,6 +268,14 @@ CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, i
   check_geometry(g);
   ARFC_CHECK(stored_values >= 1, "code file: expected at least 1 stored value per code, got ", stored_values,
              ". Hint: the code file is invalid.");
+  if (stored_dtype == StorageType::Q8) {
+    ARFC_CHECK(!b.dtype || *b.dtype == StorageType::Q8, "--dtype ", storage_name(*b.dtype),
+               ": this code file stores discrete tokens (q8), which only the model can turn into values. Hint: "
+               "truncate to fewer q8 tokens, or re-compress the features with --dtype ", storage_name(*b.dtype), ".");
+    return discrete_layout(g, b, stored_values, "this code file", true);
+  }
+  ARFC_CHECK(b.dtype != StorageType::Q8, "--dtype q8: this code file stores ", storage_name(stored_dtype),
+             " values; discrete tokens are made by the model. Hint: arfc compress --dtype q8.");
   // Size the budget as if the code were long enough for any ratio > 1 (4*D i8 values), so
   // that a request for a longer code is reported instead of silently served short.
   const int64_t w = g.token_width;
@@ -236,6 +303,7 @@ std::vector<CodeLayout> all_layouts(const CodeGeometry& g) {
   std::vector<CodeLayout> out;
   for (StorageType t : kAllTypes)
     for (int64_t nv = step; nv <= g.max_values(); nv += step) out.push_back(make_layout(g.input_dim, nv, t));
+  for (int64_t n = 1; n <= g.discrete_tokens; ++n) out.push_back(make_layout(g.input_dim, n, StorageType::Q8));
   std::sort(out.begin(), out.end(), [](const CodeLayout& a, const CodeLayout& b) {
     if (a.bytes_per_vector != b.bytes_per_vector) return a.bytes_per_vector > b.bytes_per_vector;
     return a.n_values > b.n_values;

@@ -17,6 +17,7 @@ CodeGeometry planned_geometry(int64_t input_dim, const std::string& overrides_js
   g.token_width = c.model.token_width();
   g.max_tokens = c.model.max_tokens();
   g.value_level = c.model.value_level();
+  g.discrete_tokens = c.model.discrete_tokens();
   return g;
 }
 
@@ -63,12 +64,14 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
   }
   model_ = std::static_pointer_cast<ArfcModel>(it->second);
   const CodeGeometry g = model_->geometry();
-  ARFC_ASSERT(g.token_width == geometry().token_width && g.max_tokens == geometry().max_tokens,
+  ARFC_ASSERT(g.token_width == geometry().token_width && g.max_tokens == geometry().max_tokens &&
+                  g.discrete_tokens == geometry().discrete_tokens,
               "arfc: trained geometry differs from the planned one");
 }
 
 Matrix ArfcCodec::transform(const Matrix& x, int64_t n_values, int64_t modality) const {
   ARFC_CHECK(model_ != nullptr, "arfc: encode() before fit(). Hint: fit the codec on the training split first.");
+  if (layout().dtype == StorageType::Q8) return model_->code_values(model_->compress(x, layout(), modality));
   return model_->encode(x, n_values, modality);
 }
 

@@ -154,8 +154,11 @@ const CodecEntry& checked_entry(const std::string& spec, const char* where) {
   ARFC_CHECK(e->storage_axis || !p.has_storage, where, "method '", e->prefix,
              "' has no storage variants (it stores its own codes), got '", spec, "'. Hint: write just '", e->prefix,
              "'.");
-  ARFC_CHECK(!p.has_storage || p.storage == "f32" || p.storage == "f16" || p.storage == "i8", where, "method '", spec,
-             "': unknown storage '", p.storage, "'; expected f32, f16 or i8 (e.g. ", e->prefix, "+i8).");
+  const bool discrete_ok = e->prefix == "arfc";  // discrete tokens are ARFC's own storage
+  ARFC_CHECK(!p.has_storage || p.storage == "f32" || p.storage == "f16" || p.storage == "i8" ||
+                 (discrete_ok && p.storage == "q8"),
+             where, "method '", spec, "': unknown storage '", p.storage, "'; expected f32, f16 or i8",
+             (discrete_ok ? " or q8 (discrete tokens)" : ""), " (e.g. ", e->prefix, "+i8).");
   return *e;
 }
 
@@ -201,7 +204,8 @@ std::vector<std::string> parse_method_list(const std::string& list) {
 std::string describe_methods() {
   std::string s;
   for (const auto& e : codec_registry())
-    s += "  " + e.prefix + (e.storage_axis ? "[+f32|f16|i8]" : "") + (e.argument_allowed ? "[:ARG]" : "") + ": " +
+    s += "  " + e.prefix + (e.storage_axis ? (e.prefix == "arfc" ? "[+f32|f16|i8|q8]" : "[+f32|f16|i8]") : "") +
+         (e.argument_allowed ? "[:ARG]" : "") + ": " +
          e.description + "\n";
   for (const auto& g : groups()) {
     s += std::string("  ") + g.name + ": all of";
@@ -209,7 +213,8 @@ std::string describe_methods() {
     s += "\n";
   }
   s += "  Float codecs without +STORAGE pick f32/f16/i8 per budget by ARFC's rule (the largest code that\n"
-       "  fits; ties to more values at lower precision); int8 scales are fitted on training rows.\n";
+       "  fits; ties to more values at lower precision); int8 scales are fitted on training rows. ARFC\n"
+       "  serves budgets of at most model.discrete_tokens bytes with discrete tokens (q8, one byte each).\n";
   return s;
 }
 

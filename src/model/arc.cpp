@@ -55,6 +55,9 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   gen_norm_ = register_module("gen_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   if (S > 1) fusion_ = register_module("fusion", block(false));
   head_ = register_module("head", torch::nn::Linear(d, o.token_width()));
+  if (o.discrete_tokens() > 0)
+    codebooks_ = register_module(
+        "codebooks", TokenCodebooks(TokenCodebooksOptions(o.discrete_tokens(), max_values()).mode(o.discrete_mode())));
   if (o.linear_base()) {
     // The transformer starts as a small correction of the base.
     torch::NoGradGuard ng;

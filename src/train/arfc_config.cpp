@@ -49,6 +49,10 @@ json to_json(const ArcOptions& o) {
   // fingerprint) exactly as it was written.
   if (o.linear_base()) j["linear_base"] = true;
   if (o.base_only()) j["base_only"] = true;
+  if (o.discrete_tokens() > 0) {
+    j["discrete_tokens"] = o.discrete_tokens();
+    j["discrete_mode"] = o.discrete_mode();
+  }
   return j;
 }
 
@@ -56,7 +60,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
                         "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "decoder_hidden",
-                        "decoder_layers"});
+                        "decoder_layers", "discrete_tokens", "discrete_mode"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
   ARFC_CHECK(j.contains("input_dim"), where, ".input_dim is required");
@@ -80,6 +84,8 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(!o.base_only() || o.linear_base(), where, ".base_only needs linear_base = true (the base is the code).");
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
+  o.discrete_tokens(get_or<int64_t>(j, where, "discrete_tokens", o.discrete_tokens()));
+  o.discrete_mode(get_or<std::string>(j, where, "discrete_mode", o.discrete_mode()));
   // Bounds checked before anything is allocated (model files are untrusted input).
   auto in = [&](const char* k, int64_t v, int64_t lo, int64_t hi) {
     ARFC_CHECK(v >= lo && v <= hi, where, ".", k, " must be in [", lo, ", ", hi, "], got ", v);
@@ -96,6 +102,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("solutions", o.solutions(), 1, 64);
   in("decoder_hidden", o.decoder_hidden(), 1, 1 << 16);
   in("decoder_layers", o.decoder_layers(), 0, 16);
+  in("discrete_tokens", o.discrete_tokens(), 0, 4096);
   ARFC_CHECK(o.d_model() % o.num_heads() == 0, where, ".d_model (", o.d_model(),
              ") must be a multiple of num_heads (", o.num_heads(), ")");
   ARFC_CHECK(o.mlp_ratio() > 0 && o.mlp_ratio() <= 64, where, ".mlp_ratio must be in (0, 64], got ", o.mlp_ratio());
@@ -104,6 +111,13 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
              ".mos_context must be \"film\" or \"shared\", got \"", o.mos_context(), "\"");
   ARFC_CHECK(o.mos_feedback() == "fused" || o.mos_feedback() == "own", where,
              ".mos_feedback must be \"fused\" or \"own\", got \"", o.mos_feedback(), "\"");
+  ARFC_CHECK(o.discrete_mode() == "residual" || o.discrete_mode() == "per_token", where,
+             ".discrete_mode must be \"residual\" (closed loop) or \"per_token\" (open loop), got \"",
+             o.discrete_mode(), "\"");
+  const int64_t values = o.token_width() * o.max_tokens();
+  ARFC_CHECK(o.discrete_mode() != "per_token" || o.discrete_tokens() == 0 || values % o.discrete_tokens() == 0,
+             where, ".discrete_mode \"per_token\" needs token_width * max_tokens (", values,
+             ") to be a multiple of discrete_tokens (", o.discrete_tokens(), ")");
   return o;
 }
 

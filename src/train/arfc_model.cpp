@@ -1,7 +1,9 @@
 #include "arfc/train/arfc_model.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "arfc/codes/code_file.h"
@@ -54,6 +56,7 @@ CodeGeometry ArfcModel::geometry() const {
   g.token_width = impl_->cfg.model.token_width();
   g.max_tokens = impl_->cfg.model.max_tokens();
   g.value_level = impl_->cfg.model.value_level();
+  g.discrete_tokens = impl_->cfg.model.discrete_tokens();
   return g;
 }
 
@@ -103,6 +106,68 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
     std::memcpy(out.row(s), r.data_ptr<float>(), sizeof(float) * size_t((e - s) * D));
   }
   return out;
+}
+
+CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality) const {
+  const CodeGeometry g = geometry();
+  const int64_t dim = impl_->arc->modality_dim(modality);
+  if (layout.dtype != StorageType::Q8) {
+    CodeSet c = quantize_codes(encode(x, layout.n_values, modality), layout.dtype, fingerprint(), dim, g.token_width,
+                               g.value_level, i8_scales(modality));
+    c.modality = modality;
+    return c;
+  }
+  auto cb = impl_->arc->codebooks();
+  ARFC_CHECK(!cb.is_empty(), "compress: this model has no discrete tokens (q8). Hint: use f32, f16 or i8.");
+  ARFC_CHECK(layout.n_values >= 1 && layout.n_values <= g.discrete_tokens, "compress: expected 1 to ",
+             g.discrete_tokens, " discrete tokens, got ", layout.n_values);
+  const Matrix values = encode(x, g.max_values(), modality);
+  torch::NoGradGuard ng;
+  std::vector<uint8_t> bytes(size_t(x.n * layout.n_values));
+  for (int64_t s = 0; s < x.n; s += kEncodeBatch) {
+    const int64_t e = std::min(x.n, s + kEncodeBatch);
+    auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
+    auto idx = cb->encode(t, layout.n_values).to(torch::kCPU, torch::kUInt8).contiguous();
+    std::memcpy(bytes.data() + s * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e - s) * layout.n_values));
+  }
+  CodeSet c = discrete_codes(std::move(bytes), x.n, layout.n_values, fingerprint(), dim, g.token_width);
+  c.modality = modality;
+  return c;
+}
+
+Matrix ArfcModel::code_values(const CodeSet& c) const {
+  if (c.dtype != StorageType::Q8) return dequantize_codes(c);
+  auto cb = impl_->arc->codebooks();
+  const CodeGeometry g = geometry();
+  ARFC_CHECK(!cb.is_empty() && c.n_values <= g.discrete_tokens, "codes of ", c.n_values,
+             " discrete tokens (q8), but this model has ", g.discrete_tokens,
+             " discrete tokens. Hint: use the model that compressed the codes.");
+  torch::NoGradGuard ng;
+  Matrix out(c.n, g.max_values());
+  for (int64_t s = 0; s < c.n; s += kEncodeBatch) {
+    const int64_t e = std::min(c.n, s + kEncodeBatch);
+    auto idx = torch::from_blob(const_cast<uint8_t*>(c.payload.data() + s * c.n_values), {e - s, c.n_values},
+                                torch::kUInt8).to(torch::kLong);
+    auto y = cb->decode(idx.to(impl_->device)).to(torch::kCPU).contiguous();
+    std::memcpy(out.row(s), y.data_ptr<float>(), sizeof(float) * size_t((e - s) * out.d));
+  }
+  return out;
+}
+
+void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
+  auto cb = impl_->arc->codebooks();
+  if (cb.is_empty()) return;
+  std::vector<torch::Tensor> rows;
+  rows.push_back(to_tensor(encode(fs.train_x.n > max_rows ? slice_rows(fs.train_x, 0, max_rows) : fs.train_x,
+                                  geometry().max_values(), 0)));
+  if (num_modalities() > 1)
+    rows.push_back(to_tensor(encode(fs.train_b.n > max_rows ? slice_rows(fs.train_b, 0, max_rows) : fs.train_b,
+                                    geometry().max_values(), 1)));
+  const auto t0 = std::chrono::steady_clock::now();
+  cb->fit(torch::cat(rows, 0).to(impl_->device), impl_->cfg.train.seed);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  log_info("fitted " + std::to_string(cb->options.steps()) + " discrete-token codebooks in " + format_duration(secs));
+  impl_->finish();
 }
 
 const std::vector<float>& ArfcModel::i8_scales(int64_t modality) const {
@@ -193,6 +258,8 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
   if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
   c.model.linear_base(true);
+  // Discrete tokens for every budget up to D/4 bytes (16x), at most 64 (docs/RESULTS.md).
+  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
   c.loss = default_loss_options(task);
   return c.to_json();
 }
@@ -230,6 +297,7 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
   impl->finish();
   ArfcModel model(impl);
   model.calibrate(fs);
+  model.fit_codebooks(fs);
   return model;
 }
 
@@ -257,6 +325,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"modalities", m.num_modalities()},
           {"solutions", cfg["model"].value("solutions", int64_t(1))},
           {"linear_base", cfg["model"].value("linear_base", false)},
+          {"discrete_tokens", g.discrete_tokens},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"parameters", params},
           {"fingerprint", hex64(m.fingerprint())},

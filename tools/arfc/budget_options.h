@@ -25,8 +25,10 @@ struct BudgetOptions {
     tokens_opt = g->add_option("--tokens", tokens, "Number of tokens to keep (each holds the model's token width of values)");
     g->add_option("--bytes", bytes, "Byte budget per vector; the largest code that fits is chosen");
     g->require_option(1);
-    sub->add_option("--dtype", dtype, "Storage type of the code values: f32, f16 or i8. " + dtype_help)
-        ->check(CLI::IsMember({"f32", "f16", "i8"}));
+    sub->add_option("--dtype", dtype,
+                    "Storage type: f32, f16 or i8 values, or q8 discrete tokens (one byte each; --tokens then "
+                    "counts discrete tokens). " + dtype_help)
+        ->check(CLI::IsMember({"f32", "f16", "i8", "q8"}));
   }
 
   CodeBudget budget() const {

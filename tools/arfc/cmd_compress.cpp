@@ -56,19 +56,15 @@ void add_compress_command(CLI::App& app) {
     ARFC_CHECK(x.d == dim, "--in '", o->in, "': expected D = ", dim, " (the input dimension of model '", o->model,
                "'", (o->modality ? ", modality 1" : ""), "), got D = ", x.d, " (", x.shape_str(),
                "). Hint: compress features of the kind the model was trained on.");
-    const auto t0 = std::chrono::steady_clock::now();
-    const Matrix values = model.encode(x, layout.n_values, o->modality);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ARFC_ASSERT(values.n == x.n && values.d == layout.n_values, "encode returned ", values.shape_str(),
-                ", expected ", x.n, " x ", layout.n_values);
-    log_info("encoded " + std::to_string(x.n) + " vectors in " + format_duration(secs));
-
     if (layout.dtype == StorageType::I8 && !model.calibrated())
       log_warn("model '" + o->model + "' stores no int8 calibration (written by an older version): int8 scales "
                "are fitted on this file, so codes depend on the file. Hint: retrain to get calibrated codes.");
-    CodeSet c = quantize_codes(values, layout.dtype, model.fingerprint(), dim, g.token_width, g.value_level,
-                               model.i8_scales(o->modality));
-    c.modality = o->modality;
+    const auto t0 = std::chrono::steady_clock::now();
+    const CodeSet c = model.compress(x, layout, o->modality);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ARFC_ASSERT(c.n == x.n && c.n_values == layout.n_values && c.dtype == layout.dtype, "compress returned ", c.n,
+                " x ", c.n_values, " ", storage_name(c.dtype), ", expected ", x.n, " x ", layout.n_values);
+    log_info("encoded " + std::to_string(x.n) + " vectors in " + format_duration(secs));
     write_code_file(o->out, c);
     if (o->json) {
       std::printf("%s\n", describe_code_file(o->out).dump(2).c_str());

@@ -47,14 +47,16 @@ void add_decompress_command(CLI::App& app) {
     // Shape mismatches cannot be forced: the decoder would read out of range.
     const int64_t dim = model_input_dim(model, c.modality, o->model);
     const CodeGeometry g = model.geometry();
-    ARFC_CHECK(c.input_dim == dim && c.token_width == g.token_width && c.n_values <= g.max_values(),
+    const int64_t most = c.dtype == StorageType::Q8 ? g.discrete_tokens : g.max_values();
+    ARFC_CHECK(c.input_dim == dim && c.token_width == g.token_width && c.n_values <= most,
                "code file '", o->in, "' does not fit model '", o->model, "': codes have D=", c.input_dim, ", w=",
-               c.token_width, ", ", c.n_values, " values; the model has D=", dim, ", w=", g.token_width, ", at most ",
-               g.max_values(), " values. Hint: use the model that compressed the codes.");
-    ARFC_CHECK(g.value_level || c.n_values % g.token_width == 0, "code file '", o->in, "': ", c.n_values,
+               c.token_width, ", ", c.n_values, " ", storage_name(c.dtype), (c.dtype == StorageType::Q8 ? " tokens" : " values"),
+               "; the model has D=", dim, ", w=", g.token_width, ", at most ", most,
+               (c.dtype == StorageType::Q8 ? " discrete tokens" : " values"), ". Hint: use the model that compressed the codes.");
+    ARFC_CHECK(c.dtype == StorageType::Q8 || g.value_level || c.n_values % g.token_width == 0, "code file '", o->in, "': ", c.n_values,
                " values end part-way through a token, but model '", o->model,
                "' decodes whole tokens only. Hint: truncate to whole tokens first.");
-    const Matrix xhat = model.decode(dequantize_codes(c), c.modality);
+    const Matrix xhat = model.decode(model.code_values(c), c.modality);
     write_matrix(o->out, xhat, format);
     std::printf("decompressed %lld codes (%s) to a %s float32 matrix -> %s\n", static_cast<long long>(c.n),
                 describe_layout(c.layout(), c.token_width).c_str(), xhat.shape_str().c_str(), o->out.c_str());

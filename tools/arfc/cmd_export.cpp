@@ -3,30 +3,46 @@
 #include <memory>
 
 #include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/train/arfc_model.h"
 #include "commands.h"
 
 namespace arfc::cli {
 
 void add_export_command(CLI::App& app) {
   struct Opts {
-    std::string in, out;
+    std::string in, out, model;
   };
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand(
-      "export", "Write stored codes as a dequantised float32 matrix [N, n_values] (.npy, .fvecs, .fbin or "
-                ".safetensors, by extension), e.g. to index them with another tool");
+      "export", "Write stored codes as a float32 matrix (.npy, .fvecs, .fbin or .safetensors, by extension), "
+                "e.g. to index them with another tool: [N, n_values] dequantised values, or for discrete "
+                "tokens (q8) the code-space vectors [N, max_values] they stand for (needs --model)");
   sub->add_option("--in", o->in, "Code file written by arfc compress or arfc truncate (.arfc)")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_option("--out", o->out, "Output matrix file: .npy, .fvecs, .fbin or .safetensors")->required();
+  sub->add_option("--model", o->model, "The model that made the codes (needed for discrete tokens, q8)")
+      ->check(CLI::ExistingFile);
   sub->callback([o] {
     const FileFormat format = format_from_path(o->out);  // unknown extension -> arfc::Error before reading
     const CodeSet c = read_code_file(o->in);
-    write_matrix(o->out, dequantize_codes(c), format, "codes");
-    std::printf("exported %lld codes (%s) as a %lld x %lld float32 matrix -> %s\n", static_cast<long long>(c.n),
-                describe_layout(c.layout(), c.token_width).c_str(), static_cast<long long>(c.n),
-                static_cast<long long>(c.n_values), o->out.c_str());
+    Matrix values;
+    if (c.dtype == StorageType::Q8) {
+      ARFC_CHECK(!o->model.empty(), "code file '", o->in, "' stores discrete tokens (q8): exporting them as values "
+                 "needs the model that made them. Hint: add --model MODEL.");
+      const ArfcModel model = ArfcModel::load(o->model);
+      ARFC_CHECK(model.fingerprint() == c.model_fingerprint, "code file '", o->in, "' was made by the model with "
+                 "fingerprint ", format_fingerprint(c.model_fingerprint), ", but --model '", o->model, "' has ",
+                 format_fingerprint(model.fingerprint()), ". Hint: use the model that compressed the codes.");
+      values = model.code_values(c);
+    } else {
+      values = dequantize_codes(c);
+    }
+    write_matrix(o->out, values, format, "codes");
+    std::printf("exported %lld codes (%s) as a %s float32 matrix -> %s\n", static_cast<long long>(c.n),
+                describe_layout(c.layout(), c.token_width).c_str(), values.shape_str().c_str(), o->out.c_str());
   });
 }
 

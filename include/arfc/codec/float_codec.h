@@ -55,7 +55,8 @@ class FloatCodec : public Codec {
 
   // Train the transform (layout() is known). Modalities: 1, or 2 for crossmodal sets.
   virtual void fit_transform(const FeatureSet& fs) = 0;
-  // x [N, D_modality] -> [N, n_values] unquantised values.
+  // x [N, D_modality] -> [N, n_values] unquantised values; for a q8 layout (geometries
+  // with discrete tokens: ARFC) the code-space vectors [N, q] of n_values discrete tokens.
   virtual Matrix transform(const Matrix& x, int64_t n_values, int64_t modality) const = 0;
   virtual bool invertible() const { return false; }
   // values [N, m] -> [N, D_modality].

@@ -13,9 +13,14 @@
 
 namespace arfc {
 
-constexpr uint32_t kCodeFormatVersion = 1;
+// Version 2 added discrete tokens (dtype 3, q8). Files of continuous codes are still
+// written as version 1, so older readers keep reading them; q8 files are version 2.
+constexpr uint32_t kCodeFormatVersion = 2;
 constexpr char kCodeMagic[9] = "ARFCCODE";
 
+// A q8 CodeSet holds discrete tokens: n_values is the token count, one byte each (the
+// codeword indices of the producing model, model/token_codebooks.h); only that model can
+// turn them into values (ArfcModel::code_values), so dequantize_codes refuses them.
 struct CodeSet {
   uint64_t model_fingerprint = 0;  // ArfcModel::fingerprint() of the producing model
   int64_t input_dim = 0;           // D of the original features
@@ -54,8 +59,11 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
 // Symmetric int8 calibration: values [N, m] (training codes) -> m scales, max |value| per
 // column / 127 (1 where the column is all zero). Non-finite values -> arfc::Error.
 std::vector<float> i8_scales_from_values(const Matrix& values);
-// -> [N, n_values] float32
+// -> [N, n_values] float32. q8 codes -> arfc::Error (they need the model).
 Matrix dequantize_codes(const CodeSet& c);
+// tokens: [n, n_tokens] row-major codeword indices -> a q8 CodeSet (no scales).
+CodeSet discrete_codes(std::vector<uint8_t> tokens, int64_t n, int64_t n_tokens, uint64_t model_fingerprint,
+                       int64_t input_dim, int64_t token_width);
 // A coarser code from a stored one (prefix property): keep the first layout.n_values
 // values and convert to layout.dtype (same dtype: the stored bytes and i8 scales are kept
 // exactly; other dtype: dequantise, then quantise the prefix). Errors if layout asks for

@@ -13,6 +13,12 @@
 //    10.7 (= 32/3) or 5.3 (= 16/3) select the code they name. The achieved ratio is always
 //    reported in CodeLayout::ratio.
 //  - Whole tokens only, unless CodeGeometry::value_level.
+//  - Discrete tokens (q8: one byte = the index of a codeword, model/token_codebooks.h): a
+//    model with discrete_tokens = M serves every budget of at most M bytes per vector with
+//    discrete tokens, one per byte, and larger budgets with continuous values (f32/f16/i8)
+//    by the rules above. Measured in docs/RESULTS.md: at equal bytes a discrete code holds
+//    far more of the information than M int8 values. q8 must be asked for explicitly
+//    (--dtype q8) for token budgets, and truncating keeps q8 codes q8.
 #pragma once
 
 #include <cstdint>
@@ -22,10 +28,11 @@
 
 namespace arfc {
 
-enum class StorageType : uint8_t { F32 = 0, F16 = 1, I8 = 2 };
+// Q8: discrete tokens, one byte each (a codeword index; "values" of a q8 code are tokens).
+enum class StorageType : uint8_t { F32 = 0, F16 = 1, I8 = 2, Q8 = 3 };
 
-int64_t bytes_per_value(StorageType t);          // 4, 2, 1
-std::string storage_name(StorageType t);          // "f32", "f16", "i8"
+int64_t bytes_per_value(StorageType t);          // 4, 2, 1, 1
+std::string storage_name(StorageType t);          // "f32", "f16", "i8", "q8"
 StorageType parse_storage_type(const std::string& s);  // unknown -> arfc::Error
 
 // What a model (or any prefix codec) can express.
@@ -34,6 +41,7 @@ struct CodeGeometry {
   int64_t token_width = 1;  // w: values per token
   int64_t max_tokens = 0;   // K_max
   bool value_level = false; // true: a code may end part-way through its last token
+  int64_t discrete_tokens = 0;  // M: most one-byte discrete tokens (0 = continuous only)
   int64_t max_values() const { return token_width * max_tokens; }
 };
 
@@ -82,7 +90,8 @@ std::vector<CodeLayout> all_layouts(const CodeGeometry& g);
 CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t);
 
 // "3 tokens (48 values), i8: 48 bytes/vector, ratio 21.33x" (tokens shown fractional,
-// e.g. "2.5 tokens", for value-level codes).
+// e.g. "2.5 tokens", for value-level codes); "8 discrete tokens, q8: 8 bytes/vector, ratio
+// 128x".
 std::string describe_layout(const CodeLayout& l, int64_t token_width);
 
 // "21.33" (two decimals, trailing zeros dropped: "64", "10.67", "5.3").

@@ -28,6 +28,7 @@
 
 #include "arfc/model/decoder_head.h"
 #include "arfc/model/prefix_encoder.h"
+#include "arfc/model/token_codebooks.h"
 #include "arfc/nn/transformer.h"
 
 namespace arfc {
@@ -59,6 +60,11 @@ struct ArcOptions {
   // Ablation "base only": the code is the linear base alone (needs linear_base); the
   // transformer is not used. Answers "what does the transformer add over its own base?".
   TORCH_ARG(bool, base_only) = false;
+  // Discrete tokens (model/token_codebooks.h): up to discrete_tokens one-byte tokens,
+  // codebooks in the code space fitted after the continuous ARC is trained. 0 = none
+  // (model files written before discrete tokens existed); the training defaults turn it on.
+  TORCH_ARG(int64_t, discrete_tokens) = 0;
+  TORCH_ARG(std::string, discrete_mode) = "residual";  // "residual" (closed loop) or "per_token"
   TORCH_ARG(int64_t, decoder_hidden) = 512;
   TORCH_ARG(int64_t, decoder_layers) = 1;
 };
@@ -95,6 +101,9 @@ class ArcImpl : public PrefixEncoderImpl {
   // linear_base is off.
   void init_linear_base(const std::vector<torch::Tensor>& train);
 
+  // Undefined (null module) when options.discrete_tokens == 0.
+  TokenCodebooks codebooks() const { return codebooks_; }
+
   ArcOptions options;
 
  private:
@@ -122,6 +131,7 @@ class ArcImpl : public PrefixEncoderImpl {
   torch::nn::Linear head_{nullptr};       // d -> w
   std::vector<DecoderHead> decoders_;     // per modality
   std::vector<torch::nn::Linear> base_;   // per modality, D -> K_max * w (linear_base)
+  TokenCodebooks codebooks_{nullptr};     // discrete tokens (shared by the modalities)
 };
 TORCH_MODULE(Arc);
 

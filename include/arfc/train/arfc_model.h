@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "arfc/codes/code_file.h"
 #include "arfc/codes/ratio.h"
 #include "arfc/core/matrix.h"
 #include "arfc/io/feature_set.h"
@@ -22,7 +23,7 @@ class ArfcModel {
   static ArfcModel load(const std::string& path, const std::string& device = "cpu");
   void save(const std::string& path) const;  // atomic
 
-  CodeGeometry geometry() const;   // D, token width w, K_max, value_level
+  CodeGeometry geometry() const;   // D, token width w, K_max, value_level, discrete_tokens
   uint64_t fingerprint() const;    // hash of config + weights; stored in code files
   Task task() const;
   int64_t num_modalities() const;  // 2 for crossmodal models, else 1
@@ -34,6 +35,19 @@ class ArfcModel {
   Matrix encode(const Matrix& x, int64_t n_values, int64_t modality = 0) const;
   // codes: [N, m] float32 (dequantised) -> [N, D] reconstruction via the decoder head.
   Matrix decode(const Matrix& codes, int64_t modality = 0) const;
+
+  // x: [N, D_modality] -> the stored code of the layout (choose_layout over geometry()):
+  // continuous layouts are encode() + quantize_codes with the stored calibration; q8
+  // layouts are discrete tokens (the full continuous code, then the token codebooks).
+  CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0) const;
+  // The code-space vectors a stored code stands for: [N, n_values] dequantised values, or
+  // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
+  // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.
+  Matrix code_values(const CodeSet& c) const;
+  // Fits the discrete-token codebooks on the full continuous codes of up to max_rows
+  // training rows per modality (all modalities share them), and updates the fingerprint.
+  // No-op for models without discrete tokens. Called by train_arfc.
+  void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);
 
   // int8 calibration of this model's codes, per modality: [max_values] scales (max |value|
   // per position over training codes / 127), fitted by train_arfc on training rows only

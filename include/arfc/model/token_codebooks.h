@@ -1,0 +1,62 @@
+// Discrete ARFC tokens: each token is one byte, an index into a codebook of 256 entries
+// in the ARC code space (V = max_values values), so a decoder without the input rebuilds
+// the code from the bytes alone.
+//
+// Closed loop (the default, "residual"): token m is chosen to best approximate what the
+// already-emitted tokens left unexplained,
+//   y_0 = 0,   b_m = argmin_k || t - y_{m-1} - C_m[k] ||^2,   y_m = y_{m-1} + C_m[b_m],
+// where t [V] is the continuous ARC code of the input. The codeword token m adds therefore
+// depends on the tokens emitted before it (through y_{m-1}), later tokens correct the
+// quantisation error of earlier ones, and every prefix b_1..b_m is itself the coarser code
+// y_m (the prefix property: encoding at m tokens equals truncating a longer code, exactly,
+// since encoding is greedy). C_m is fitted by k-means on the residuals of the training
+// codes after m-1 steps, level by level (staged training: continuous ARC first).
+//
+// Open loop ("per_token", for the ablation and tests): token m quantises only the m-th
+// slice of the code ([m*s, (m+1)*s), s = V / steps) with its own codebook, blind to the
+// error of earlier tokens: a product quantiser of the ARC code.
+//
+// All tensors on the module's device. Codes are int64 [B, m] with values in [0, 256).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+
+namespace arfc {
+
+constexpr int64_t kCodebookSize = 256;  // one byte per token
+
+struct TokenCodebooksOptions {
+  TokenCodebooksOptions(int64_t steps, int64_t dim) : steps_(steps), dim_(dim) {}
+  TORCH_ARG(int64_t, steps);                    // M: most tokens a code can have
+  TORCH_ARG(int64_t, dim);                      // V: the code space (ARC max_values)
+  TORCH_ARG(std::string, mode) = "residual";    // "residual" (closed loop) or "per_token"
+};
+
+class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
+ public:
+  explicit TokenCodebooksImpl(const TokenCodebooksOptions& o);
+  void reset() override;
+
+  // targets [N, V] (continuous codes of training rows) -> fits all M codebooks by k-means
+  // (iters Lloyd iterations per level, initial centroids drawn with `seed`). N >= 256.
+  void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16);
+  // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
+  torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
+  // codes [B, m] int64 in [0, 256) -> [B, V] the code-space vector y_m the bytes stand for.
+  torch::Tensor decode(const torch::Tensor& codes) const;
+
+  TokenCodebooksOptions options;
+  torch::Tensor codebooks;  // [M, 256, V] (residual) or [M, 256, V / M] (per_token); no grad
+
+ private:
+  bool residual() const { return options.mode() == "residual"; }
+  int64_t slice() const;  // values per token in per_token mode
+  // r [B, q] -> index [B] of the nearest row of cb [256, q].
+  static torch::Tensor nearest(const torch::Tensor& r, const torch::Tensor& cb);
+};
+TORCH_MODULE(TokenCodebooks);
+
+}  // namespace arfc

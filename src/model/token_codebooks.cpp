@@ -1,0 +1,103 @@
+#include "arfc/model/token_codebooks.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "arfc/core/error.h"
+
+namespace arfc {
+
+TokenCodebooksImpl::TokenCodebooksImpl(const TokenCodebooksOptions& o) : options(o) { reset(); }
+
+void TokenCodebooksImpl::reset() {
+  const int64_t M = options.steps(), V = options.dim();
+  ARFC_CHECK(M >= 1 && V >= 1, "token codebooks: expected steps and dim >= 1, got steps = ", M, ", dim = ", V);
+  ARFC_CHECK(options.mode() == "residual" || options.mode() == "per_token",
+             "model.discrete_mode must be \"residual\" or \"per_token\", got \"", options.mode(), "\"");
+  if (!residual())
+    ARFC_CHECK(V % M == 0, "model.discrete_mode \"per_token\" needs max_values (", V,
+               ") to be a multiple of model.discrete_tokens (", M, ")");
+  codebooks = register_parameter("codebooks", torch::zeros({M, kCodebookSize, residual() ? V : V / M}),
+                                 /*requires_grad=*/false);
+}
+
+int64_t TokenCodebooksImpl::slice() const { return options.dim() / options.steps(); }
+
+torch::Tensor TokenCodebooksImpl::nearest(const torch::Tensor& r, const torch::Tensor& cb) {
+  // ||r - c||^2 = ||r||^2 - 2 r.c + ||c||^2; the first term does not change the argmin.
+  auto d = cb.pow(2).sum(1).unsqueeze(0) - 2 * r.matmul(cb.t());
+  return d.argmin(1);
+}
+
+void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters) {
+  const int64_t M = options.steps(), V = options.dim(), K = kCodebookSize;
+  ARFC_CHECK(targets.dim() == 2 && targets.size(1) == V, "token codebooks: expected training codes [N, ", V,
+             "], got ", targets.sizes());
+  ARFC_CHECK(targets.size(0) >= 1, "token codebooks: no training rows to fit them on.");
+  torch::NoGradGuard ng;
+  auto gen = at::detail::createCPUGenerator(seed);
+  const int64_t N = targets.size(0);
+  auto r = targets.to(codebooks.device(), torch::kFloat32).clone();
+  for (int64_t m = 0; m < M; ++m) {
+    auto x = residual() ? r : r.narrow(1, m * slice(), slice());
+    // Initial centroids: K distinct rows (with repeats when there are fewer than K rows).
+    auto init = N >= K ? torch::randperm(N, gen, torch::kLong).narrow(0, 0, K) : torch::randint(N, {K}, gen, torch::kLong);
+    auto c = x.index_select(0, init.to(x.device())).clone();
+    torch::Tensor a;
+    for (int64_t it = 0; it < iters; ++it) {
+      a = nearest(x, c);
+      auto sums = torch::zeros_like(c).index_add_(0, a, x);
+      auto counts = torch::zeros({K}, x.options()).index_add_(0, a, torch::ones({N}, x.options()));
+      auto filled = counts > 0;
+      c = torch::where(filled.unsqueeze(1), sums / counts.clamp_min(1).unsqueeze(1), c);
+      const int64_t empty = K - filled.sum().item<int64_t>();
+      if (empty > 0 && empty <= N) {
+        // Re-seed empty cells at the rows worst served by their centroid.
+        auto err = (x - c.index_select(0, a)).pow(2).sum(1);
+        auto worst = std::get<1>(err.topk(empty));
+        c.index_put_({filled.logical_not().nonzero().squeeze(1)}, x.index_select(0, worst));
+      }
+    }
+    a = nearest(x, c);
+    codebooks[m].copy_(c);
+    if (residual()) r -= c.index_select(0, a);
+  }
+}
+
+torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n_tokens) const {
+  ARFC_CHECK(targets.dim() == 2 && targets.size(1) == options.dim(), "token codebooks: expected codes [B, ",
+             options.dim(), "], got ", targets.sizes());
+  ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
+             options.steps(), "], got ", n_tokens);
+  torch::NoGradGuard ng;
+  auto r = targets.to(torch::kFloat32).clone();
+  std::vector<torch::Tensor> out;
+  for (int64_t m = 0; m < n_tokens; ++m) {
+    const auto& cb = codebooks[m];
+    if (residual()) {
+      auto a = nearest(r, cb);
+      r -= cb.index_select(0, a);
+      out.push_back(a);
+    } else {
+      out.push_back(nearest(r.narrow(1, m * slice(), slice()), cb));
+    }
+  }
+  return torch::stack(out, 1);
+}
+
+torch::Tensor TokenCodebooksImpl::decode(const torch::Tensor& codes) const {
+  ARFC_CHECK(codes.dim() == 2 && codes.size(1) >= 1 && codes.size(1) <= options.steps(),
+             "token codebooks: expected codes [B, 1..", options.steps(), "], got ", codes.sizes());
+  ARFC_CHECK(codes.numel() == 0 || (codes.min().item<int64_t>() >= 0 && codes.max().item<int64_t>() < kCodebookSize),
+             "token codebooks: code bytes must be in [0, ", kCodebookSize, ")");
+  const int64_t B = codes.size(0), m = codes.size(1);
+  auto y = torch::zeros({B, options.dim()}, codebooks.options());
+  auto idx = codes.to(codebooks.device(), torch::kLong);
+  for (int64_t s = 0; s < m; ++s) {
+    auto c = codebooks[s].index_select(0, idx.select(1, s));
+    if (residual()) y += c;
+    else y.narrow(1, s * slice(), slice()).copy_(c);
+  }
+  return y;
+}
+
+}  // namespace arfc

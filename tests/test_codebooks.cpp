@@ -1,0 +1,72 @@
+// Discrete ARFC tokens (model/token_codebooks.h): the prefix property, decoding without
+// the input, closed loop (residual) against open loop (per-token) at equal bytes, checks.
+#include <gtest/gtest.h>
+
+#include "arfc/core/error.h"
+#include "arfc/model/token_codebooks.h"
+
+using namespace arfc;
+
+namespace {
+
+// [n, V] codes whose value j has standard deviation 0.8^j (ordered by importance, like
+// ARC codes), mixed by a shared random factor so that the values are correlated.
+torch::Tensor ordered_codes(int64_t n, int64_t V, uint64_t seed) {
+  torch::manual_seed(seed);
+  auto scale = torch::pow(0.8, torch::arange(V, torch::kFloat32));
+  auto mix = torch::eye(V) + 0.3 * torch::randn({V, V}, torch::Generator(at::detail::createCPUGenerator(99)));
+  return torch::randn({n, V}).matmul(mix) * scale;
+}
+
+double mse(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).pow(2).sum(1).mean().item<double>(); }
+
+}  // namespace
+
+TEST(TokenCodebooks, PrefixPropertyAndDecodeWithoutInput) {
+  auto train = ordered_codes(3000, 16, 1), test = ordered_codes(500, 16, 2);
+  TokenCodebooks cb(TokenCodebooksOptions(8, 16));
+  cb->fit(train, 3);
+  auto full = cb->encode(test, 8);
+  ASSERT_EQ(full.sizes(), (std::vector<int64_t>{500, 8}));
+  EXPECT_GE(full.min().item<int64_t>(), 0);
+  EXPECT_LT(full.max().item<int64_t>(), kCodebookSize);
+  double prev = test.pow(2).sum(1).mean().item<double>();
+  for (int64_t m = 1; m <= 8; ++m) {
+    // Encoding at m tokens equals truncating the 8-token code.
+    EXPECT_TRUE(torch::equal(cb->encode(test, m), full.narrow(1, 0, m))) << m << " tokens";
+    // The bytes alone rebuild the code; each token lowers the error.
+    const double e = mse(cb->decode(full.narrow(1, 0, m)), test);
+    EXPECT_LT(e, prev) << m << " tokens";
+    prev = e;
+  }
+  // Same seed, same codebooks.
+  TokenCodebooks again(TokenCodebooksOptions(8, 16));
+  again->fit(train, 3);
+  EXPECT_TRUE(torch::equal(again->codebooks, cb->codebooks));
+}
+
+TEST(TokenCodebooks, ClosedLoopBeatsOpenLoopAtEqualBytes) {
+  // Closed loop: each token quantises what the emitted tokens left unexplained; open loop:
+  // each token quantises its own slice of the code, blind to earlier errors.
+  auto train = ordered_codes(4000, 16, 3), test = ordered_codes(1000, 16, 4);
+  TokenCodebooks closed(TokenCodebooksOptions(4, 16)), open(TokenCodebooksOptions(4, 16).mode("per_token"));
+  closed->fit(train, 1);
+  open->fit(train, 1);
+  for (int64_t m : {1, 2, 4}) {
+    const double c = mse(closed->decode(closed->encode(test, m)), test);
+    const double o = mse(open->decode(open->encode(test, m)), test);
+    EXPECT_LT(c, 0.9 * o) << m << " tokens: closed loop " << c << " vs open loop " << o;
+  }
+}
+
+TEST(TokenCodebooks, FitsOnFewRowsAndRejectsBadInput) {
+  TokenCodebooks cb(TokenCodebooksOptions(2, 4));
+  cb->fit(torch::randn({10, 4}), 0);  // fewer rows than codewords: repeats, no crash
+  EXPECT_TRUE(torch::isfinite(cb->codebooks).all().item<bool>());
+  EXPECT_THROW(cb->encode(torch::randn({3, 5}), 1), Error);
+  EXPECT_THROW(cb->encode(torch::randn({3, 4}), 3), Error);
+  EXPECT_THROW(cb->decode(torch::full({1, 1}, 256, torch::kLong)), Error);
+  EXPECT_THROW(cb->decode(torch::zeros({1, 3}, torch::kLong)), Error);
+  EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(3, 16).mode("per_token")), Error);  // 16 % 3 != 0
+  EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(2, 16).mode("tree")), Error);
+}
