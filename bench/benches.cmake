@@ -8,3 +8,7 @@ if(ARFC_WITH_FAISS)
   target_link_libraries(rq_truncation PRIVATE arfc)
   set_target_properties(rq_truncation PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
 endif()
+# Discrete tokens: codebook modes per byte budget on a real feature set, vs int8 values.
+add_executable(discrete_tokens ${CMAKE_CURRENT_SOURCE_DIR}/discrete_tokens.cpp)
+target_link_libraries(discrete_tokens PRIVATE arfc)
+set_target_properties(discrete_tokens PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

@@ -299,9 +299,10 @@ TEST_F(TrainTest, TrainedArcBeatsItsLinearBaseAtEqualBytes) {
 // vector; save/load keeps the codes; at equal bytes they beat int8 values.
 TEST_F(TrainTest, DiscreteTokensFromOneModel) {
   FeatureSet train = clustered(800, 8, 1), test = clustered(400, 8, 2);
-  ArfcModel m = train_arfc(train, tiny_config(4));
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"]["discrete_tokens"], 15);  // below one i8 token
+  ArfcModel m = train_arfc(train, merge_config(tiny_config(4), {{"model", {{"discrete_tokens", 8}}}}));
   const CodeGeometry g = m.geometry();
-  ASSERT_EQ(g.discrete_tokens, kD / 4);  // default: budgets up to D/4 bytes (16x)
+  ASSERT_EQ(g.discrete_tokens, 8);
   const CodeLayout l8 = choose_layout(g, CodeBudget::ratio(16));
   ASSERT_EQ(l8.dtype, StorageType::Q8);
   ASSERT_EQ(l8.n_values, 8);
@@ -341,7 +342,7 @@ TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {
   if (std::getenv("ARFC_WRITE_FIXTURES")) {
     auto cfg = nlohmann::json{{"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 16}, {"num_heads", 2},
                                          {"context_chunks", 4}, {"solutions", 2}, {"decoder_hidden", 16},
-                                         {"generator_layers", 1}}},
+                                         {"generator_layers", 1}, {"discrete_tokens", 8}}},
                               {"train", {{"epochs", 1}, {"batch_size", 32}, {"seed", 1}}}};
     ArfcModel m = train_arfc(clustered(300, 4, 9), cfg);
     m.save(model_path);

@@ -258,8 +258,11 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
   if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
   c.model.linear_base(true);
-  // Discrete tokens for every budget up to D/4 bytes (16x), at most 64 (docs/RESULTS.md).
-  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
+  // Discrete tokens for the budgets below one int8 token (w - 1 bytes: 68x-1024x for
+  // D = 256), where continuous codes cannot go. Measured (bench/discrete_tokens, docs/
+  // DESIGN.md): at 16-64 bytes int8 prefixes search better than discrete tokens of the
+  // same bytes, although the discrete tokens reconstruct the full code more closely.
+  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, c.model.token_width() - 1)));
   c.loss = default_loss_options(task);
   return c.to_json();
 }

@@ -32,7 +32,7 @@ struct TokenCodebooksOptions {
   TokenCodebooksOptions(int64_t steps, int64_t dim) : steps_(steps), dim_(dim) {}
   TORCH_ARG(int64_t, steps);                    // M: most tokens a code can have
   TORCH_ARG(int64_t, dim);                      // V: the code space (ARC max_values)
-  TORCH_ARG(std::string, mode) = "residual";    // "residual" (closed loop) or "per_token"
+  TORCH_ARG(std::string, mode) = "residual";  // "residual" (closed loop) or "per_token" (open)
 };
 
 class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
@@ -40,8 +40,9 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   explicit TokenCodebooksImpl(const TokenCodebooksOptions& o);
   void reset() override;
 
-  // targets [N, V] (continuous codes of training rows) -> fits all M codebooks by k-means
-  // (iters Lloyd iterations per level, initial centroids drawn with `seed`). N >= 256.
+  // targets [N, V] (continuous codes of training rows, N >= 1) -> fits all M codebooks by
+  // k-means (iters Lloyd iterations per level, the first tokens best of 3 starts; starts
+  // drawn with `seed`).
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16);
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
@@ -52,7 +53,7 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   torch::Tensor codebooks;  // [M, 256, V] (residual) or [M, 256, V / M] (per_token); no grad
 
  private:
-  bool residual() const { return options.mode() == "residual"; }
+  bool residual() const { return options.mode() != "per_token"; }
   int64_t slice() const;  // values per token in per_token mode
   // r [B, q] -> index [B] of the nearest row of cb [256, q].
   static torch::Tensor nearest(const torch::Tensor& r, const torch::Tensor& cb);

@@ -1,0 +1,104 @@
+// Discrete ARFC tokens on a real feature set: how each way of building the token codebooks
+// serves every byte budget, against the continuous int8 code of the same bytes.
+//
+//   discrete_tokens DIR MODEL [LIMIT=10000] [EPOCHS=3] [MODES=residual,per_token]
+//
+// Trains an ARFC model on DIR (first LIMIT train/test rows, as `arfc eval --limit`) unless
+// MODEL exists, then fits 64 token codebooks per mode on the training codes and prints, per
+// byte count, the relative code-space error on the test rows (||t - y||^2 / ||t||^2, t the
+// full continuous code) and the set's main metric with both sides compressed (R@1 for
+// retrieval, 10-NN accuracy for classification), and the same for int8 values at those
+// bytes. Modes: model/token_codebooks.h.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "arfc/codes/code_file.h"
+#include "arfc/eval/harness.h"
+#include "arfc/eval/metrics.h"
+#include "arfc/model/token_codebooks.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_model.h"
+
+using namespace arfc;
+
+namespace {
+
+double metric(const FeatureSet& fs, const Matrix& train_codes, const Matrix& test_codes) {
+  if (fs.task == Task::Retrieval) return recall_at_k(test_codes, test_codes, fs.test_y, Similarity::Cosine, {1})[0];
+  return knn_accuracy(train_codes, fs.train_y, test_codes, fs.test_y, Similarity::Cosine, 10);
+}
+
+double relative_error(const torch::Tensor& t, const torch::Tensor& y) {
+  return ((t - y).pow(2).sum() / t.pow(2).sum()).item<double>();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: %s DIR MODEL [LIMIT=10000] [EPOCHS=3] [MODES=residual,per_token]\n", argv[0]);
+    return 2;
+  }
+  try {
+    const std::string dir = argv[1], model_path = argv[2];
+    const int64_t limit = argc > 3 ? std::stoll(argv[3]) : 10000;
+    const int64_t epochs = argc > 4 ? std::stoll(argv[4]) : 3;
+    std::vector<std::string> modes;
+    std::stringstream ms(argc > 5 ? argv[5] : "residual,per_token");
+    for (std::string m; std::getline(ms, m, ',');) modes.push_back(m);
+    const FeatureSet fs = limit_feature_set(load_feature_set(dir), limit, 0);
+    ARFC_CHECK(fs.task == Task::Retrieval || fs.task == Task::Classification, "discrete_tokens: expects a "
+               "classification or retrieval set, got ", task_name(fs.task));
+    if (!std::filesystem::exists(model_path)) {
+      nlohmann::json cfg = {{"train", {{"epochs", epochs}, {"seed", 0}}}};
+      train_arfc(fs, cfg).save(model_path);
+    }
+    const ArfcModel model = ArfcModel::load(model_path);
+    const CodeGeometry g = model.geometry();
+    const Matrix train_full = model.encode(fs.train_x, g.max_values()), test_full = model.encode(fs.test_x, g.max_values());
+    const auto t_train = to_tensor(train_full), t_test = to_tensor(test_full);
+    const std::vector<int64_t> bytes = {2, 4, 8, 16, 32, 64};
+    std::printf("%s: D = %lld, %lld train / %lld test rows, metric %s (both sides compressed)\n\n", dir.c_str(),
+                (long long)g.input_dim, (long long)fs.train_x.n, (long long)fs.test_x.n,
+                fs.task == Task::Retrieval ? "R@1" : "10-NN accuracy");
+    std::printf("| codes | fit s |");
+    for (int64_t b : bytes) std::printf(" %lld B err | %lld B metric |", (long long)b, (long long)b);
+    std::printf("\n|---|--:|");
+    for (size_t i = 0; i < bytes.size(); ++i) std::printf("--:|--:|");
+    std::printf("\n");
+    std::printf("| continuous i8 | - |");
+    for (int64_t b : bytes) {
+      if (b % g.token_width != 0) {
+        std::printf(" - | - |");
+        continue;
+      }
+      const CodeLayout l = make_layout(g.input_dim, b, StorageType::I8);
+      const Matrix tr = model.code_values(model.compress(fs.train_x, l)), te = model.code_values(model.compress(fs.test_x, l));
+      auto y = torch::zeros_like(t_test);
+      y.narrow(1, 0, b).copy_(to_tensor(te));
+      std::printf(" %.4f | %.4f |", relative_error(t_test, y), metric(fs, tr, te));
+    }
+    std::printf("\n");
+    for (const std::string& mode : modes) {
+      TokenCodebooks cb(TokenCodebooksOptions(64, g.max_values()).mode(mode));
+      const auto t0 = std::chrono::steady_clock::now();
+      cb->fit(t_train.narrow(0, 0, std::min<int64_t>(t_train.size(0), 20000)), 0);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::printf("| q8 %s | %.1f |", mode.c_str(), secs);
+      for (int64_t b : bytes) {
+        auto yte = cb->decode(cb->encode(t_test, b)), ytr = cb->decode(cb->encode(t_train, b));
+        std::printf(" %.4f | %.4f |", relative_error(t_test, yte), metric(fs, to_matrix(ytr), to_matrix(yte)));
+      }
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
