@@ -8,7 +8,8 @@
 // byte count, the relative code-space error on the test rows (||t - y||^2 / ||t||^2, t the
 // full continuous code) and the set's main metric with both sides compressed (R@1 for
 // retrieval, 10-NN accuracy for classification), and the same for int8 values at those
-// bytes. Modes: model/token_codebooks.h.
+// bytes. Modes: model/token_codebooks.h; "MODE@a" fits and encodes the code scaled by
+// (per-value standard deviation)^a, then unscales (a weighting experiment).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -83,14 +84,20 @@ int main(int argc, char** argv) {
       std::printf(" %.4f | %.4f |", relative_error(t_test, y), metric(fs, tr, te));
     }
     std::printf("\n");
-    for (const std::string& mode : modes) {
+    for (const std::string& spec : modes) {
+      // "mode" or "mode@a": quantise the code scaled by std_j^a per value (a > 0 weights the
+      // high-variance leading values more), then unscale.
+      const auto at = spec.find('@');
+      const std::string mode = spec.substr(0, at);
+      const double a = at == std::string::npos ? 0.0 : std::stod(spec.substr(at + 1));
+      const auto scale = t_train.std(0).clamp_min(1e-6).pow(a);
       TokenCodebooks cb(TokenCodebooksOptions(64, g.max_values()).mode(mode));
       const auto t0 = std::chrono::steady_clock::now();
-      cb->fit(t_train.narrow(0, 0, std::min<int64_t>(t_train.size(0), 20000)), 0);
+      cb->fit(t_train.narrow(0, 0, std::min<int64_t>(t_train.size(0), 20000)) * scale, 0);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("| q8 %s | %.1f |", mode.c_str(), secs);
+      std::printf("| q8 %s | %.1f |", spec.c_str(), secs);
       for (int64_t b : bytes) {
-        auto yte = cb->decode(cb->encode(t_test, b)), ytr = cb->decode(cb->encode(t_train, b));
+        auto yte = cb->decode(cb->encode(t_test * scale, b)) / scale, ytr = cb->decode(cb->encode(t_train * scale, b)) / scale;
         std::printf(" %.4f | %.4f |", relative_error(t_test, yte), metric(fs, to_matrix(ytr), to_matrix(yte)));
       }
       std::printf("\n");

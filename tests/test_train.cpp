@@ -299,8 +299,8 @@ TEST_F(TrainTest, TrainedArcBeatsItsLinearBaseAtEqualBytes) {
 // vector; save/load keeps the codes; at equal bytes they beat int8 values.
 TEST_F(TrainTest, DiscreteTokensFromOneModel) {
   FeatureSet train = clustered(800, 8, 1), test = clustered(400, 8, 2);
-  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"]["discrete_tokens"], 15);  // below one i8 token
-  ArfcModel m = train_arfc(train, merge_config(tiny_config(4), {{"model", {{"discrete_tokens", 8}}}}));
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"]["discrete_tokens"], 64);  // candidates (D/4)
+  ArfcModel m = train_arfc(train, merge_config(tiny_config(4), {{"model", {{"discrete_tokens", 8}, {"discrete_select", false}}}}));
   const CodeGeometry g = m.geometry();
   ASSERT_EQ(g.discrete_tokens, 8);
   const CodeLayout l8 = choose_layout(g, CodeBudget::ratio(16));
@@ -342,7 +342,7 @@ TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {
   if (std::getenv("ARFC_WRITE_FIXTURES")) {
     auto cfg = nlohmann::json{{"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 16}, {"num_heads", 2},
                                          {"context_chunks", 4}, {"solutions", 2}, {"decoder_hidden", 16},
-                                         {"generator_layers", 1}, {"discrete_tokens", 8}}},
+                                         {"generator_layers", 1}, {"discrete_tokens", 8}, {"discrete_select", false}}},
                               {"train", {{"epochs", 1}, {"batch_size", 32}, {"seed", 1}}}};
     ArfcModel m = train_arfc(clustered(300, 4, 9), cfg);
     m.save(model_path);
@@ -355,4 +355,29 @@ TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {
   EXPECT_EQ(m.fingerprint(), expected["fingerprint"].get<uint64_t>());
   EXPECT_EQ(m.geometry().discrete_tokens, 8);
   EXPECT_EQ(m.compress(fixture_input(), l4).payload, expected["bytes"].get<std::vector<uint8_t>>());
+}
+
+// The discrete/continuous split is measured per model on held-out training rows: the
+// budgets below one int8 token are always discrete; each larger one joins only where
+// discrete tokens searched at least as well as int8 values.
+TEST_F(TrainTest, DiscreteTokenCountIsChosenOnHeldOutRows) {
+  ArfcModel m = train_arfc(clustered(800, 8, 1), merge_config(tiny_config(2), {{"model", {{"discrete_tokens", 8}}}}));
+  const nlohmann::json sel = m.config()["summary"]["discrete_selection"];
+  ASSERT_TRUE(sel.is_object()) << m.config()["summary"].dump();
+  EXPECT_EQ(sel["held_out_rows"], 160);
+  const int64_t keep = sel["discrete_tokens"];
+  EXPECT_EQ(m.geometry().discrete_tokens, keep);
+  EXPECT_TRUE(keep == 3 || keep == 7 || keep == 8) << keep;
+  const auto& trials = sel["trials"];
+  ASSERT_FALSE(trials.empty());
+  for (size_t i = 0; i < trials.size(); ++i) {
+    const bool won = trials[i]["q8"].get<double>() >= trials[i]["i8"].get<double>();
+    EXPECT_EQ(won, keep >= trials[i]["bytes"].get<int64_t>()) << trials.dump();
+  }
+  const Matrix x = clustered(20, 8, 3).train_x;
+  EXPECT_EQ(m.compress(x, make_layout(kD, keep, StorageType::Q8)).n_values, keep);
+  EXPECT_THROW(m.compress(x, make_layout(kD, keep + 1, StorageType::Q8)), Error);
+  // The kept codebooks survive save/load.
+  m.save(path("m.arfc"));
+  EXPECT_EQ(ArfcModel::load(path("m.arfc")).fingerprint(), m.fingerprint());
 }

@@ -66,6 +66,20 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   }
 }
 
+void ArcImpl::keep_discrete_tokens(int64_t m) {
+  ARFC_CHECK(!codebooks_.is_empty() && m >= 1 && m <= options.discrete_tokens(), "keep_discrete_tokens: expected 1 to ",
+             options.discrete_tokens(), ", got ", m);
+  if (m == options.discrete_tokens()) return;
+  TokenCodebooks kept(TokenCodebooksOptions(m, max_values()).mode(options.discrete_mode()));
+  kept->to(codebooks_->codebooks.device());
+  {
+    torch::NoGradGuard ng;
+    kept->codebooks.copy_(codebooks_->codebooks.narrow(0, 0, m));
+  }
+  codebooks_ = replace_module("codebooks", kept);
+  options.discrete_tokens(m);
+}
+
 torch::Tensor ArcImpl::normalize_rows(const torch::Tensor& x) {
   // Row-wise RMS normalisation: the code describes the direction and structure of x; raw
   // feature scales vary by orders of magnitude between backbones.

@@ -52,6 +52,7 @@ json to_json(const ArcOptions& o) {
   if (o.discrete_tokens() > 0) {
     j["discrete_tokens"] = o.discrete_tokens();
     j["discrete_mode"] = o.discrete_mode();
+    j["discrete_select"] = o.discrete_select();
   }
   return j;
 }
@@ -60,7 +61,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
                         "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "decoder_hidden",
-                        "decoder_layers", "discrete_tokens", "discrete_mode"});
+                        "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
   ARFC_CHECK(j.contains("input_dim"), where, ".input_dim is required");
@@ -86,6 +87,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   o.discrete_tokens(get_or<int64_t>(j, where, "discrete_tokens", o.discrete_tokens()));
   o.discrete_mode(get_or<std::string>(j, where, "discrete_mode", o.discrete_mode()));
+  o.discrete_select(get_or<bool>(j, where, "discrete_select", o.discrete_select()));
   // Bounds checked before anything is allocated (model files are untrusted input).
   auto in = [&](const char* k, int64_t v, int64_t lo, int64_t hi) {
     ARFC_CHECK(v >= lo && v <= hi, where, ".", k, " must be in [", lo, ", ", hi, "], got ", v);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <filesystem>
 
 #include "arfc/codes/code_file.h"
@@ -154,19 +155,77 @@ Matrix ArfcModel::code_values(const CodeSet& c) const {
   return out;
 }
 
+namespace {
+
+// How well codes [H, q] of held-out rows keep what search needs, compared by cosine:
+// leave-one-out 1-NN label accuracy when labels are given, else the mean overlap of each
+// row's 10 nearest neighbours with those under the full continuous code `reference`.
+double search_score(const Matrix& codes, const torch::Tensor& labels, const torch::Tensor& reference) {
+  auto unit = [](const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); };
+  auto neighbours = [&](const torch::Tensor& t, int64_t k) {
+    auto u = unit(t);
+    auto sim = u.matmul(u.t());
+    sim.fill_diagonal_(-std::numeric_limits<float>::infinity());
+    return std::get<1>(sim.topk(k, 1));
+  };
+  const auto c = to_tensor(codes);
+  if (labels.defined()) {
+    auto nn = neighbours(c, 1).squeeze(1);
+    return labels.index_select(0, nn).eq(labels).to(torch::kFloat64).mean().item<double>();
+  }
+  const int64_t k = std::min<int64_t>(10, c.size(0) - 1);
+  auto a = neighbours(c, k), b = neighbours(reference, k);
+  auto hits = a.unsqueeze(2).eq(b.unsqueeze(1)).any(2).to(torch::kFloat64);
+  return hits.mean().item<double>();
+}
+
+}  // namespace
+
 void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   auto cb = impl_->arc->codebooks();
   if (cb.is_empty()) return;
+  const CodeGeometry g = geometry();
+  const int64_t candidates = g.discrete_tokens, w = g.token_width;
+  // Held-out rows (the last ones) judge the discrete/continuous split; the rest fit.
+  const bool select = impl_->cfg.model.discrete_select();
+  const int64_t held = select ? std::min<int64_t>(2000, fs.train_x.n / 5) : 0;
+  const int64_t fit_rows = std::min(max_rows, fs.train_x.n - held);
   std::vector<torch::Tensor> rows;
-  rows.push_back(to_tensor(encode(fs.train_x.n > max_rows ? slice_rows(fs.train_x, 0, max_rows) : fs.train_x,
-                                  geometry().max_values(), 0)));
+  rows.push_back(to_tensor(encode(slice_rows(fs.train_x, 0, fit_rows), g.max_values(), 0)));
   if (num_modalities() > 1)
-    rows.push_back(to_tensor(encode(fs.train_b.n > max_rows ? slice_rows(fs.train_b, 0, max_rows) : fs.train_b,
-                                    geometry().max_values(), 1)));
+    rows.push_back(to_tensor(encode(slice_rows(fs.train_b, 0, std::min(max_rows, fs.train_b.n)), g.max_values(), 1)));
   const auto t0 = std::chrono::steady_clock::now();
   cb->fit(torch::cat(rows, 0).to(impl_->device), impl_->cfg.train.seed);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  log_info("fitted " + std::to_string(cb->options.steps()) + " discrete-token codebooks in " + format_duration(secs));
+  log_info("fitted " + std::to_string(candidates) + " discrete-token codebooks in " + format_duration(secs));
+
+  int64_t keep = candidates;
+  if (select && held >= 50) {
+    // Discrete tokens always serve the budgets below one int8 token; a larger budget of b
+    // bytes (b = w, 2w, ...) joins them while b discrete tokens search at least as well as
+    // b int8 values on the held-out rows (measured per model: docs/DESIGN.md).
+    keep = std::min(candidates, std::max<int64_t>(1, w - 1));
+    const Matrix x = slice_rows(fs.train_x, fs.train_x.n - held, fs.train_x.n);
+    torch::Tensor labels;
+    if ((fs.task == Task::Classification || fs.task == Task::Retrieval) && int64_t(fs.train_y.size()) == fs.train_x.n)
+      labels = to_tensor(Labels(fs.train_y.end() - held, fs.train_y.end()));
+    const torch::Tensor reference = labels.defined() ? torch::Tensor() : to_tensor(encode(x, g.max_values(), 0));
+    nlohmann::json trials = nlohmann::json::array();
+    for (int64_t b = w; b <= candidates && b <= g.max_values(); b += w) {
+      const double q8 = search_score(code_values(compress(x, make_layout(g.input_dim, b, StorageType::Q8))), labels, reference);
+      const double i8 = search_score(code_values(compress(x, make_layout(g.input_dim, b, StorageType::I8))), labels, reference);
+      trials.push_back({{"bytes", b}, {"q8", q8}, {"i8", i8}});
+      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + (labels.defined() ? "1-NN accuracy " : "10-NN overlap ") +
+               std::to_string(q8) + " vs int8 values " + std::to_string(i8) + " on " + std::to_string(held) + " held-out rows");
+      if (q8 < i8) break;
+      keep = std::min(candidates, b + w - 1);
+    }
+    impl_->cfg.summary["discrete_selection"] = {{"held_out_rows", held}, {"trials", trials}, {"discrete_tokens", keep}};
+  }
+  if (keep < candidates) {
+    impl_->arc->keep_discrete_tokens(keep);
+    impl_->cfg.model.discrete_tokens(keep);
+  }
   impl_->finish();
 }
 
@@ -258,11 +317,11 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
   if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
   c.model.linear_base(true);
-  // Discrete tokens for the budgets below one int8 token (w - 1 bytes: 68x-1024x for
-  // D = 256), where continuous codes cannot go. Measured (bench/discrete_tokens, docs/
-  // DESIGN.md): at 16-64 bytes int8 prefixes search better than discrete tokens of the
-  // same bytes, although the discrete tokens reconstruct the full code more closely.
-  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, c.model.token_width() - 1)));
+  // Up to D/4 discrete tokens (16x for D = 256), at most 64. Training keeps them for the
+  // budgets below one int8 token, and for larger budgets only where they search at least
+  // as well as int8 values on held-out rows (fit_codebooks; docs/DESIGN.md): on cls they
+  // do, on open-set retrieval int8 prefixes search better from 16 bytes up.
+  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
   c.loss = default_loss_options(task);
   return c.to_json();
 }

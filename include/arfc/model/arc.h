@@ -65,6 +65,9 @@ struct ArcOptions {
   // (model files written before discrete tokens existed); the training defaults turn it on.
   TORCH_ARG(int64_t, discrete_tokens) = 0;
   TORCH_ARG(std::string, discrete_mode) = "residual";  // "residual" (closed loop) or "per_token"
+  // Training keeps discrete tokens for larger budgets only where they measure better than
+  // int8 values of the same bytes (ArfcModel::fit_codebooks); false keeps discrete_tokens.
+  TORCH_ARG(bool, discrete_select) = true;
   TORCH_ARG(int64_t, decoder_hidden) = 512;
   TORCH_ARG(int64_t, decoder_layers) = 1;
 };
@@ -103,6 +106,8 @@ class ArcImpl : public PrefixEncoderImpl {
 
   // Undefined (null module) when options.discrete_tokens == 0.
   TokenCodebooks codebooks() const { return codebooks_; }
+  // Keeps the first m (1 <= m <= discrete_tokens) discrete tokens' codebooks.
+  void keep_discrete_tokens(int64_t m);
 
   ArcOptions options;
 
