@@ -65,8 +65,11 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
   model_ = std::static_pointer_cast<ArfcModel>(it->second);
   const CodeGeometry g = model_->geometry();
   ARFC_ASSERT(g.token_width == geometry().token_width && g.max_tokens == geometry().max_tokens &&
-                  g.discrete_tokens == geometry().discrete_tokens,
+                  g.discrete_tokens <= geometry().discrete_tokens,
               "arfc: trained geometry differs from the planned one");
+  // Training keeps only the discrete tokens that measured better than int8 values
+  // (ArfcModel::fit_codebooks): the layout of this budget follows the trained model.
+  if (g.discrete_tokens != geometry().discrete_tokens) set_geometry(g);
 }
 
 Matrix ArfcCodec::transform(const Matrix& x, int64_t n_values, int64_t modality) const {

@@ -36,7 +36,7 @@ void add_compress_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   sub->add_option("--tensor", o->tensor, "safetensors: name of the tensor to read (default: the only 2-D one)");
   sub->add_option("--out", o->out, "Output code file (.arfc)")->required();
-  o->budget.add_to(sub, "Default: the best of the three for the budget (f32 for --tokens)");
+  o->budget.add_to(sub, "Default: the model's rule for the budget (discrete tokens below the model's discrete_tokens bytes, else the best of f32/f16/i8; f32 for --tokens)");
   sub->add_option("--modality", o->modality, "0, or 1 for the second modality of a crossmodal model")->capture_default_str()
       ->check(CLI::Range(0, 1));
   sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();

@@ -66,10 +66,12 @@ Record describe_model(const std::string& path) {
                   sum.at("val_metric_full").get<double>());
     val = b;
   }
-  char notes[256];
-  std::snprintf(notes, sizeof notes, "task %s, %lld tokens x %lld values, S=%lld, %lld parameters%s",
+  const int64_t discrete = m.value("discrete_tokens", int64_t(0));
+  const std::string q8 = discrete > 0 ? " + " + std::to_string(discrete) + " discrete tokens (q8)" : "";
+  char notes[320];
+  std::snprintf(notes, sizeof notes, "task %s, %lld tokens x %lld values%s, S=%lld, %lld parameters%s",
                 m.at("task").get<std::string>().c_str(), (long long)m.at("max_tokens").get<int64_t>(),
-                (long long)m.at("token_width").get<int64_t>(), (long long)m.at("solutions").get<int64_t>(),
+                (long long)m.at("token_width").get<int64_t>(), q8.c_str(), (long long)m.at("solutions").get<int64_t>(),
                 (long long)m.at("parameters").get<int64_t>(), val.c_str());
   r["notes"] = notes;
   for (const auto& [k, v] : m.items())

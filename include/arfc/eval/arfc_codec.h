@@ -6,7 +6,10 @@
 // from choose_layout over the model's geometry (value count and storage f32/f16/i8; fixed
 // by "arfc+i8" etc.), int8 scales are the model's stored calibration (fitted on training
 // rows by train_arfc; per-codec calibration on the training split for older model files),
-// and the representation is the dequantised stored code, compared by cosine. Decode: the
+// and the representation is the dequantised stored code, compared by cosine. Budgets the
+// model serves with discrete tokens (q8) are represented by the code-space vectors the
+// tokens stand for; a model trained in process may keep fewer discrete tokens than
+// planned (measured split), and then its layouts are chosen again after training. Decode: the
 // model's decoder head (asymmetric search scores a raw query against the decoded code).
 #pragma once
 
