@@ -52,7 +52,8 @@ json to_json(const ArcOptions& o) {
   if (o.discrete_tokens() > 0) {
     j["discrete_tokens"] = o.discrete_tokens();
     j["discrete_mode"] = o.discrete_mode();
-    j["discrete_select"] = o.discrete_select();
+    // Written only when off (the default is on), like linear_base above.
+    if (!o.discrete_select()) j["discrete_select"] = false;
   }
   return j;
 }
