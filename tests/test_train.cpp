@@ -331,6 +331,14 @@ TEST_F(TrainTest, DiscreteTokensFromOneModel) {
   EXPECT_EQ(r.compress(test.train_x, l8).payload, c8.payload);
   EXPECT_EQ(describe_model_file(path("m.arfc"))["discrete_tokens"], 8);
   EXPECT_THROW(m.code_values(discrete_codes(std::vector<uint8_t>(9), 1, 9, 0, kD, 4)), Error);
+  // Crafted headers: unknown mode, codebooks beyond the allocation bound.
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_mode", "tree"}}}})), Error);
+  try {
+    parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_tokens", 4096}, {"token_width", 4096}}}}));
+    ADD_FAILURE() << "expected arfc::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("2^28 codebook values"), std::string::npos) << e.what();
+  }
 }
 
 // The committed discrete-token fixture (tests/data/model_q8.arfc) loads and gives the

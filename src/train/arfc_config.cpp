@@ -118,6 +118,11 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
              ".discrete_mode must be \"residual\" (closed loop) or \"per_token\" (open loop), got \"",
              o.discrete_mode(), "\"");
   const int64_t values = o.token_width() * o.max_tokens();
+  // The codebooks hold discrete_tokens x 256 x max_values floats: bounded before anything
+  // is allocated (a crafted model header must not exhaust memory).
+  ARFC_CHECK(o.discrete_tokens() * 256 * values <= (int64_t(1) << 28), where, ".discrete_tokens (",
+             o.discrete_tokens(), ") x 256 codewords x max_values (", values,
+             ") exceeds 2^28 codebook values (1 GiB). Hint: use fewer discrete tokens or a shorter code.");
   ARFC_CHECK(o.discrete_mode() != "per_token" || o.discrete_tokens() == 0 || values % o.discrete_tokens() == 0,
              where, ".discrete_mode \"per_token\" needs token_width * max_tokens (", values,
              ") to be a multiple of discrete_tokens (", o.discrete_tokens(), ")");
