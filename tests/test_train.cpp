@@ -388,4 +388,13 @@ TEST_F(TrainTest, DiscreteTokenCountIsChosenOnHeldOutRows) {
   // The kept codebooks survive save/load.
   m.save(path("m.arfc"));
   EXPECT_EQ(ArfcModel::load(path("m.arfc")).fingerprint(), m.fingerprint());
+  // Without labels the split is judged by neighbourhood overlap.
+  ArfcModel g = train_arfc(clustered(400, 8, 1, Task::Generic),
+                           merge_config(tiny_config(1), {{"model", {{"discrete_tokens", 8}}}}));
+  const nlohmann::json gt = g.config()["summary"]["discrete_selection"]["trials"];
+  ASSERT_FALSE(gt.empty());
+  for (const auto& t : gt) {
+    EXPECT_GE(t["q8"].get<double>(), 0.0);
+    EXPECT_LE(t["i8"].get<double>(), 1.0);
+  }
 }

@@ -49,8 +49,8 @@ class ArfcModel {
   // With model.discrete_select, the last min(2000, N/5) training rows are held out and
   // decide how many discrete tokens to keep: always the budgets below one int8 token
   // (w - 1), extended by w at a time while b discrete tokens search at least as well as
-  // b int8 values (1-NN label accuracy, or 10-NN overlap with the full code without
-  // labels); the trials go to the summary ("discrete_selection"). No-op for models
+  // b int8 values (1-NN label accuracy with labels, classification and retrieval; else
+  // 10-NN overlap with the full code); the trials go to the summary ("discrete_selection"). No-op for models
   // without discrete tokens. Called by train_arfc.
   void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);
 
