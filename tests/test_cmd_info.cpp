@@ -87,6 +87,10 @@ TEST_F(CmdInfo, ModelFile) {
   EXPECT_GT(j[0]["parameters"].get<int64_t>(), 0);
   EXPECT_EQ(j[0]["max_values"].get<int64_t>(), j[0]["token_width"].get<int64_t>() * j[0]["max_tokens"].get<int64_t>());
   EXPECT_EQ(j[0]["shape"][0], j[0]["input_dim"]);
+  EXPECT_EQ(j[0]["discrete_tokens"], 0);  // written before discrete tokens existed
+  const auto q = nlohmann::json::parse(run(std::string(ARFC_TEST_DATA) + "/model_q8.arfc --format json").out);
+  EXPECT_EQ(q[0]["discrete_tokens"], 8);
+  EXPECT_NE(q[0]["notes"].get<std::string>().find("8 discrete tokens (q8)"), std::string::npos) << q[0]["notes"];
   // A flipped byte in the weights is caught by the checksum, not shown as a model.
   std::string bytes = read_file_bytes(model);
   bytes[bytes.size() - 10] = char(bytes[bytes.size() - 10] ^ 0x5a);
