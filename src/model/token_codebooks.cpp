@@ -76,8 +76,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
   for (int64_t m = 0; m < M; ++m) {
     auto x = residual() ? r : r.narrow(1, m * slice(), slice());
     // The first tokens decide the coarsest codes (the highest ratios), where one k-means
-    // run depends visibly on its start (measured: up to 2 points of R@1 at 2 bytes):
-    // they keep the best of kRestarts runs.
+    // run depends visibly on its start: they keep the best of kRestarts runs.
     torch::Tensor c;
     double best = 0;
     for (int64_t run = 0; run < (m < kRestartTokens ? kRestarts : 1); ++run) {
