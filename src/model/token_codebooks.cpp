@@ -22,13 +22,12 @@ void TokenCodebooksImpl::reset() {
 
 int64_t TokenCodebooksImpl::slice() const { return options.dim() / options.steps(); }
 
-torch::Tensor TokenCodebooksImpl::nearest(const torch::Tensor& r, const torch::Tensor& cb) {
-  // ||r - c||^2 = ||r||^2 - 2 r.c + ||c||^2; the first term does not change the argmin.
-  auto d = cb.pow(2).sum(1).unsqueeze(0) - 2 * r.matmul(cb.t());
-  return d.argmin(1);
-}
-
 namespace {
+
+// r [B, q], cb [K, q] -> [B, K] squared distances minus ||r||^2 (which no argmin needs).
+torch::Tensor partial_sq_distances(const torch::Tensor& r, const torch::Tensor& cb) {
+  return cb.pow(2).sum(1).unsqueeze(0) - 2 * r.matmul(cb.t());
+}
 
 constexpr int64_t kRestartTokens = 4;  // tokens fitted with restarts
 constexpr int64_t kRestarts = 3;
@@ -39,11 +38,8 @@ torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Gener
   const int64_t N = x.size(0);
   auto init = N >= K ? torch::randperm(N, gen, torch::kLong).narrow(0, 0, K) : torch::randint(N, {K}, gen, torch::kLong);
   auto c = x.index_select(0, init.to(x.device())).clone();
-  auto assign = [&](const torch::Tensor& cb) {
-    return (cb.pow(2).sum(1).unsqueeze(0) - 2 * x.matmul(cb.t())).argmin(1);
-  };
   for (int64_t it = 0; it < iters; ++it) {
-    auto a = assign(c);
+    auto a = partial_sq_distances(x, c).argmin(1);
     auto sums = torch::zeros_like(c).index_add_(0, a, x);
     auto counts = torch::zeros({K}, x.options()).index_add_(0, a, torch::ones({N}, x.options()));
     auto filled = counts > 0;
@@ -59,11 +55,15 @@ torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Gener
 
 // Mean squared norm of x minus its nearest centroid: what a token leaves unexplained.
 double leftover(const torch::Tensor& x, const torch::Tensor& c) {
-  auto d = c.pow(2).sum(1).unsqueeze(0) - 2 * x.matmul(c.t());
+  auto d = partial_sq_distances(x, c);
   return (x.pow(2).sum(1) + std::get<0>(d.min(1))).clamp_min(0).mean().item<double>();
 }
 
 }  // namespace
+
+torch::Tensor TokenCodebooksImpl::nearest(const torch::Tensor& r, const torch::Tensor& cb) {
+  return partial_sq_distances(r, cb).argmin(1);
+}
 
 void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters) {
   const int64_t M = options.steps(), V = options.dim(), K = kCodebookSize;
