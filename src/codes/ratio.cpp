@@ -91,6 +91,26 @@ void check_geometry(const CodeGeometry& g) {
              ". Hint: the model or code file describing it is invalid.");
 }
 
+// The bytes per vector a ratio or byte budget allows, validated (arfc::Error for a ratio
+// <= 1 or not finite, a negative or fractional byte count); `request` names the budget
+// for error messages. Never a code as large as the original: at most 4 D - 1 bytes.
+double budget_bytes(const CodeGeometry& g, const CodeBudget& b, std::string& request) {
+  const double full = 4.0 * double(g.input_dim);
+  if (b.kind == CodeBudget::Kind::Ratio) {
+    const double r = b.value;
+    request = "ratio " + format_ratio(r);
+    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratio: expected a finite number > 1, got ", r,
+               ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
+    return std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0);
+  }
+  ARFC_ASSERT(b.kind == CodeBudget::Kind::Bytes, "budget_bytes: token budgets have no byte count");
+  ARFC_CHECK(std::isfinite(b.value) && b.value >= 0 && b.value == std::floor(b.value),
+             "--bytes: expected a whole number of bytes per vector >= 0, got ", b.value,
+             ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
+  request = "a budget of " + format_ratio(b.value) + " bytes/vector";
+  return std::min(b.value, full - 1.0);
+}
+
 // The part of a search that differs between compressing (the model's whole range) and
 // truncating (only what a code file stores).
 struct Search {
@@ -153,22 +173,15 @@ struct Search {
   }
 
   CodeLayout by_ratio(double r) const {
-    const std::string request = "ratio " + format_ratio(r);
-    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratio: expected a finite number > 1, got ", r,
-               ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
-    const double full = 4.0 * double(g.input_dim);
-    // Never hand out a code as large as the original (ratio <= 1).
-    const double budget = std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0);
+    std::string request;
+    const double budget = budget_bytes(g, CodeBudget::ratio(r), request);
     return best_within(budget, request);
   }
 
   CodeLayout by_bytes(double b) const {
-    ARFC_CHECK(std::isfinite(b) && b >= 0 && b == std::floor(b),
-               "--bytes: expected a whole number of bytes per vector >= 0, got ", b,
-               ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
-    // As for ratios, a budget as large as the original buys at most the largest code below it.
-    return best_within(std::min(b, 4.0 * double(g.input_dim) - 1.0),
-                       "a budget of " + format_ratio(b) + " bytes/vector", true);
+    std::string request;
+    const double budget = budget_bytes(g, CodeBudget::bytes(b), request);
+    return best_within(budget, request, true);
   }
 
   CodeLayout by_tokens(double k, StorageType t, int64_t max_tokens_shown) const {
@@ -205,17 +218,8 @@ CodeLayout discrete_layout(const CodeGeometry& g, const CodeBudget& b, int64_t a
   std::string request;
   switch (b.kind) {
     case CodeBudget::Kind::Ratio:
-      ARFC_CHECK(std::isfinite(b.value) && b.value > 1.0, "--ratio: expected a finite number > 1, got ", b.value,
-                 ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
-      n = std::floor(std::min(full / (b.value * (1.0 - kRatioTolerance)), full - 1.0));
-      request = "ratio " + format_ratio(b.value);
-      break;
     case CodeBudget::Kind::Bytes:
-      ARFC_CHECK(std::isfinite(b.value) && b.value >= 0 && b.value == std::floor(b.value),
-                 "--bytes: expected a whole number of bytes per vector >= 0, got ", b.value,
-                 ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
-      n = std::min(b.value, full - 1.0);
-      request = "a budget of " + format_ratio(b.value) + " bytes/vector";
+      n = std::floor(budget_bytes(g, b, request));
       break;
     case CodeBudget::Kind::Tokens:
       ARFC_CHECK(std::isfinite(b.value) && b.value >= 1 && b.value == std::floor(b.value),
