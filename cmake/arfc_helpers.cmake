@@ -2,6 +2,8 @@
 function(arfc_module name)
   cmake_parse_arguments(M "TORCH" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${M_SOURCES})
+  # Position-independent: the Python extension (python/) links these into a shared object.
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
   target_compile_definitions(${name} PUBLIC ARFC_VERSION="${PROJECT_VERSION}")
   target_compile_options(${name} PRIVATE -Wall -Wextra -Wno-unused-parameter)

@@ -228,3 +228,33 @@ TEST_F(CliCodes, DiscreteTokensEndToEnd) {
   EXPECT_EQ(r.code, 1);
   EXPECT_HAS(r.err, "no discrete tokens");
 }
+
+// Ctrl-C during `arfc train`: exit code 130, no model file (not even a temporary), the
+// checkpoint of the last finished epoch kept.
+TEST_F(CliCodes, InterruptedTrainingWritesNoModel) {
+  Matrix x = random_matrix(4000, 16, 3);
+  Labels y(size_t(x.n));
+  for (int64_t i = 0; i < x.n; ++i) {
+    y[size_t(i)] = i % 4;
+    x.at(i, i % 4) += 4.0f;  // four separable classes
+  }
+  write_matrix(path("x.npy"), x);
+  write_labels(path("y.npy"), y);
+  write_file_atomic(path("tiny.json"),
+                    R"({"model": {"token_width": 4, "max_tokens": 4, "d_model": 16, "num_heads": 2, "context_chunks": 4,
+                                  "solutions": 1, "decoder_hidden": 16},
+                        "train": {"batch_size": 64}})");
+  // timeout sends SIGINT after 4 s; --preserve-status returns arfc's own exit code.
+  CliResult r = arfc::testing::run_cli(
+      "timeout --preserve-status -s INT 4 " + std::string(ARFC_BINARY),
+      "train --task classification --train " + path("x.npy") + " --labels " + path("y.npy") +
+          " --config " + path("tiny.json") + " --epochs 100000 --threads 1 --out " + path("m.arfc"),
+      path("stderr.txt"));
+  EXPECT_EQ(r.code, 130) << r.err;
+  EXPECT_HAS(r.err, "interrupted");
+  EXPECT_FALSE(fs::exists(path("m.arfc")));
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
+  // Four seconds cover at least one epoch of 3600 rows x 16 dims: its checkpoint is kept.
+  EXPECT_TRUE(fs::exists(path("m.arfc.ckpt")));
+}

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "arfc/core/matrix.h"
 
@@ -65,4 +66,41 @@ TEST(Log, CallbackReceivesProgressAndLines) {
 TEST(Log, FormatDuration) {
   EXPECT_EQ(format_duration(4.25), "4.2s");
   EXPECT_EQ(format_duration(83), "1m23s");
+}
+
+TEST(Log, TextLoggerThrottlesProgressOffATerminal) {
+  std::string out;
+  auto write = [&](const std::string& t) { out += t; };
+  auto all = [](LogLevel) { return true; };
+  LogCallback log_file = make_text_logger(write, /*tty=*/false, all, /*progress_interval_s=*/3600);
+  log_file(LogLevel::Info, "progress", "train 1/3 (33%)");
+  log_file(LogLevel::Info, "progress", "train 2/3 (66%)");   // within the interval: dropped
+  log_file(LogLevel::Info, "progress", "train 3/3 (100%)");  // the last one always shows
+  log_file(LogLevel::Warn, "log", "careful");
+  EXPECT_EQ(out, "train 1/3 (33%)\ntrain 3/3 (100%)\nwarning: careful\n");
+
+  out.clear();
+  LogCallback terminal = make_text_logger(write, /*tty=*/true, [](LogLevel l) { return l != LogLevel::Debug; });
+  terminal(LogLevel::Info, "progress", "a");
+  terminal(LogLevel::Info, "progress", "b");
+  terminal(LogLevel::Debug, "log", "hidden");
+  terminal(LogLevel::Info, "log", "done");
+  EXPECT_EQ(out, "\r\033[Ka\r\033[Kb\ndone\n");
+}
+
+TEST(Interrupt, ProgressStopsLongWorkWhenAsked) {
+  int asked = 0;
+  set_interrupt_check([&] { return ++asked >= 3; });
+  Progress p("work", 10, 0.0);
+  p.update(1);
+  p.update(2);
+  EXPECT_THROW(p.update(3), Interrupted);
+  EXPECT_THROW(check_interrupt(), Interrupted);
+  set_interrupt_check(nullptr);
+  EXPECT_NO_THROW(check_interrupt());
+  try {
+    throw Interrupted();
+  } catch (const Error& e) {  // an arfc::Error, so every front end reports it
+    EXPECT_STREQ(e.what(), "interrupted");
+  }
 }

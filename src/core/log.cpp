@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "arfc/core/interrupt.h"
+
 namespace arfc {
 namespace {
 std::mutex g_mu;
@@ -20,6 +22,32 @@ static void emit(LogLevel level, const std::string& kind, const std::string& msg
 }
 
 void log(LogLevel level, const std::string& msg) { emit(level, "log", msg); }
+
+LogCallback make_text_logger(std::function<void(const std::string& text)> write, bool tty,
+                             std::function<bool(LogLevel level)> enabled, double progress_interval_s) {
+  using Clock = std::chrono::steady_clock;
+  return [write = std::move(write), tty, enabled = std::move(enabled), progress_interval_s, open_line = false,
+          last = Clock::time_point{}](LogLevel level, const std::string& kind, const std::string& msg) mutable {
+    if (enabled && !enabled(level)) return;
+    if (!tty && kind == "progress") {
+      const auto now = Clock::now();
+      const bool final_line = msg.find("(100%)") != std::string::npos;
+      if (!final_line && last != Clock::time_point{} &&
+          std::chrono::duration<double>(now - last).count() < progress_interval_s)
+        return;
+      last = now;
+    }
+    if (tty && kind == "progress") {
+      write("\r\033[K" + msg);
+      open_line = true;
+      return;
+    }
+    std::string text = open_line ? "\n" : "";
+    open_line = false;
+    if (level == LogLevel::Warn) text += "warning: ";
+    write(text + msg + "\n");
+  };
+}
 
 std::string format_duration(double s) {
   char buf[64];
@@ -42,6 +70,7 @@ double Progress::elapsed_s() const {
 }
 
 void Progress::update(int64_t done, const std::string& extra) {
+  check_interrupt();  // every long loop reports progress: the natural place to stop it
   auto now = std::chrono::steady_clock::now();
   bool last = done >= total_;
   if (!last && emitted_ && std::chrono::duration<double>(now - last_).count() < interval_s_) return;

@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
 
 namespace arfc {
 
@@ -39,6 +40,7 @@ torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Gener
   auto init = N >= K ? torch::randperm(N, gen, torch::kLong).narrow(0, 0, K) : torch::randint(N, {K}, gen, torch::kLong);
   auto c = x.index_select(0, init.to(x.device())).clone();
   for (int64_t it = 0; it < iters; ++it) {
+    check_interrupt();
     auto a = partial_sq_distances(x, c).argmin(1);
     auto sums = torch::zeros_like(c).index_add_(0, a, x);
     auto counts = torch::zeros({K}, x.options()).index_add_(0, a, torch::ones({N}, x.options()));

@@ -9,6 +9,7 @@
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
@@ -66,6 +67,14 @@ Task ArfcModel::task() const { return impl_->cfg.task; }
 int64_t ArfcModel::num_modalities() const { return impl_->arc->num_modalities(); }
 nlohmann::json ArfcModel::config() const { return impl_->config; }
 
+int64_t ArfcModel::input_dim(int64_t modality) const {
+  ARFC_CHECK(modality >= 0 && modality < num_modalities(), "modality must be 0",
+             (num_modalities() > 1 ? " or 1" : ""), " (the model has ", num_modalities(), " modalit",
+             (num_modalities() == 1 ? "y" : "ies"), "), got ", modality,
+             ". Hint: modality 1 exists only for crossmodal models.");
+  return impl_->arc->modality_dim(modality);
+}
+
 Matrix ArfcModel::encode(const Matrix& x, int64_t n_values, int64_t modality) const {
   auto& arc = impl_->arc;
   ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), "encode: modality must be in [0, ",
@@ -82,6 +91,7 @@ Matrix ArfcModel::encode(const Matrix& x, int64_t n_values, int64_t modality) co
   arc->eval();
   Matrix out(x.n, n_values);
   for (int64_t s = 0; s < x.n; s += kEncodeBatch) {
+    check_interrupt();
     const int64_t e = std::min(x.n, s + kEncodeBatch);
     auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
     auto c = arc->encode(xb, n_values, modality).to(torch::kCPU).contiguous();
@@ -101,6 +111,7 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
   const int64_t D = arc->modality_dim(modality);
   Matrix out(codes.n, D);
   for (int64_t s = 0; s < codes.n; s += kEncodeBatch) {
+    check_interrupt();
     const int64_t e = std::min(codes.n, s + kEncodeBatch);
     auto cb = torch::from_blob(const_cast<float*>(codes.row(s)), {e - s, codes.d}, torch::kFloat32).to(impl_->device);
     auto r = arc->decode(cb, modality).to(torch::kCPU).contiguous();
@@ -126,6 +137,7 @@ CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t m
   torch::NoGradGuard ng;
   std::vector<uint8_t> bytes(size_t(x.n * layout.n_values));
   for (int64_t s = 0; s < x.n; s += kEncodeBatch) {
+    check_interrupt();
     const int64_t e = std::min(x.n, s + kEncodeBatch);
     auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
     auto idx = cb->encode(t, layout.n_values).to(torch::kCPU, torch::kUInt8).contiguous();
@@ -146,6 +158,7 @@ Matrix ArfcModel::code_values(const CodeSet& c) const {
   torch::NoGradGuard ng;
   Matrix out(c.n, g.max_values());
   for (int64_t s = 0; s < c.n; s += kEncodeBatch) {
+    check_interrupt();
     const int64_t e = std::min(c.n, s + kEncodeBatch);
     auto idx = torch::from_blob(const_cast<uint8_t*>(c.payload.data() + s * c.n_values), {e - s, c.n_values},
                                 torch::kUInt8).to(torch::kLong);

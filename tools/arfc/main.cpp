@@ -1,45 +1,47 @@
 #include <unistd.h>
 
-#include <chrono>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
 #include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "commands.h"
 
 namespace {
 
-// Logs go to stderr; on a TTY, progress lines overwrite each other in place. Elsewhere (a
-// log file, CI) a progress line is printed at most every kLogProgressSeconds, plus the
-// last one (100%), so a log holds tens of lines, not one per training step.
+// Logs go to stderr; progress lines overwrite each other on a TTY and are throttled to one
+// every 10 s elsewhere (core/log.h).
 bool g_verbose = false;
-constexpr double kLogProgressSeconds = 10.0;
 
 void install_stderr_logger() {
-  const bool tty = isatty(fileno(stderr));
-  using Clock = std::chrono::steady_clock;
-  arfc::set_log_callback([tty, open_line = false, last = Clock::time_point{}](
-                             arfc::LogLevel level, const std::string& kind, const std::string& msg) mutable {
-    if (level == arfc::LogLevel::Debug && !g_verbose) return;
-    if (!tty && kind == "progress") {
-      const auto now = Clock::now();
-      const bool final_line = msg.find("(100%)") != std::string::npos;
-      if (!final_line && last != Clock::time_point{} &&
-          std::chrono::duration<double>(now - last).count() < kLogProgressSeconds)
-        return;
-      last = now;
-    }
-    if (tty && kind == "progress") {
-      std::fprintf(stderr, "\r\033[K%s", msg.c_str());
-      open_line = true;
-    } else {
-      if (open_line) std::fputc('\n', stderr);
-      open_line = false;
-      std::fprintf(stderr, "%s%s\n", level == arfc::LogLevel::Warn ? "warning: " : "", msg.c_str());
-    }
-    std::fflush(stderr);
-  });
+  arfc::set_log_callback(arfc::make_text_logger(
+      [](const std::string& text) {
+        std::fputs(text.c_str(), stderr);
+        std::fflush(stderr);
+      },
+      isatty(fileno(stderr)) != 0, [](arfc::LogLevel level) { return level != arfc::LogLevel::Debug || g_verbose; }));
+}
+
+// SIGINT/SIGTERM: the first asks the running work to stop at its next check (between
+// training steps, encoding batches, evaluation cells), so it unwinds without writing its
+// output (outputs are written whole, at the end); train keeps the checkpoint of the last
+// finished epoch. A second signal ends the process at once.
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_stop.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
+
+void install_stop_signals() {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  arfc::set_interrupt_check([] { return g_stop.load(); });
 }
 
 }  // namespace
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("arfc ") + ARFC_VERSION);
   app.add_flag("-v,--verbose", g_verbose, "Also print debug messages");
   install_stderr_logger();
+  install_stop_signals();
   arfc::cli::add_info_command(app);
   arfc::cli::add_data_command(app);
   arfc::cli::add_train_command(app);
@@ -67,6 +70,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const arfc::Interrupted&) {
+    std::fprintf(stderr, "\narfc: interrupted; no output was written (train: the checkpoint OUT.ckpt of the last "
+                         "finished epoch is kept; continue with --resume)\n");
+    return 130;
   } catch (const arfc::Error& e) {
     std::fprintf(stderr, "arfc: error: %s\n", e.what());
     return 1;

@@ -14,11 +14,7 @@ inline int64_t model_input_dim(const ArfcModel& m, int64_t modality, const std::
              m.num_modalities(), " modalit", (m.num_modalities() == 1 ? "y" : "ies"), ", expected 0",
              (m.num_modalities() > 1 ? " or 1" : ""), ", got ", modality,
              ". Hint: modality 1 exists only for crossmodal models.");
-  if (modality == 0) return m.geometry().input_dim;
-  const nlohmann::json c = m.config();
-  ARFC_CHECK(c.contains("model") && c["model"].contains("input_dim_b"), "model '", model_path,
-             "': config has no model.input_dim_b for modality 1. Hint: the checkpoint is incomplete.");
-  return c["model"]["input_dim_b"].get<int64_t>();
+  return m.input_dim(modality);
 }
 
 }  // namespace arfc::cli

@@ -38,6 +38,15 @@ class Progress {
   bool emitted_ = false;
 };
 
+// A callback that writes the library's messages as text lines through `write` (stderr for
+// the CLI, sys.stderr for the Python module): warnings prefixed "warning: ", messages at a
+// level `enabled` rejects dropped. On a terminal (tty) progress lines overwrite each other
+// in place; elsewhere (a log file, CI) a progress line is written at most every
+// progress_interval_s seconds, plus the last one (100%), so a log holds tens of lines, not
+// one per training step. Calls must be serialised (set_log_callback's callbacks are).
+LogCallback make_text_logger(std::function<void(const std::string& text)> write, bool tty,
+                             std::function<bool(LogLevel level)> enabled, double progress_interval_s = 10.0);
+
 // "1m23s", "4.2s"
 std::string format_duration(double seconds);
 

@@ -27,6 +27,9 @@ class ArfcModel {
   uint64_t fingerprint() const;    // hash of config + weights; stored in code files
   Task task() const;
   int64_t num_modalities() const;  // 2 for crossmodal models, else 1
+  // D of a modality's features (modality 1: the second modality of a crossmodal model);
+  // a modality the model does not have -> arfc::Error.
+  int64_t input_dim(int64_t modality = 0) const;
   nlohmann::json config() const;   // the full config (model + training), defaults filled
 
   // x: [N, D] float32 -> [N, n_values] float32 (1 <= n_values <= geometry().max_values();

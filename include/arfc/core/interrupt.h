@@ -1,0 +1,28 @@
+// Cooperative interruption of long work (training, encoding, codebook fitting). The
+// loops call check_interrupt() between batches; a front end installs the test that says
+// "stop" (the Python module: a pending Ctrl-C), and the work unwinds with Interrupted, so
+// nothing is left half-done: outputs are written atomically after the work, checkpoints
+// only between epochs.
+#pragma once
+
+#include <functional>
+
+#include "arfc/core/error.h"
+
+namespace arfc {
+
+class Interrupted : public Error {
+ public:
+  Interrupted() : Error("interrupted") {}
+};
+
+// Returns true when the work in progress should stop. Called from the thread doing the
+// work, at most every few milliseconds; must be cheap and must not throw.
+using InterruptCheck = std::function<bool()>;
+
+// Installs the test for the whole process (nullptr: never interrupted, the default).
+void set_interrupt_check(InterruptCheck check);
+// Throws Interrupted when the installed test says so.
+void check_interrupt();
+
+}  // namespace arfc
