@@ -258,3 +258,36 @@ TEST_F(CliCodes, InterruptedTrainingWritesNoModel) {
   // Four seconds cover at least one epoch of 3600 rows x 16 dims: its checkpoint is kept.
   EXPECT_TRUE(fs::exists(path("m.arfc.ckpt")));
 }
+
+// A write that cannot complete (here: past the file-size limit, as on a full disk) is a
+// clear error naming the output, and leaves neither the output nor a temporary behind.
+TEST_F(CliCodes, FailedWriteLeavesNoOutput) {
+  const std::string in = stored_codes();  // 10 x 64 f32 values: a 2.6 KB export
+  CliResult r = arfc::testing::run_cli("ulimit -f 1 && " + std::string(ARFC_BINARY),
+                                       "export --in " + in + " --out " + path("big.npy"), path("stderr.txt"));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_HAS(r.err, "big.npy");
+  EXPECT_FALSE(fs::exists(path("big.npy")));
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
+}
+
+// Two processes writing the same output: each writes its own temporary and renames it
+// over the output, so the result is one of the two whole files, never a mix.
+TEST_F(CliCodes, ConcurrentWritersLeaveOneWholeFile) {
+  write_code_file(path("a.arfc"), quantize_codes(random_matrix(2000, 64, 1), StorageType::F32, 0x1234, 256, 16));
+  write_code_file(path("b.arfc"), quantize_codes(random_matrix(2000, 64, 2), StorageType::F32, 0x1234, 256, 16));
+  const Matrix a = dequantize_codes(read_code_file(path("a.arfc")));
+  const Matrix b = dequantize_codes(read_code_file(path("b.arfc")));
+  const std::string out = path("out.npy");
+  for (int round = 0; round < 5; ++round) {
+    CliResult r = arfc::testing::run_cli(
+        "(" + std::string(ARFC_BINARY), "export --in " + path("a.arfc") + " --out " + out + " >/dev/null & " +
+                                            ARFC_BINARY + " export --in " + path("b.arfc") + " --out " + out +
+                                            " >/dev/null; wait)",
+        path("stderr.txt"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    const Matrix got = read_matrix(out);
+    EXPECT_TRUE(got.data == a.data || got.data == b.data) << "round " << round << ": a mix of both writers";
+  }
+}

@@ -201,6 +201,30 @@ TEST(Ratio, InvalidGeometry) {
   g = geo();
   g.max_tokens = 0;
   EXPECT_THROW(all_layouts(g), Error);
+  g = geo();
+  g.discrete_tokens = -1;
+  EXPECT_THROW(choose_layout(g, CodeBudget::ratio(4)), Error);
+  // Sizes a crafted file could claim are bounded before any arithmetic or allocation
+  // (found by fuzz_budget: all_layouts once built hundreds of millions of layouts).
+  g = geo();
+  g.token_width = int64_t(1) << 40;
+  g.max_tokens = int64_t(1) << 40;  // w * K_max would overflow
+  EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::ratio(4)); }), "at most 16777216");
+  g = geo();
+  g.input_dim = 741000000;
+  EXPECT_THROW(choose_layout(g, CodeBudget::ratio(4)), Error);
+  g = geo();
+  g.input_dim = 1 << 24;
+  g.token_width = 1;
+  g.max_tokens = 1 << 24;
+  g.value_level = true;
+  EXPECT_HAS(error_of([&] { all_layouts(g); }), "choose_layout");
+  // A token count far beyond any integer is refused before it is converted to one
+  // (found by fuzz_budget: the conversion overflowed).
+  EXPECT_HAS(error_of([&] { choose_layout(geo(), CodeBudget::tokens(5.6e152)); }), "expected at most");
+  g = geo();
+  g.discrete_tokens = 8;
+  EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::tokens(1e30, StorageType::Q8)); }), "at most 8");
 }
 
 TEST(Ratio, AllLayoutsSortedAndDistinct) {

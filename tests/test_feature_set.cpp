@@ -107,7 +107,10 @@ TEST_F(FeatureSetIo, LoadValidates) {
   write_labels(path("c/test_y.npy"), {1, 2});
   EXPECT_ERROR_HAS(load_feature_set(path("c")), "test_y.npy has 2 rows but test_x has 3");
   write_labels(path("c/test_y.npy"), {1, -2, 0});
-  EXPECT_ERROR_HAS(load_feature_set(path("c")), "non-negative");
+  EXPECT_ERROR_HAS(load_feature_set(path("c")), "expected class ids in [0, 1000000)");
+  // A huge class id would make the probe allocate [rows, id + 1]: refused on load.
+  write_labels(path("c/test_y.npy"), {1, int64_t(1) << 40, 0});
+  EXPECT_ERROR_HAS(load_feature_set(path("c")), "test_y.npy[1] = 1099511627776");
   write_labels(path("c/test_y.npy"), {1, 2, 0});
   write_matrix(path("c/test_x.npy"), filled(3, 7, 0));
   EXPECT_ERROR_HAS(load_feature_set(path("c")), "train_x has d = 4 but test_x has d = 7");

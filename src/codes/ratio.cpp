@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "arfc/core/error.h"
 
@@ -84,10 +86,19 @@ namespace {
 
 constexpr StorageType kAllTypes[] = {StorageType::F32, StorageType::F16, StorageType::I8};
 
+// Far above any real model (code files cap D, w and n_values at 2^24 too), low enough that
+// no product of these overflows or asks for an absurd allocation.
+constexpr int64_t kMaxGeometry = int64_t(1) << 24;
+
 void check_geometry(const CodeGeometry& g) {
-  ARFC_CHECK(g.input_dim > 0 && g.token_width > 0 && g.max_tokens > 0,
-             "code geometry: expected input_dim, token_width and max_tokens >= 1, got D=", g.input_dim,
-             ", w=", g.token_width, ", K_max=", g.max_tokens,
+  ARFC_CHECK(g.input_dim > 0 && g.token_width > 0 && g.max_tokens > 0 && g.discrete_tokens >= 0,
+             "code geometry: expected input_dim, token_width and max_tokens >= 1 and discrete_tokens >= 0, got D=",
+             g.input_dim, ", w=", g.token_width, ", K_max=", g.max_tokens, ", M=", g.discrete_tokens,
+             ". Hint: the model or code file describing it is invalid.");
+  ARFC_CHECK(g.input_dim <= kMaxGeometry && g.token_width <= kMaxGeometry && g.max_tokens <= kMaxGeometry &&
+                 g.max_values() <= kMaxGeometry && g.discrete_tokens <= kMaxGeometry,
+             "code geometry: D=", g.input_dim, ", w=", g.token_width, ", K_max=", g.max_tokens,
+             ", M=", g.discrete_tokens, ": each, and w * K_max, must be at most ", kMaxGeometry,
              ". Hint: the model or code file describing it is invalid.");
 }
 
@@ -188,6 +199,14 @@ struct Search {
     ARFC_CHECK(std::isfinite(k) && k > 0, "--tokens: expected a token count >= 1, got ", k,
                ". Hint: each token holds ", g.token_width, " values.");
     const double values = k * double(g.token_width);
+    // The range first: every conversion to an integer below is then exact.
+    ARFC_CHECK(values <= double(available_values), "--tokens: expected at most ", max_tokens_shown, " tokens for ",
+               source, " (", available_values, " values), got ", k,
+               ". Hint: ask for fewer tokens",
+               (truncating ? "; truncation can only shorten codes, re-compress the "
+                                                   "features with the model for longer ones"
+                                                 : ", or a model trained with more tokens"),
+               ".");
     if (!g.value_level)
       ARFC_CHECK(k == std::floor(k), "--tokens: expected a whole number of tokens, got ", k,
                  ". Hint: this geometry stores whole tokens only; use ", int64_t(std::floor(k)), " or ",
@@ -197,13 +216,6 @@ struct Search {
                  "--tokens: ", k, " tokens of ", g.token_width, " values is not a whole number of values (",
                  values, "). Hint: use a multiple of 1/", g.token_width, " tokens.");
     const int64_t nv = int64_t(values);
-    ARFC_CHECK(nv <= available_values, "--tokens: expected at most ", max_tokens_shown, " tokens for ",
-               source, " (", available_values, " values), got ", k,
-               ". Hint: ask for fewer tokens",
-               (truncating ? "; truncation can only shorten codes, re-compress the "
-                                                   "features with the model for longer ones"
-                                                 : ", or a model trained with more tokens"),
-               ".");
     return make_layout(g.input_dim, nv, t);
   }
 };
@@ -304,7 +316,11 @@ CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, i
 std::vector<CodeLayout> all_layouts(const CodeGeometry& g) {
   check_geometry(g);
   const int64_t step = g.value_level ? 1 : g.token_width;
+  const int64_t count = 3 * (g.max_values() / step) + g.discrete_tokens;
+  ARFC_CHECK(count <= kMaxLayouts, "all_layouts: the geometry has ", count, " layouts, more than ", kMaxLayouts,
+             ". Hint: ask choose_layout for the one a budget buys.");
   std::vector<CodeLayout> out;
+  out.reserve(size_t(count));
   for (StorageType t : kAllTypes)
     for (int64_t nv = step; nv <= g.max_values(); nv += step) out.push_back(make_layout(g.input_dim, nv, t));
   for (int64_t n = 1; n <= g.discrete_tokens; ++n) out.push_back(make_layout(g.input_dim, n, StorageType::Q8));
@@ -312,6 +328,33 @@ std::vector<CodeLayout> all_layouts(const CodeGeometry& g) {
     if (a.bytes_per_vector != b.bytes_per_vector) return a.bytes_per_vector > b.bytes_per_vector;
     return a.n_values > b.n_values;
   });
+  return out;
+}
+
+std::vector<double> parse_ratio_list(const std::string& list) {
+  std::vector<double> out;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    ARFC_CHECK(out.size() < kMaxRatioList, "--ratios lists more than ", kMaxRatioList, " ratios. Hint: a report "
+               "grid has about a dozen, e.g. 2,4,8,16,32,64.");
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    size_t used = 0;
+    double r = 0;
+    try {
+      r = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    ARFC_CHECK(!item.empty() && used == item.size(), "--ratios '", list, "': '", item,
+               "' is not a number. Hint: write ratios as 2,4,5.3,8.");
+    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratios: ratio ", item, " must be > 1 (4 bytes per value ",
+               "divided by the code's bytes). Hint: 2 halves the size, 32 keeps 1/32.");
+    ARFC_CHECK(std::find(out.begin(), out.end(), r) == out.end(), "--ratios: ratio ", item, " is listed twice.");
+    out.push_back(r);
+  }
+  ARFC_CHECK(!out.empty(), "--ratios is empty. Hint: e.g. --ratios 2,4,8,16,32,64.");
   return out;
 }
 

@@ -92,31 +92,6 @@ const std::vector<double>& default_ratio_grid() {
   return g;
 }
 
-std::vector<double> parse_ratio_list(const std::string& list) {
-  std::vector<double> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    size_t used = 0;
-    double r = 0;
-    try {
-      r = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    ARFC_CHECK(!item.empty() && used == item.size(), "--ratios '", list, "': '", item,
-               "' is not a number. Hint: write ratios as 2,4,5.3,8.");
-    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratios: ratio ", item, " must be > 1 (4 bytes per value ",
-               "divided by the code's bytes). Hint: 2 halves the size, 32 keeps 1/32.");
-    ARFC_CHECK(std::find(out.begin(), out.end(), r) == out.end(), "--ratios: ratio ", item, " is listed twice.");
-    out.push_back(r);
-  }
-  ARFC_CHECK(!out.empty(), "--ratios is empty. Hint: e.g. --ratios 2,4,8,16,32,64.");
-  return out;
-}
-
 FeatureSet limit_feature_set(const FeatureSet& fs, int64_t limit, uint64_t seed) {
   if (limit <= 0) return fs;
   FeatureSet out = fs;

@@ -37,8 +37,8 @@ void check_rows(const std::string& dir, const char* a, int64_t na, const char* b
 
 void check_labels(const std::string& dir, const char* what, const Labels& y) {
   for (size_t i = 0; i < y.size(); ++i) {
-    ARFC_CHECK(y[i] >= 0, "feature set '", dir, "': ", what, "[", i, "] = ", y[i],
-               "; expected non-negative class ids. Hint: map classes to 0..C-1.");
+    ARFC_CHECK(y[i] >= 0 && y[i] < kMaxClasses, "feature set '", dir, "': ", what, "[", i, "] = ", y[i],
+               "; expected class ids in [0, ", kMaxClasses, "). Hint: map classes to 0..C-1.");
   }
 }
 
@@ -79,12 +79,14 @@ FeatureSet load_feature_set(const std::string& dir) {
     ARFC_THROW("file '", meta_path, "' is not valid JSON: ", e.what(), ". Hint: fix or regenerate it.");
   }
   ARFC_CHECK(meta.is_object(), "file '", meta_path, "': expected a JSON object.");
-  const std::string format = meta.value("format", std::string());
+  // Fields are type-checked before they are read: a crafted meta.json gets arfc::Error.
+  const std::string format =
+      meta.contains("format") && meta["format"].is_string() ? meta["format"].get<std::string>() : std::string("?");
   ARFC_CHECK(format == kFormat, "file '", meta_path, "': field \"format\" is '", format, "'; expected '", kFormat,
              "'. Hint: is this directory a feature set?");
   ARFC_CHECK(meta.contains("version") && meta["version"].is_number_integer(), "file '", meta_path,
              "': field \"version\" missing or not an integer; expected ", kVersion, ".");
-  const int version = meta["version"].get<int>();
+  const int64_t version = meta["version"].get<int64_t>();
   ARFC_CHECK(version >= 1 && version <= kVersion, "file '", meta_path, "': feature-set version ", version,
              "; this build reads version 1..", kVersion, ". Hint: upgrade arfc.");
   ARFC_CHECK(meta.contains("task") && meta["task"].is_string(), "file '", meta_path,

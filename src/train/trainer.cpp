@@ -268,7 +268,8 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
     ARFC_CHECK(int64_t(fs.train_y.size()) == n, "training labels: expected ", n, " labels (one per row), got ",
                fs.train_y.size(), ". Hint: pass --labels for task ", task_name(task), ".");
     for (auto y : fs.train_y) {
-      ARFC_CHECK(y >= 0 && y < 1000000, "training labels: class ids must be in [0, 1e6), got ", y);
+      ARFC_CHECK(y >= 0 && y < kMaxClasses, "training labels: class ids must be in [0, ", kMaxClasses, "), got ", y,
+                 ". Hint: map classes to 0..C-1.");
       num_classes = std::max(num_classes, y + 1);
     }
     Y = to_tensor(fs.train_y);

@@ -41,6 +41,9 @@ extern "C" void on_stop_signal(int sig) {
 void install_stop_signals() {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
+  // Past a file-size limit (ulimit -f) a write should fail with EFBIG and be reported like
+  // a full disk, not kill the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   arfc::set_interrupt_check([] { return g_stop.load(); });
 }
 

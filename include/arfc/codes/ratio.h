@@ -21,6 +21,7 @@
 //    explicitly (--dtype q8) for token budgets, and truncating keeps q8 codes q8.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -84,6 +85,8 @@ CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, i
 
 // Every distinct layout of the geometry, sorted by ratio (ascending: the largest code first;
 // equal ratios: more values first).
+// More than kMaxLayouts layouts -> arfc::Error (a bound on the allocation).
+constexpr int64_t kMaxLayouts = int64_t(1) << 20;
 std::vector<CodeLayout> all_layouts(const CodeGeometry& g);
 
 // Layout for n_values values of type t in dimension input_dim (bytes and achieved ratio).
@@ -93,6 +96,11 @@ CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t);
 // e.g. "2.5 tokens", for value-level codes); "8 discrete tokens, q8: 8 bytes/vector, ratio
 // 128x".
 std::string describe_layout(const CodeLayout& l, int64_t token_width);
+
+// "2,4,5.3" -> {2, 4, 5.3}: each finite and > 1, no duplicates, at most kMaxRatioList
+// (arfc::Error naming the bad item otherwise). The `--ratios` option of `arfc eval`.
+constexpr size_t kMaxRatioList = 1000;
+std::vector<double> parse_ratio_list(const std::string& list);
 
 // "21.33" (two decimals, trailing zeros dropped: "64", "10.67", "5.3").
 std::string format_ratio(double r);

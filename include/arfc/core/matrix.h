@@ -25,6 +25,9 @@ struct Matrix {
 };
 
 using Labels = std::vector<int64_t>;
+// Class ids are in [0, kMaxClasses): everything that allocates per class (the probe's
+// [rows, classes] targets, the training head's prototypes) is bounded by it.
+constexpr int64_t kMaxClasses = 1000000;
 
 // Rows [begin, end) as a new matrix.
 Matrix slice_rows(const Matrix& m, int64_t begin, int64_t end);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arfc/codec/codec.h"
+#include "arfc/codes/ratio.h"  // parse_ratio_list
 #include "arfc/eval/metrics.h"
 #include "arfc/io/feature_set.h"
 
@@ -78,9 +79,6 @@ int64_t metric_queries(Task t, const std::string& metric, int64_t n_test);
 
 // The protocol's ratio grid, 2x..512x.
 const std::vector<double>& default_ratio_grid();
-
-// "2,4,5.3" -> {2, 4, 5.3}: each finite and > 1, no duplicates (arfc::Error otherwise).
-std::vector<double> parse_ratio_list(const std::string& list);
 
 // At most `limit` train and test rows each (seeded, uniform, order kept; pairs and labels
 // stay aligned). limit <= 0 returns fs unchanged.
