@@ -9,116 +9,142 @@ set ylabel "R@1 mean (%)"
 set logscale x 2
 set grid xtics ytics lc rgb '#dddddd'
 set key outside right center box opaque spacing 1.2 samplen 4
-set xrange [1.73913:73.6]
-set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64)
-set yrange [0:76.7492]
+set xrange [1.73913:588.8]
+set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
+set yrange [0:76.6418]
 $s0 << EOD
-2 70.875 -
-3.2 70.785 -
-4 70.86 -
-5.33333 70.88 -
-8 70.77 -
-12.8 70.59 -
-16 70.585 -
-32 68.85 -
-64 56.725 -
+2 70.78 -
+3.2 70.74 -
+4 70.825 -
+5.33333 70.75 -
+8 70.805 -
+12.8 70.615 -
+16 70.575 -
+32 68.2 -
+64 63.3 -
+128 52.14 -
+256 30.465 -
+512 10.31 -
 EOD
 $s1 << EOD
-2 71.05 -
-3.01176 70.895 -
-4 70.73 -
-5.33333 70.4 -
-8 68.51 -
-12.1905 62.595 -
-16 54.875 -
-32 21.45 -
-64 1.675 -
+2 70.935 -
+2.99415 70.885 -
+4 70.87 -
+5.27835 70.94 -
+8 70.84 -
+12.0471 70.73 -
+16 70.62 -
+32 68.755 -
+64 55.135 -
+128 21.49 -
+256 1.585 -
+512 0.055 -
 EOD
 $s2 << EOD
-2 64.61 -
-3.01176 61.61 -
-4 59.175 -
-5.33333 54.74 -
-8 47.425 -
-12.1905 36.71 -
-16 25.88 -
-32 5.82 -
-64 0.35 -
+4 70.87 -
+5.27835 70.94 -
+8 70.84 -
+12.0471 70.73 -
+16 70.62 -
+32 68.755 -
+64 55.135 -
+128 21.49 -
+256 1.585 -
+512 0.055 -
 EOD
 $s3 << EOD
-2 67.405 -
-3.01176 64.54 -
-4 61.9 -
-5.33333 58.02 -
-8 49.25 -
-12.1905 35.59 -
-16 25.425 -
-32 5.39 -
-64 0.36 -
+4 68.27 -
+5.27835 67.495 -
+8 64.88 -
+12.0471 61.685 -
+16 59.205 -
+32 47.965 -
+64 26.225 -
+128 5.885 -
+256 0.345 -
+512 0.005 -
 EOD
 $s4 << EOD
-4 71.07 -
-8 70.845 -
-16 69.035 -
-32 63.69 -
-64 50.94 -
+4 70.955 -
+5.27835 69.835 -
+8 67.675 -
+12.0471 64.68 -
+16 61.95 -
+32 49.41 -
+64 25.785 -
+128 5.455 -
+256 0.415 -
+512 0.03 -
 EOD
 $s5 << EOD
-4 71.09 -
-8 70.845 -
-16 70.51 -
-32 69.49 -
-64 66.905 -
+4 70.965 -
+8 70.795 -
+16 67.805 -
+32 57.315 -
+64 39.79 -
+128 23.69 -
+256 9.2 -
+512 1.79 -
 EOD
 $s6 << EOD
-2 68.51 -
-3.01176 68.45 -
-4 68.365 -
-5.33333 67.98 -
-8 67.575 -
-12.1905 64.09 -
-16 59.71 -
-32 33.65 -
-64 3.56 -
+4 70.945 -
+8 70.87 -
+16 70.09 -
+32 68.51 -
+64 63.6 -
+128 48.235 -
+256 28.295 -
+512 6.5 -
 EOD
 $s7 << EOD
-2 1.68 -
-3.01176 5.535 -
-4 6.21 -
-5.33333 3.265 -
-8 2.58 -
-12.1905 0.84 -
-16 5.275 -
-32 2.4 -
-64 0.39 -
+32 70.035 -
+64 67.345 -
+128 56.36 -
+256 30.695 -
+512 9.52 -
 EOD
 $s8 << EOD
-2 66.77 -
-3.01176 66.595 -
-4 66.53 -
-5.33333 66.27 -
-8 65.55 -
-12.1905 62.825 -
-16 57.94 -
-32 30.98 -
-64 2.46 -
+4 68.03 -
+5.27835 68.16 -
+8 68.375 -
+12.0471 68.455 -
+16 68.55 -
+32 67.53 -
+64 59.89 -
+128 33.755 -
+256 3.64 -
+512 0.07 -
 EOD
 $s9 << EOD
-2 71.04 f16
-4 71.02 i8
-8 70.4 i4
-32 56.37 bin
+4 66.445 -
+5.27835 66.3 -
+8 66.035 -
+12.0471 65.665 -
+16 65.585 -
+32 64.05 -
+64 56.005 -
+128 27.86 -
+256 2.145 -
+512 0.04 -
+EOD
+$s10 << EOD
+2 70.91 f16
+4 70.965 i8
+8 70.535 i4
+28.4444 58.275 rabitq
+32 56.525 bin
 EOD
 plot \
   $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc", \
   $s1 using 1:2 with linespoints lw 2 pt 5 ps 1.4 lc rgb '#ff7f0e' title "pca", \
-  $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "rp", \
-  $s3 using 1:2 with linespoints lw 2 pt 11 ps 1.4 lc rgb '#9467bd' title "trunc", \
-  $s4 using 1:2 with linespoints lw 2 pt 13 ps 1.4 lc rgb '#8c564b' title "pq", \
-  $s5 using 1:2 with linespoints lw 2 pt 4 ps 1.4 lc rgb '#e377c2' title "opq", \
-  $s6 using 1:2 with linespoints lw 2 pt 6 ps 1.4 lc rgb '#17becf' title "ae", \
-  $s7 using 1:2 with linespoints lw 2 pt 8 ps 1.4 lc rgb '#bcbd22' title "qformer", \
-  $s8 using 1:2 with linespoints lw 2 pt 10 ps 1.4 lc rgb '#7f7f7f' title "mrl", \
-  $s9 using 1:2 with linespoints lw 2 pt 12 ps 1.4 lc rgb '#393b79' title "scalar quant (f16 / i8 / i4 / bin)", \
-  $s9 using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \
-  71.045 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (71.05%)"
+  $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "pca+i8", \
+  $s3 using 1:2 with linespoints lw 2 pt 11 ps 1.4 lc rgb '#9467bd' title "rp+i8", \
+  $s4 using 1:2 with linespoints lw 2 pt 13 ps 1.4 lc rgb '#8c564b' title "trunc+i8", \
+  $s5 using 1:2 with linespoints lw 2 pt 4 ps 1.4 lc rgb '#e377c2' title "pq", \
+  $s6 using 1:2 with linespoints lw 2 pt 6 ps 1.4 lc rgb '#17becf' title "opq", \
+  $s7 using 1:2 with linespoints lw 2 pt 8 ps 1.4 lc rgb '#bcbd22' title "rq", \
+  $s8 using 1:2 with linespoints lw 2 pt 10 ps 1.4 lc rgb '#7f7f7f' title "ae+i8", \
+  $s9 using 1:2 with linespoints lw 2 pt 12 ps 1.4 lc rgb '#393b79' title "mrl+i8", \
+  $s10 using 1:2 with linespoints lw 2 pt 1 ps 1.4 lc rgb '#637939' title "scalar quant (f16 / i8 / i4 / bin)", \
+  $s10 using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \
+  70.92 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (70.92%)"
