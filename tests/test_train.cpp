@@ -397,4 +397,19 @@ TEST_F(TrainTest, DiscreteTokenCountIsChosenOnHeldOutRows) {
     EXPECT_GE(t["q8"].get<double>(), 0.0);
     EXPECT_LE(t["i8"].get<double>(), 1.0);
   }
+  // Two modalities: held-out pairs retrieve each other, and the split follows that score.
+  ArfcModel c = train_arfc(clustered(400, 8, 1, Task::Crossmodal),
+                           merge_config(tiny_config(1), {{"model", {{"discrete_tokens", 8}}}}));
+  const nlohmann::json ct = c.config()["summary"]["discrete_selection"];
+  ASSERT_FALSE(ct["trials"].empty()) << ct.dump();
+  EXPECT_EQ(ct["held_out_rows"], 80);
+  EXPECT_EQ(ct["measure"], "crossmodal_r1");
+  EXPECT_EQ(m.config()["summary"]["discrete_selection"]["measure"], "knn1_accuracy");
+  EXPECT_EQ(g.config()["summary"]["discrete_selection"]["measure"], "knn10_overlap");
+  for (const auto& t : ct["trials"]) {
+    EXPECT_GE(t["q8"].get<double>(), 0.0);
+    EXPECT_LE(t["i8"].get<double>(), 1.0);
+    EXPECT_EQ(t["q8"].get<double>() >= t["i8"].get<double>(), ct["discrete_tokens"].get<int64_t>() >= t["bytes"].get<int64_t>())
+        << ct.dump();
+  }
 }

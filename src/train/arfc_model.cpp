@@ -192,6 +192,17 @@ double search_score(const Matrix& codes, const torch::Tensor& labels, const torc
   return hits.mean().item<double>();
 }
 
+// Cross-modal retrieval on held-out pairs [H, q] (row i of a pairs with row i of b), both
+// sides compressed: the mean of the two directions' R@1 under cosine similarity.
+double pair_score(const Matrix& codes_a, const Matrix& codes_b) {
+  auto unit = [](const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); };
+  const auto sim = unit(to_tensor(codes_a)).matmul(unit(to_tensor(codes_b)).t());
+  const auto truth = torch::arange(sim.size(0), torch::kLong);
+  const double a_to_b = sim.argmax(1).eq(truth).to(torch::kFloat64).mean().item<double>();
+  const double b_to_a = sim.argmax(0).eq(truth).to(torch::kFloat64).mean().item<double>();
+  return 0.5 * (a_to_b + b_to_a);
+}
+
 }  // namespace
 
 void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
@@ -203,9 +214,12 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   const bool select = impl_->cfg.model.discrete_select();
   const int64_t held = select ? std::min<int64_t>(2000, fs.train_x.n / 5) : 0;
   const int64_t fit_rows = std::min(max_rows, fs.train_x.n - held);
+  const bool pairs = num_modalities() > 1;
   std::vector<torch::Tensor> rows;
   rows.push_back(to_tensor(encode(slice_rows(fs.train_x, 0, fit_rows), g.max_values(), 0)));
-  if (num_modalities() > 1)
+  // The second modality keeps all its rows up to max_rows, held-out pairs included: fitting
+  // it on 2000 fewer rows cost 0.6-0.9 point R@1 at 64x-256x on twoview (docs/DESIGN.md).
+  if (pairs)
     rows.push_back(to_tensor(encode(slice_rows(fs.train_b, 0, std::min(max_rows, fs.train_b.n)), g.max_values(), 1)));
   const auto t0 = std::chrono::steady_clock::now();
   cb->fit(torch::cat(rows, 0).to(impl_->device), impl_->cfg.train.seed);
@@ -225,18 +239,31 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     // that then searched unseen classes 3 points worse than int8 values (docs/DESIGN.md).
     if ((fs.task == Task::Classification || fs.task == Task::Retrieval) && int64_t(fs.train_y.size()) == fs.train_x.n)
       labels = to_tensor(Labels(fs.train_y.end() - held, fs.train_y.end()));
-    const torch::Tensor reference = labels.defined() ? torch::Tensor() : to_tensor(encode(x, g.max_values(), 0));
+    // Cross-modal models judge by what they are for: held-out pairs retrieve each other
+    // (the label-free overlap kept discrete tokens at 32 bytes on twoview, where they then
+    // retrieved 1.8 points worse than RQ; docs/RESULTS.md).
+    const Matrix xb = pairs ? slice_rows(fs.train_b, fs.train_b.n - held, fs.train_b.n) : Matrix();
+    const torch::Tensor reference =
+        labels.defined() || pairs ? torch::Tensor() : to_tensor(encode(x, g.max_values(), 0));
+    auto score = [&](StorageType t, int64_t b) {
+      const CodeLayout l = make_layout(g.input_dim, b, t);
+      const Matrix a = code_values(compress(x, l, 0));
+      if (pairs) return pair_score(a, code_values(compress(xb, make_layout(input_dim(1), b, t), 1)));
+      return search_score(a, labels, reference);
+    };
+    const char* measure = pairs ? "crossmodal_r1" : labels.defined() ? "knn1_accuracy" : "knn10_overlap";
     nlohmann::json trials = nlohmann::json::array();
     for (int64_t b = w; b <= candidates && b <= g.max_values(); b += w) {
-      const double q8 = search_score(code_values(compress(x, make_layout(g.input_dim, b, StorageType::Q8))), labels, reference);
-      const double i8 = search_score(code_values(compress(x, make_layout(g.input_dim, b, StorageType::I8))), labels, reference);
+      const double q8 = score(StorageType::Q8, b);
+      const double i8 = score(StorageType::I8, b);
       trials.push_back({{"bytes", b}, {"q8", q8}, {"i8", i8}});
-      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + (labels.defined() ? "1-NN accuracy " : "10-NN overlap ") +
+      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " +
                std::to_string(q8) + " vs int8 values " + std::to_string(i8) + " on " + std::to_string(held) + " held-out rows");
       if (q8 < i8) break;
       keep = std::min(candidates, b + w - 1);
     }
-    impl_->cfg.summary["discrete_selection"] = {{"held_out_rows", held}, {"trials", trials}, {"discrete_tokens", keep}};
+    impl_->cfg.summary["discrete_selection"] = {
+        {"held_out_rows", held}, {"measure", measure}, {"trials", trials}, {"discrete_tokens", keep}};
   }
   if (keep < candidates) {
     impl_->arc->keep_discrete_tokens(keep);

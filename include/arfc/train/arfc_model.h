@@ -49,12 +49,14 @@ class ArfcModel {
   Matrix code_values(const CodeSet& c) const;
   // Fits the discrete-token codebooks on the full continuous codes of up to max_rows
   // training rows per modality (all modalities share them), and updates the fingerprint.
-  // With model.discrete_select, the last min(2000, N/5) training rows are held out and
-  // decide how many discrete tokens to keep: always the budgets below one int8 token
-  // (w - 1), extended by w at a time while b discrete tokens search at least as well as
-  // b int8 values (1-NN label accuracy with labels, classification and retrieval; else
-  // 10-NN overlap with the full code); the trials go to the summary ("discrete_selection"). No-op for models
-  // without discrete tokens. Called by train_arfc.
+  // With model.discrete_select, the last min(2000, N/5) training rows (pairs) are held out
+  // of the fit and decide how many discrete tokens to keep: always the budgets below one
+  // int8 token (w - 1), extended by w at a time while b discrete tokens search at least as
+  // well as b int8 values: cross-modal R@1 of the held-out pairs (both directions, both
+  // sides compressed) for two-modality models, 1-NN label accuracy with labels
+  // (classification and retrieval), else the 10-NN overlap with the full code. The trials
+  // go to the summary ("discrete_selection"). No-op for models without discrete tokens.
+  // Called by train_arfc.
   void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);
 
   // int8 calibration of this model's codes, per modality: [max_values] scales (max |value|
