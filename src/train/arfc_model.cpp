@@ -218,7 +218,8 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   std::vector<torch::Tensor> rows;
   rows.push_back(to_tensor(encode(slice_rows(fs.train_x, 0, fit_rows), g.max_values(), 0)));
   // The second modality keeps all its rows up to max_rows, held-out pairs included: fitting
-  // it on 2000 fewer rows cost 0.6-0.9 point R@1 at 64x-256x on twoview (docs/DESIGN.md).
+  // it on 2000 fewer rows cost 0.6-0.9 point R@1 at 64x-256x on twoview, though the trials
+  // below then see codebooks that saw their B rows (docs/DESIGN.md, "Which budgets").
   if (pairs)
     rows.push_back(to_tensor(encode(slice_rows(fs.train_b, 0, std::min(max_rows, fs.train_b.n)), g.max_values(), 1)));
   const auto t0 = std::chrono::steady_clock::now();
