@@ -1,6 +1,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
+#include <ctime>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -28,11 +30,25 @@ void install_stderr_logger() {
 // SIGINT/SIGTERM: the first asks the running work to stop at its next check (between
 // training steps, encoding batches, evaluation cells), so it unwinds without writing its
 // output (outputs are written whole, at the end); train keeps the checkpoint of the last
-// finished epoch. A second signal ends the process at once.
+// finished epoch. A second signal (a second or more later) ends the process at once.
 std::atomic<bool> g_stop{false};
+std::atomic<int64_t> g_first_stop_ns{0};
 
+int64_t monotonic_ns() {  // clock_gettime is async-signal-safe
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// Signals within a second of the first count as one: `timeout` and a terminal's Ctrl-C
+// can deliver the same stop twice (to the process and to its group).
 extern "C" void on_stop_signal(int sig) {
-  if (g_stop.exchange(true)) {
+  const int64_t now = monotonic_ns();
+  if (!g_stop.exchange(true)) {
+    g_first_stop_ns = now;
+    return;
+  }
+  if (now - g_first_stop_ns.load() > 1000000000) {
     std::signal(sig, SIG_DFL);
     std::raise(sig);
   }
