@@ -33,6 +33,13 @@ CodeBudget budget_from_kwargs(const py::object& ratio, const py::object& bytes, 
   return CodeBudget::tokens(number(tokens, "tokens"), t);
 }
 
+void check_codes_model(const ArfcModel& m, const CodeSet& c) {
+  if (m.fingerprint() != c.model_fingerprint)
+    throw py::value_error("the codes were made by the model with fingerprint " + format_fingerprint(c.model_fingerprint) +
+                          ", but the given model has " + format_fingerprint(m.fingerprint()) +
+                          ". Hint: use the model that made the codes.");
+}
+
 namespace {
 
 Matrix values_of_codes(const PyCodes& c, const py::object& model_obj) {
@@ -42,10 +49,7 @@ Matrix values_of_codes(const PyCodes& c, const py::object& model_obj) {
   if (!model)
     throw py::value_error("these codes are discrete tokens (q8): their values need the model that made them. "
                           "Hint: codes.to_numpy(model) with model = arfc.Model.load(...).");
-  if (model->fingerprint() != c.codes.model_fingerprint)
-    throw py::value_error("the codes were made by the model with fingerprint " +
-                          format_fingerprint(c.codes.model_fingerprint) + ", but the given model has " +
-                          format_fingerprint(model->fingerprint()) + ". Hint: use the model that made the codes.");
+  check_codes_model(*model, c.codes);
   return without_gil([&] { return model->code_values(c.codes); });
 }
 

@@ -33,6 +33,9 @@ PyLayout layout_of(const CodeSet& c);
 CodeBudget budget_from_kwargs(const py::object& ratio, const py::object& bytes, const py::object& tokens,
                               const py::object& dtype);
 
+// ValueError unless `c` was made by `m` (same fingerprint), naming both fingerprints.
+void check_codes_model(const ArfcModel& m, const CodeSet& c);
+
 void bind_codes(py::module_& m);
 
 }  // namespace arfc::py_api

@@ -59,10 +59,7 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
 }
 
 py::array_t<float> decode(const ArfcModel& m, const PyCodes& c) {
-  if (c.codes.model_fingerprint != m.fingerprint())
-    throw py::value_error("the codes were made by the model with fingerprint " +
-                          format_fingerprint(c.codes.model_fingerprint) + ", but this model has " +
-                          format_fingerprint(m.fingerprint()) + ". Hint: decode with the model that made them.");
+  check_codes_model(m, c.codes);
   return array_from_matrix(without_gil([&] { return m.decode(m.code_values(c.codes), c.codes.modality); }));
 }
 
