@@ -104,6 +104,19 @@ def main():
         head = f.read(600)  # a real header, cut short
     put("container", "real_head.arfc", head)
 
+    # model_config: the config documents of the committed model fixtures, and variants.
+    for fixture in ("model_v1.arfc", "model_q8.arfc"):
+        with open(os.path.join(DATA, fixture), "rb") as f:
+            raw = f.read()
+        (hlen,) = struct.unpack_from("<Q", raw, 12)
+        cfg = json.loads(raw[20:20 + hlen])["config"]
+        put("model_config", fixture.replace(".arfc", ".json"), json.dumps(cfg).encode())
+    cfg["model"].update({"input_dim_b": 40, "discrete_mode": "per_token", "discrete_tokens": 4})
+    cfg["task"] = "crossmodal"
+    put("model_config", "crossmodal_per_token.json", json.dumps(cfg).encode())
+    cfg["model"].update({"d_model": 4096, "generator_layers": 8})
+    put("model_config", "over_cap.json", json.dumps(cfg).encode())
+
     # budget: a ratio list, and packed (geometry, budget) fields.
     put("budget", "ratios.txt", b"2,3,4,5.3,8,12,16,32,64,128,256,512")
     put("budget", "fields.bin",

@@ -23,7 +23,7 @@ cmake --build "$B" -j"$(nproc)" >/dev/null
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  mapfile -t targets < <(sed -n 's/^set(ARFC_FUZZ_TARGETS \(.*\))$/\1/p' fuzz/CMakeLists.txt | tr ' ' '\n')
+  mapfile -t targets < <(sed -n 's/^set(ARFC_FUZZ\(_TORCH\)\{0,1\}_TARGETS \(.*\))$/\2/p' fuzz/CMakeLists.txt | tr ' ' '\n')
 fi
 
 run_one() {

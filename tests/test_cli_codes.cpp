@@ -3,6 +3,7 @@
 // committed model fixture tests/data/model_v1.arfc and skip without it.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -185,6 +186,54 @@ TEST_F(CliCodesWithModel, CompressTruncateDecompress) {
           " --force --threads 1");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.err, "warning");
+}
+
+// Out-of-core compress: chunks (whole encoder batches) give the same file as one chunk,
+// for f32, i8 (the calibration is the model's, not the chunk's) and q8;
+// a NaN in a later chunk is named by its row in the whole file and leaves no output.
+TEST_F(CliCodes, ChunkedCompressEqualsOneChunk) {
+  const std::string model = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";  // calibrated, with q8 tokens
+  if (!fs::exists(model)) GTEST_SKIP() << "model fixture missing: " << model;
+  const ArfcModel m = ArfcModel::load(model);
+  ASSERT_TRUE(m.calibrated());
+  Matrix x = random_matrix(2 * ArfcModel::kEncodeBatch + 5, m.geometry().input_dim, 5);  // 3 chunks
+  write_matrix(path("x.fbin"), x);
+  for (const std::string budget : {"--ratio 8 --dtype i8", "--tokens 2", "--bytes 3"}) {
+    CliResult r = run("compress --model " + model + " --in " + path("x.fbin") + " --out " + path("one.arfc") + " " +
+                      budget + " --threads 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    r = run("compress --model " + model + " --in " + path("x.fbin") + " --out " + path("chunked.arfc") + " " +
+            budget + " --chunk-rows 1 --threads 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(read_file_bytes(path("one.arfc")), read_file_bytes(path("chunked.arfc"))) << budget;
+    // Streamed decompress and export: the same matrices in chunks as in one.
+    for (const std::string cmd : {"decompress --model " + model + " --threads 1", "export --model " + model}) {
+      r = run(cmd + " --in " + path("one.arfc") + " --out " + path("one.npy"));
+      ASSERT_EQ(r.code, 0) << r.err;
+      r = run(cmd + " --in " + path("one.arfc") + " --out " + path("chunked.npy") + " --chunk-rows 1");
+      ASSERT_EQ(r.code, 0) << r.err;
+      EXPECT_EQ(read_file_bytes(path("one.npy")), read_file_bytes(path("chunked.npy"))) << budget << ": " << cmd;
+    }
+  }
+  // A payload byte in the last chunk corrupted: decompress names the checksum and writes nothing.
+  std::string bytes = read_file_bytes(path("one.arfc"));
+  bytes[bytes.size() - 10] ^= 0x40;
+  write_file_atomic(path("corrupt.arfc"), bytes);
+  CliResult bad = run("decompress --model " + model + " --in " + path("corrupt.arfc") + " --out " +
+                      path("corrupt.npy") + " --chunk-rows 1 --threads 1");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_HAS(bad.err, "checksum");
+  EXPECT_FALSE(fs::exists(path("corrupt.npy")));
+  const int64_t bad_row = 2 * ArfcModel::kEncodeBatch + 3;  // in the last chunk
+  x.data[size_t(bad_row * x.d + 2)] = std::nanf("");
+  write_matrix(path("nan.npy"), x, FileFormat::Npy);
+  CliResult r = run("compress --model " + model + " --in " + path("nan.npy") + " --out " + path("nan.arfc") +
+                    " --ratio 8 --chunk-rows 1 --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "row " + std::to_string(bad_row) + ", column 2");
+  EXPECT_FALSE(fs::exists(path("nan.arfc")));
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
 }
 
 }  // namespace

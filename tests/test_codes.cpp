@@ -389,6 +389,55 @@ TEST_F(CodeFile, RoundTripEachDtype) {
   EXPECT_EQ(truncate_codes(r, make_layout(256, 2, StorageType::F16)).modality, 1);
 }
 
+// Out-of-core reading and writing: chunks of any size give the rows of the whole file, the
+// streamed writer gives the same bytes as write_code_file, and a corrupt payload is named
+// by the checksum once the last chunk is read (the NaN check names the row in the file).
+TEST_F(CodeFile, ChunkedReadAndStreamedWrite) {
+  const CodeSet c = quantize_codes(random_codes(11, 32, 3), StorageType::I8, 7, 256, 16, false,
+                                   std::vector<float>(32, 0.02f));
+  write_code_file(path("whole.arfc"), c);
+  {
+    CodeFileWriter w(path("streamed.arfc"), c, c.n);
+    for (int64_t r0 = 0; r0 < c.n; r0 += 4) {
+      CodeSet part = c;
+      part.n = std::min<int64_t>(4, c.n - r0);
+      part.payload.assign(c.payload.begin() + r0 * 32, c.payload.begin() + (r0 + part.n) * 32);
+      w.append(part);
+    }
+    w.commit();
+  }
+  EXPECT_EQ(slurp(path("whole.arfc")), slurp(path("streamed.arfc")));
+  {
+    CodeFileWriter abandoned(path("abandoned.arfc"), c, c.n);  // destroyed before commit
+  }
+  EXPECT_FALSE(fs::exists(path("abandoned.arfc")));
+  for (int64_t chunk : {1, 3, 11, 100}) {
+    std::vector<uint8_t> rows;
+    int64_t next = 0;
+    const CodeSet h = read_code_file_chunks(path("whole.arfc"), chunk, [&](int64_t row0, const CodeSet& part) {
+      EXPECT_EQ(row0, next);
+      EXPECT_LE(part.n, chunk);
+      EXPECT_EQ(part.scales, c.scales);
+      rows.insert(rows.end(), part.payload.begin(), part.payload.end());
+      next += part.n;
+    });
+    EXPECT_EQ(rows, c.payload) << "chunk " << chunk;
+    EXPECT_EQ(h.n, 11);
+  }
+  std::string s = slurp(path("whole.arfc"));
+  s[64 + 32 * 4 + 10] ^= 0x21;  // a payload byte of row 10, in the last chunk
+  spit(path("bad.arfc"), s);
+  EXPECT_HAS(error_of([&] { read_code_file_chunks(path("bad.arfc"), 4, [](int64_t, const CodeSet&) {}); }),
+             "checksum");
+  write_code_file(path("f.arfc"), quantize_codes(random_codes(5, 16, 2), StorageType::F32, 1, 64, 16));
+  s = slurp(path("f.arfc"));
+  const size_t at = 64 + 4 * (3 * 16 + 7);  // row 3, column 7
+  s[at] = 0, s[at + 1] = 0, s[at + 2] = char(0xc0), s[at + 3] = char(0x7f);  // NaN
+  spit(path("nan.arfc"), s);
+  EXPECT_HAS(error_of([&] { read_code_file_chunks(path("nan.arfc"), 2, [](int64_t, const CodeSet&) {}); }),
+             "row 3, column 7");
+}
+
 TEST_F(CodeFile, Describe) {
   write_code_file(path("c.arfc"), quantize_codes(random_codes(3, 48, 4), StorageType::I8, 0xabcULL, 256, 16));
   const auto j = describe_code_file(path("c.arfc"));

@@ -5,6 +5,7 @@
 #include "arfc/core/error.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/attention.h"
+#include "arfc/nn/mlp.h"
 #include "arfc/nn/pca.h"
 #include "arfc/nn/transformer.h"
 #include "arfc/train/losses.h"
@@ -24,6 +25,32 @@ class Seeded : public ::testing::Test {
 };
 
 }  // namespace
+
+// parameter_count(options) sizes untrusted model configs before anything is built: it must
+// equal the built module's count for every kind of sub-module the options switch on.
+TEST(ParameterCount, EqualsTheBuiltModule) {
+  auto numel = [](const torch::nn::Module& m) {
+    int64_t n = 0;
+    for (const auto& p : m.parameters()) n += p.numel();
+    return n;
+  };
+  std::vector<ArcOptions> variants = {
+      tiny(),
+      tiny().solutions(1),
+      tiny().solutions(3).context_layers(0).generator_layers(3).mlp_ratio(1.5),
+      tiny(25).context_chunks(7).linear_base(true).decoder_layers(0),
+      tiny().input_dim_b(17).linear_base(true).discrete_tokens(5).decoder_layers(2),
+      tiny().discrete_tokens(6).discrete_mode("per_token").value_level(true),
+  };
+  for (size_t i = 0; i < variants.size(); ++i) {
+    Arc arc(variants[i]);
+    EXPECT_EQ(ArcImpl::parameter_count(variants[i]), numel(*arc)) << "variant " << i;
+  }
+  MlpOptions mlp = MlpOptions(5, 7, 3).hidden_layers(2).layer_norm(true);
+  EXPECT_EQ(MlpImpl::parameter_count(mlp), numel(*Mlp(mlp)));
+  MultiheadAttentionOptions mha = MultiheadAttentionOptions(8, 2).kv_dim(5).bias(false);
+  EXPECT_EQ(MultiheadAttentionImpl::parameter_count(mha), numel(*MultiheadAttention(mha)));
+}
 
 TEST_F(Seeded, AttentionStepEqualsCausalForward) {
   MultiheadAttention mha(MultiheadAttentionOptions(16, 4));

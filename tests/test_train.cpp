@@ -2,6 +2,7 @@
 // determinism, save/load, resume after a crash, the committed v1 model fixture.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/io/container.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/arfc_model.h"
@@ -121,6 +123,23 @@ TEST(Config, DefaultsAndValidation) {
   EXPECT_THROW(train_arfc(clustered(64, 4, 1), {{"model", {{"input_dim", 5}}}}), Error);
 }
 
+// Every field within its own range, their product far too large: refused by the parameter
+// count before anything is allocated (in milliseconds, not by an out-of-memory kill).
+TEST(Config, ModelSizeIsBoundedBeforeBuilding) {
+  auto cfg = default_arfc_config(Task::Classification, 256);
+  cfg["model"]["d_model"] = 8192;
+  cfg["model"]["generator_layers"] = 64;
+  cfg["model"]["context_layers"] = 64;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    parse_arfc_config(cfg);
+    FAIL() << "a model of ~10^11 parameters was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("parameters, more than the limit"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+}
+
 TEST_F(TrainTest, LearnsClusteredDataAndBeatsUntrainedCodes) {
   std::vector<double> epoch_loss;
   set_log_callback([&](LogLevel, const std::string& kind, const std::string& msg) {
@@ -197,6 +216,13 @@ TEST_F(TrainTest, CorruptModelFilesAreRejected) {
   std::string flip = bytes;
   flip[bytes.size() / 2] ^= 0x5a;
   expect_error(flip, "checksum");
+  // A well-formed container (valid checksum) whose config asks for more weights than it
+  // holds: refused before the model is built.
+  ContainerFile c = read_container(path("m.arfc"), model_file_magic().c_str(), 1, "model file");
+  c.header["config"]["model"]["d_model"] = 512;
+  c.header["config"]["model"]["generator_layers"] = 4;
+  write_container(path("big.arfc"), model_file_magic().c_str(), c.version, c.header, c.blob);
+  expect_error(read_file_bytes(path("big.arfc")), "bytes of weights");
 }
 
 TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {

@@ -8,6 +8,7 @@
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
+#include "arfc/io/atomic_file.h"
 #include "arfc/io/embeddings.h"
 
 namespace arfc {
@@ -39,8 +40,8 @@ float f32_from_bits(uint32_t u) {
   std::memcpy(&f, &u, 4);
   return f;
 }
-uint32_t crc32_of(const unsigned char* p, int64_t n) {
-  uLong crc = crc32(0L, Z_NULL, 0);
+uint32_t crc32_of(const unsigned char* p, int64_t n, uint32_t crc_so_far = 0) {
+  uLong crc = crc_so_far;
   while (n > 0) {  // zlib takes uInt lengths
     const uInt chunk = uInt(std::min<int64_t>(n, int64_t(1) << 30));
     crc = crc32(crc, p, chunk);
@@ -66,6 +67,17 @@ std::string printable(const unsigned char* p, int64_t n) {
 
 // Parses bytes [0, have) of a file of file_size bytes. Header-only mode (have may stop
 // after the scales) skips the payload and checksum.
+// A valid checksum does not rule out a crafted file: float payloads must be finite, or
+// decompress/export would write NaN/Inf silently. c holds rows [row0, row0 + c.n).
+void check_finite_payload(const std::string& f, const CodeSet& c, int64_t row0) {
+  if (c.dtype != StorageType::F32 && c.dtype != StorageType::F16) return;
+  const Matrix v = dequantize_codes(c);
+  for (int64_t i = 0; i < v.n; ++i)
+    for (int64_t j = 0; j < v.d; ++j)
+      ARFC_CHECK(std::isfinite(v.at(i, j)), f, ": code value at row ", row0 + i, ", column ", j, " is ", v.at(i, j),
+                 ", expected a finite number. Hint: the file was not written by arfc compress; re-create it.");
+}
+
 CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int64_t file_size, bool with_payload) {
   const std::string f = "code file '" + path + "'";
   ARFC_CHECK(file_size > 0, f, " is empty: expected at least ", kHeaderBytes + kChecksumBytes,
@@ -145,15 +157,7 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
              ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
   const unsigned char* payload = p + kHeaderBytes + scale_bytes;
   c.payload.assign(payload, payload + c.n * row_bytes);
-  // A valid checksum does not rule out a crafted file: float payloads must be finite, or
-  // decompress/export would write NaN/Inf silently.
-  if (c.dtype == StorageType::F32 || c.dtype == StorageType::F16) {
-    const Matrix v = dequantize_codes(c);
-    for (int64_t i = 0; i < v.n; ++i)
-      for (int64_t j = 0; j < v.d; ++j)
-        ARFC_CHECK(std::isfinite(v.at(i, j)), f, ": code value at row ", i, ", column ", j, " is ", v.at(i, j),
-                   ", expected a finite number. Hint: the file was not written by arfc compress; re-create it.");
-  }
+  check_finite_payload(f, c, 0);
   return c;
 }
 
@@ -169,22 +173,22 @@ int64_t file_size_of(const std::string& path, std::ifstream& in) {
 
 }  // namespace
 
-void write_code_file(const std::string& path, const CodeSet& c) {
-  ARFC_ASSERT(c.input_dim > 0 && c.token_width > 0 && c.n_values > 0 && c.n >= 0, "invalid CodeSet");
-  ARFC_ASSERT(int64_t(c.payload.size()) == c.n * c.bytes_per_vector(), "payload size ", c.payload.size());
+namespace {
+// The fixed header and the i8 scales of a file of n codes shaped like `c`.
+std::string code_file_head(const CodeSet& c, int64_t n) {
+  ARFC_ASSERT(c.input_dim > 0 && c.token_width > 0 && c.n_values > 0 && n >= 0, "invalid CodeSet");
   ARFC_ASSERT(int64_t(c.scales.size()) == (c.dtype == StorageType::I8 ? c.n_values : 0), "scales size");
+  ARFC_ASSERT(c.modality == 0 || c.modality == 1, "modality ", c.modality);
   std::string s;
-  s.reserve(size_t(kHeaderBytes + 4 * c.scales.size() + c.payload.size() + kChecksumBytes));
   s.append(kCodeMagic, 8);
   put_u32(s, c.dtype == StorageType::Q8 ? 2 : 1);
   put_u8(s, uint8_t(c.dtype));
-  ARFC_ASSERT(c.modality == 0 || c.modality == 1, "modality ", c.modality);
   put_u8(s, uint8_t((c.value_level ? kFlagValueLevel : 0) | (c.modality == 1 ? kFlagModality1 : 0)));
   put_u16(s, 0);
   put_u64(s, c.model_fingerprint);
   put_u64(s, uint64_t(c.input_dim));
   put_u64(s, uint64_t(c.token_width));
-  put_u64(s, uint64_t(c.n));
+  put_u64(s, uint64_t(n));
   put_u64(s, uint64_t(c.n_values));
   const double r = c.ratio();
   uint64_t rb;
@@ -196,9 +200,44 @@ void write_code_file(const std::string& path, const CodeSet& c) {
     std::memcpy(&u, &v, 4);
     put_u32(s, u);
   }
-  s.append(reinterpret_cast<const char*>(c.payload.data()), c.payload.size());
-  put_u32(s, crc32_of(reinterpret_cast<const unsigned char*>(s.data()), int64_t(s.size())));
-  write_file_atomic(path, s);
+  return s;
+}
+}  // namespace
+
+CodeFileWriter::CodeFileWriter(const std::string& path, const CodeSet& shape, int64_t n)
+    : out_(path), shape_(shape), n_(n) {
+  shape_.payload.clear();
+  shape_.n = 0;
+  const std::string head = code_file_head(shape_, n_);
+  crc_ = crc32_of(reinterpret_cast<const unsigned char*>(head.data()), int64_t(head.size()));
+  out_.write(head);
+}
+
+void CodeFileWriter::append(const CodeSet& rows) {
+  ARFC_ASSERT(rows.dtype == shape_.dtype && rows.n_values == shape_.n_values && rows.input_dim == shape_.input_dim &&
+                  rows.token_width == shape_.token_width && rows.model_fingerprint == shape_.model_fingerprint &&
+                  rows.scales == shape_.scales && rows.value_level == shape_.value_level &&
+                  rows.modality == shape_.modality,
+              "CodeFileWriter::append: rows of another layout, model or calibration");
+  ARFC_ASSERT(int64_t(rows.payload.size()) == rows.n * rows.bytes_per_vector(), "payload size ", rows.payload.size());
+  ARFC_ASSERT(written_ + rows.n <= n_, "CodeFileWriter: ", written_ + rows.n, " rows appended to a file of ", n_);
+  crc_ = crc32_of(rows.payload.data(), int64_t(rows.payload.size()), crc_);
+  out_.write(rows.payload.data(), rows.payload.size());
+  written_ += rows.n;
+}
+
+void CodeFileWriter::commit() {
+  ARFC_ASSERT(written_ == n_, "CodeFileWriter: ", written_, " of ", n_, " rows appended before commit");
+  std::string tail;
+  put_u32(tail, crc_);
+  out_.write(tail);
+  out_.commit();
+}
+
+void write_code_file(const std::string& path, const CodeSet& c) {
+  CodeFileWriter w(path, c, c.n);
+  w.append(c);
+  w.commit();
 }
 
 CodeSet read_code_file(const std::string& path) {
@@ -207,9 +246,10 @@ CodeSet read_code_file(const std::string& path) {
                int64_t(bytes.size()), true);
 }
 
-CodeSet read_code_file_header(const std::string& path) {
-  std::ifstream in;
-  const int64_t size = file_size_of(path, in);
+namespace {
+// The fixed header and, for i8, the scales, read from `in` (at offset 0) of a file of `size`
+// bytes; what cannot be there is left out, for parse() to report.
+std::vector<unsigned char> read_head(std::ifstream& in, int64_t size) {
   std::vector<unsigned char> head(size_t(std::min<int64_t>(size, kHeaderBytes)));
   in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
   // Validate the fixed header first (parse needs the scales only for i8, and checks their
@@ -221,8 +261,48 @@ CodeSet read_code_file_header(const std::string& path) {
       in.read(reinterpret_cast<char*>(head.data() + kHeaderBytes), std::streamsize(4 * nv));
     }
   }
+  return head;
+}
+}  // namespace
+
+CodeSet read_code_file_header(const std::string& path) {
+  std::ifstream in;
+  const int64_t size = file_size_of(path, in);
+  const std::vector<unsigned char> head = read_head(in, size);
   // Too-short reads fail the size checks in parse() before the scales are touched.
   return parse(path, head.data(), int64_t(head.size()), size, false);
+}
+
+CodeSet read_code_file_chunks(const std::string& path, int64_t chunk_rows,
+                              const std::function<void(int64_t row0, const CodeSet& rows)>& sink) {
+  ARFC_CHECK(chunk_rows >= 1, "read_code_file_chunks: chunk_rows must be >= 1, got ", chunk_rows);
+  const std::string f = "code file '" + path + "'";
+  std::ifstream in;
+  const int64_t size = file_size_of(path, in);
+  const std::vector<unsigned char> head = read_head(in, size);
+  const CodeSet header = parse(path, head.data(), int64_t(head.size()), size, false);
+  uint32_t crc = crc32_of(head.data(), int64_t(head.size()));
+  const int64_t row_bytes = header.bytes_per_vector();
+  CodeSet part = header;
+  for (int64_t r0 = 0; r0 < header.n; r0 += chunk_rows) {
+    part.n = std::min(chunk_rows, header.n - r0);
+    part.payload.resize(size_t(part.n * row_bytes));
+    in.read(reinterpret_cast<char*>(part.payload.data()), std::streamsize(part.payload.size()));
+    ARFC_CHECK(in.good(), f, ": reading rows ", r0, " to ", r0 + part.n, " failed. Hint: the file changed while "
+               "being read, or the disk failed.");
+    crc = crc32_of(part.payload.data(), int64_t(part.payload.size()), crc);
+    check_finite_payload(f, part, r0);
+    sink(r0, part);
+  }
+  unsigned char tail[kChecksumBytes];
+  in.read(reinterpret_cast<char*>(tail), kChecksumBytes);
+  ARFC_CHECK(in.good(), f, ": reading the checksum failed. Hint: the file changed while being read.");
+  const uint32_t want = uint32_t(get_le(tail, 4));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "expected %08x, got %08x", want, crc);
+  ARFC_CHECK(want == crc, f, ": field 'checksum' (CRC-32 of the preceding bytes): ", buf,
+             ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
+  return header;
 }
 
 bool is_code_file(const std::string& path) {

@@ -67,6 +67,7 @@ T load(const unsigned char* p, bool swap) {
 }  // namespace
 
 void convert_to_float(const ElemType& t, const unsigned char* src, int64_t count, float* dst) {
+  if (count == 0) return;  // e.g. an inspected [n, 0] array: src/dst may be null
   const bool sw = t.big_endian;
   if (t.kind == Kind::Float && t.size == 4 && !sw) {
     std::memcpy(dst, src, size_t(count) * 4);
@@ -114,10 +115,10 @@ FileFormat detect_format(InputFile& f, FileFormat forced) {
 // Streams the float rows of a 2-D (or 1-D: one value per row) layout in chunks of
 // converted float32 values; checks every .fvecs row's own dimension.
 void for_each_chunk(InputFile& f, const Layout& l,
-                    const std::function<void(int64_t row0, int64_t rows, const float* v)>& sink) {
+                    const std::function<void(int64_t row0, int64_t rows, const float* v)>& sink, int64_t chunk_rows = 0) {
   const int64_t n = l.rows(), d = l.cols();
   const int64_t stored_row = l.row_prefix_bytes + d * l.elem.size;
-  const int64_t chunk_rows = std::max<int64_t>(1, (int64_t(8) << 20) / std::max<int64_t>(stored_row, 1));
+  if (chunk_rows <= 0) chunk_rows = std::max<int64_t>(1, (int64_t(8) << 20) / std::max<int64_t>(stored_row, 1));
   std::vector<unsigned char> raw;
   std::vector<float> vals;
   for (int64_t r0 = 0; r0 < n; r0 += chunk_rows) {
@@ -212,16 +213,67 @@ Matrix read_matrix(const std::string& path, const ReadOptions& opt) {
   return m;
 }
 
-void write_matrix(const std::string& path, const Matrix& m, FileFormat format, const std::string& tensor_name) {
-  ARFC_ASSERT(int64_t(m.data.size()) == m.n * m.d, "matrix data size ", m.data.size(), " != ", m.n, " x ", m.d);
-  const FileFormat fmt = format == FileFormat::Auto ? format_from_path(path) : format;
-  switch (fmt) {
-    case FileFormat::Npy: write_npy_f32(path, m); break;
-    case FileFormat::Fvecs:
-    case FileFormat::Fbin: write_vecs(path, m, fmt); break;
-    case FileFormat::Safetensors: write_safetensors_f32(path, m, tensor_name); break;
+MatrixShape read_matrix_shape(const std::string& path, const ReadOptions& opt) {
+  InputFile f(path);
+  const Layout l = open_layout(f, detect_format(f, opt.format), opt.tensor_name, opt.max_bytes);
+  require_float_matrix(path, l, opt.max_bytes);
+  return {l.shape[0], l.shape[1]};
+}
+
+void read_matrix_chunks(const std::string& path, const ReadOptions& opt, int64_t chunk_rows,
+                        const std::function<void(int64_t row0, const Matrix& rows)>& sink) {
+  ARFC_CHECK(chunk_rows >= 1, "read_matrix_chunks: chunk_rows must be >= 1, got ", chunk_rows);
+  InputFile f(path);
+  const Layout l = open_layout(f, detect_format(f, opt.format), opt.tensor_name, opt.max_bytes);
+  require_float_matrix(path, l, opt.max_bytes);
+  Matrix chunk;
+  for_each_chunk(f, l, [&](int64_t r0, int64_t rows, const float* v) {
+    chunk.n = rows;
+    chunk.d = l.cols();
+    chunk.data.assign(v, v + rows * chunk.d);
+    if (!opt.allow_nonfinite) check_finite(chunk, "file '" + path + "'", r0);
+    sink(r0, chunk);
+  }, chunk_rows);
+}
+
+MatrixWriter::MatrixWriter(const std::string& path, int64_t n, int64_t d, FileFormat format,
+                           const std::string& tensor_name)
+    : format_(format == FileFormat::Auto ? format_from_path(path) : format), n_(n), d_(d), out_(path) {
+  ARFC_ASSERT(n >= 0 && d >= 0, "MatrixWriter: shape ", n, " x ", d);
+  switch (format_) {
+    case FileFormat::Npy: out_.write(npy_f32_header(n, d)); break;
+    case FileFormat::Fvecs: check_vecs_dim(path, d); break;
+    case FileFormat::Fbin: out_.write(fbin_header(path, n, d)); break;
+    case FileFormat::Safetensors: out_.write(safetensors_f32_header(path, n, d, tensor_name)); break;
     case FileFormat::Auto: ARFC_ASSERT(false, "unresolved format"); break;
   }
+}
+
+void MatrixWriter::append(const Matrix& rows) {
+  ARFC_ASSERT(rows.d == d_ && int64_t(rows.data.size()) == rows.n * rows.d && written_ + rows.n <= n_,
+              "MatrixWriter::append: ", rows.n, " x ", rows.d, " rows after ", written_, " of ", n_, " x ", d_);
+  if (format_ == FileFormat::Fvecs) {
+    const int32_t d = int32_t(d_);
+    for (int64_t i = 0; i < rows.n; ++i) {
+      out_.write(&d, 4);
+      out_.write(rows.row(i), size_t(d_) * sizeof(float));
+    }
+  } else {
+    out_.write(rows.data.data(), rows.data.size() * sizeof(float));
+  }
+  written_ += rows.n;
+}
+
+void MatrixWriter::commit() {
+  ARFC_ASSERT(written_ == n_, "MatrixWriter: ", written_, " of ", n_, " rows appended before commit");
+  out_.commit();
+}
+
+void write_matrix(const std::string& path, const Matrix& m, FileFormat format, const std::string& tensor_name) {
+  ARFC_ASSERT(int64_t(m.data.size()) == m.n * m.d, "matrix data size ", m.data.size(), " != ", m.n, " x ", m.d);
+  MatrixWriter w(path, m.n, m.d, format, tensor_name);
+  w.append(m);
+  w.commit();
 }
 
 Labels read_labels(const std::string& path) {

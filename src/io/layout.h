@@ -45,11 +45,14 @@ Layout safetensors_layout(InputFile& f, const std::string& tensor_name, int64_t 
 // Names of every tensor in a safetensors file with dtype and shape (for error messages/info).
 std::vector<std::string> safetensors_tensor_names(InputFile& f);
 
-// Encoded files for a float32 row-major n x d matrix (header + payload).
-void write_npy_f32(const std::string& path, const Matrix& m);
+// The bytes before the payload of a float32 row-major [n, d] matrix in each format (fvecs
+// has none: each row carries its own int32 d, see MatrixWriter). They refuse shapes the
+// format cannot hold, naming `path`.
+std::string npy_f32_header(int64_t n, int64_t d);
+std::string fbin_header(const std::string& path, int64_t n, int64_t d);
+void check_vecs_dim(const std::string& path, int64_t d);  // .fvecs/.fbin: 1 <= d <= 2^24
+std::string safetensors_f32_header(const std::string& path, int64_t n, int64_t d, const std::string& name);
 void write_npy_i64(const std::string& path, const Labels& y);
-void write_vecs(const std::string& path, const Matrix& m, FileFormat format);
-void write_safetensors_f32(const std::string& path, const Matrix& m, const std::string& name);
 
 // Converts `count` stored elements (layout.elem) at src to float32 at dst.
 void convert_to_float(const ElemType& t, const unsigned char* src, int64_t count, float* dst);

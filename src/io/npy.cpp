@@ -261,13 +261,7 @@ Layout npy_layout(InputFile& f, int64_t max_bytes) {
   return l;
 }
 
-void write_npy_f32(const std::string& path, const Matrix& m) {
-  ARFC_ASSERT(int64_t(m.data.size()) == m.n * m.d, "matrix size does not match its shape");
-  AtomicWriter w(path);
-  w.write(npy_header("<f4", {m.n, m.d}));
-  w.write(m.data.data(), m.data.size() * sizeof(float));
-  w.commit();
-}
+std::string npy_f32_header(int64_t n, int64_t d) { return npy_header("<f4", {n, d}); }
 
 void write_npy_i64(const std::string& path, const Labels& y) {
   AtomicWriter w(path);

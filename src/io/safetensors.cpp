@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "arfc/core/error.h"
-#include "arfc/io/atomic_file.h"
 #include "layout.h"
 
 namespace arfc::io_detail {
@@ -135,22 +134,18 @@ Layout safetensors_layout(InputFile& f, const std::string& tensor_name, int64_t 
   return l;
 }
 
-void write_safetensors_f32(const std::string& path, const Matrix& m, const std::string& name) {
+std::string safetensors_f32_header(const std::string& path, int64_t n, int64_t d, const std::string& name) {
   ARFC_CHECK(!name.empty() && name != "__metadata__", "cannot write '", path, "': invalid tensor name '", name,
              "'. Hint: use e.g. 'embeddings'.");
   json h;
   h["__metadata__"] = {{"format", "pt"}, {"writer", "arfc"}};
-  h[name] = {{"dtype", "F32"}, {"shape", {m.n, m.d}}, {"data_offsets", {0, m.n * m.d * 4}}};
+  h[name] = {{"dtype", "F32"}, {"shape", {n, d}}, {"data_offsets", {0, n * d * 4}}};
   std::string text = h.dump();
   text.append((8 - text.size() % 8) % 8, ' ');
-  unsigned char len[8];
-  uint64_t n = text.size();
-  for (int i = 0; i < 8; ++i) len[i] = (unsigned char)(n >> (8 * i));
-  AtomicWriter w(path);
-  w.write(len, 8);
-  w.write(text);
-  w.write(m.data.data(), m.data.size() * 4);
-  w.commit();
+  std::string out(8, '\0');
+  const uint64_t len = text.size();
+  for (int i = 0; i < 8; ++i) out[size_t(i)] = char((unsigned char)(len >> (8 * i)));
+  return out + text;
 }
 
 }  // namespace arfc::io_detail

@@ -3,7 +3,6 @@
 #include <cstring>
 
 #include "arfc/core/error.h"
-#include "arfc/io/atomic_file.h"
 #include "layout.h"
 
 namespace arfc::io_detail {
@@ -65,24 +64,16 @@ Layout vecs_layout(InputFile& f, FileFormat format, int64_t max_bytes) {
   return l;
 }
 
-void write_vecs(const std::string& path, const Matrix& m, FileFormat format) {
-  ARFC_CHECK(m.d > 0 && m.d <= kMaxDim, "cannot write '", path, "': dimension ", m.d, " is outside 1..",
-             kMaxDim, ".");
-  AtomicWriter w(path);
-  if (format == FileFormat::Fvecs) {
-    const int32_t d = int32_t(m.d);
-    for (int64_t i = 0; i < m.n; ++i) {
-      w.write(&d, 4);
-      w.write(m.row(i), size_t(m.d) * 4);
-    }
-  } else {
-    ARFC_CHECK(m.n <= int64_t(UINT32_MAX), "cannot write '", path, "' as .fbin: ", m.n,
-               " rows exceed the uint32 row count. Hint: write .npy instead.");
-    const uint32_t hdr[2] = {uint32_t(m.n), uint32_t(m.d)};
-    w.write(hdr, 8);
-    w.write(m.data.data(), m.data.size() * 4);
-  }
-  w.commit();
+void check_vecs_dim(const std::string& path, int64_t d) {
+  ARFC_CHECK(d > 0 && d <= kMaxDim, "cannot write '", path, "': dimension ", d, " is outside 1..", kMaxDim, ".");
+}
+
+std::string fbin_header(const std::string& path, int64_t n, int64_t d) {
+  check_vecs_dim(path, d);
+  ARFC_CHECK(n <= int64_t(UINT32_MAX), "cannot write '", path, "' as .fbin: ", n,
+             " rows exceed the uint32 row count. Hint: write .npy instead.");
+  const uint32_t hdr[2] = {uint32_t(n), uint32_t(d)};
+  return std::string(reinterpret_cast<const char*>(hdr), 8);
 }
 
 }  // namespace arfc::io_detail

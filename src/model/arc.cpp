@@ -4,12 +4,45 @@
 
 #include "arfc/core/error.h"
 #include "arfc/nn/pca.h"
+#include "arfc/nn/tensor_util.h"
 
 namespace arfc {
 
 namespace {
 torch::Tensor bounded(const torch::Tensor& z, double bound) { return bound * torch::tanh(z / bound); }
+
+// Sub-module options, shared by the constructor and parameter_count().
+TransformerBlockOptions block_options(const ArcOptions& o, bool cross) {
+  return TransformerBlockOptions(o.d_model(), o.num_heads()).mlp_ratio(o.mlp_ratio()).cross_attention(cross);
+}
+DecoderHeadOptions decoder_options(const ArcOptions& o, int64_t D) {
+  return DecoderHeadOptions(o.token_width() * o.max_tokens(), D).hidden_dim(o.decoder_hidden()).hidden_layers(o.decoder_layers());
+}
+TokenCodebooksOptions codebook_options(const ArcOptions& o) {
+  return TokenCodebooksOptions(o.discrete_tokens(), o.token_width() * o.max_tokens()).mode(o.discrete_mode());
+}
 }  // namespace
+
+int64_t ArcImpl::parameter_count(const ArcOptions& o) {
+  const int64_t d = o.d_model(), S = o.solutions(), C = o.context_chunks(), w = o.token_width();
+  const int64_t V = w * o.max_tokens(), M = o.input_dim_b() > 0 ? 2 : 1;
+  int64_t n = 0;
+  for (int64_t m = 0; m < M; ++m) {
+    const int64_t D = m == 0 ? o.input_dim() : o.input_dim_b();
+    n += linear_parameter_count((D + C - 1) / C, d) + linear_parameter_count(D, d) +
+         DecoderHeadImpl::parameter_count(decoder_options(o, D)) + (o.linear_base() ? linear_parameter_count(D, V) : 0);
+  }
+  n += (C + 1) * d + M * d;                                                            // chunk_pos, modality_embed
+  n += o.context_layers() * TransformerBlockImpl::parameter_count(block_options(o, false));
+  n += 3 * S * d;                                                                      // film_gamma, film_beta, starts
+  n += linear_parameter_count(w, d) + o.max_tokens() * d;                              // token_embed, token_pos
+  n += o.generator_layers() * TransformerBlockImpl::parameter_count(block_options(o, true));
+  n += layer_norm_parameter_count(d);                                                  // gen_norm
+  if (S > 1) n += TransformerBlockImpl::parameter_count(block_options(o, false));     // fusion
+  n += linear_parameter_count(d, w);                                                   // head
+  if (o.discrete_tokens() > 0) n += TokenCodebooksImpl::parameter_count(codebook_options(o));
+  return n;
+}
 
 ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   const int64_t d = o.d_model(), S = o.solutions(), C = o.context_chunks();
@@ -32,17 +65,12 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
     const std::string sfx = m == 0 ? "" : "_b";
     chunk_embed_.push_back(register_module("chunk_embed" + sfx, torch::nn::Linear(cs, d)));
     global_embed_.push_back(register_module("global_embed" + sfx, torch::nn::Linear(D, d)));
-    decoders_.push_back(register_module(
-        "decoder" + sfx, DecoderHead(DecoderHeadOptions(max_values(), D)
-                                         .hidden_dim(o.decoder_hidden())
-                                         .hidden_layers(o.decoder_layers()))));
+    decoders_.push_back(register_module("decoder" + sfx, DecoderHead(decoder_options(o, D))));
     if (o.linear_base()) base_.push_back(register_module("base" + sfx, torch::nn::Linear(D, max_values())));
   }
   chunk_pos_ = register_parameter("chunk_pos", torch::randn({C + 1, d}) * 0.02);
   modality_embed_ = register_parameter("modality_embed", torch::randn({num_modalities(), d}) * 0.02);
-  auto block = [&](bool cross) {
-    return TransformerBlock(TransformerBlockOptions(d, o.num_heads()).mlp_ratio(o.mlp_ratio()).cross_attention(cross));
-  };
+  auto block = [&](bool cross) { return TransformerBlock(block_options(o, cross)); };
   for (int64_t i = 0; i < o.context_layers(); ++i)
     context_blocks_.push_back(register_module("context_block" + std::to_string(i), block(false)));
   film_gamma_ = register_parameter("film_gamma", torch::randn({S, d}) * 0.1);
@@ -56,8 +84,7 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   if (S > 1) fusion_ = register_module("fusion", block(false));
   head_ = register_module("head", torch::nn::Linear(d, o.token_width()));
   if (o.discrete_tokens() > 0)
-    codebooks_ = register_module(
-        "codebooks", TokenCodebooks(TokenCodebooksOptions(o.discrete_tokens(), max_values()).mode(o.discrete_mode())));
+    codebooks_ = register_module("codebooks", TokenCodebooks(codebook_options(o)));
   if (o.linear_base()) {
     // The transformer starts as a small correction of the base.
     torch::NoGradGuard ng;

@@ -6,12 +6,20 @@ namespace arfc {
 
 DecoderHeadImpl::DecoderHeadImpl(const DecoderHeadOptions& o) : options(o) { reset(); }
 
+namespace {
+MlpOptions mlp_options(const DecoderHeadOptions& o) {
+  return MlpOptions(o.max_values() + o.length_embed_dim(), o.hidden_dim(), o.out_dim()).hidden_layers(o.hidden_layers());
+}
+}  // namespace
+
+int64_t DecoderHeadImpl::parameter_count(const DecoderHeadOptions& o) {
+  return (o.max_values() + 1) * o.length_embed_dim() + MlpImpl::parameter_count(mlp_options(o));
+}
+
 void DecoderHeadImpl::reset() {
   length_embed = register_module(
       "length_embed", torch::nn::Embedding(options.max_values() + 1, options.length_embed_dim()));
-  mlp = register_module("mlp", Mlp(MlpOptions(options.max_values() + options.length_embed_dim(),
-                                              options.hidden_dim(), options.out_dim())
-                                       .hidden_layers(options.hidden_layers())));
+  mlp = register_module("mlp", Mlp(mlp_options(options)));
 }
 
 torch::Tensor DecoderHeadImpl::forward(const torch::Tensor& codes) {

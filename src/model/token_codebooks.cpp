@@ -21,6 +21,10 @@ void TokenCodebooksImpl::reset() {
                                  /*requires_grad=*/false);
 }
 
+int64_t TokenCodebooksImpl::parameter_count(const TokenCodebooksOptions& o) {
+  return o.steps() * kCodebookSize * (o.mode() != "per_token" ? o.dim() : o.dim() / o.steps());
+}
+
 int64_t TokenCodebooksImpl::slice() const { return options.dim() / options.steps(); }
 
 namespace {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "arfc/core/error.h"
+#include "arfc/nn/tensor_util.h"
 
 namespace arfc {
 
@@ -17,6 +18,11 @@ void MultiheadAttentionImpl::reset() {
   k_proj = register_module("k_proj", torch::nn::Linear(torch::nn::LinearOptions(kv, d).bias(options.bias())));
   v_proj = register_module("v_proj", torch::nn::Linear(torch::nn::LinearOptions(kv, d).bias(options.bias())));
   out_proj = register_module("out_proj", torch::nn::Linear(torch::nn::LinearOptions(d, d).bias(options.bias())));
+}
+
+int64_t MultiheadAttentionImpl::parameter_count(const MultiheadAttentionOptions& o) {
+  const int64_t d = o.embed_dim(), kv = o.kv_dim() > 0 ? o.kv_dim() : d;
+  return 2 * linear_parameter_count(d, d, o.bias()) + 2 * linear_parameter_count(kv, d, o.bias());
 }
 
 torch::Tensor MultiheadAttentionImpl::split_heads(const torch::Tensor& t) const {

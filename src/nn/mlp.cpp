@@ -1,6 +1,7 @@
 #include "arfc/nn/mlp.h"
 
 #include "arfc/core/error.h"
+#include "arfc/nn/tensor_util.h"
 
 namespace arfc {
 
@@ -19,6 +20,15 @@ void MlpImpl::reset() {
   }
   seq->push_back(torch::nn::Linear(in, options.out_dim()));
   net = register_module("net", seq);
+}
+
+int64_t MlpImpl::parameter_count(const MlpOptions& o) {
+  int64_t n = 0, in = o.in_dim();
+  for (int64_t i = 0; i < o.hidden_layers(); ++i) {
+    n += linear_parameter_count(in, o.hidden_dim()) + (o.layer_norm() ? layer_norm_parameter_count(o.hidden_dim()) : 0);
+    in = o.hidden_dim();
+  }
+  return n + linear_parameter_count(in, o.out_dim());
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) { return net->forward(x); }

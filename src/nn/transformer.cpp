@@ -2,15 +2,32 @@
 
 #include "arfc/core/error.h"
 #include "arfc/nn/mlp.h"
+#include "arfc/nn/tensor_util.h"
 
 namespace arfc {
 
 TransformerBlockImpl::TransformerBlockImpl(const TransformerBlockOptions& o) : options(o) { reset(); }
 
+namespace {
+MultiheadAttentionOptions attention_options(const TransformerBlockOptions& o) {
+  return MultiheadAttentionOptions(o.d_model(), o.num_heads()).dropout(o.dropout());
+}
+MlpOptions mlp_options(const TransformerBlockOptions& o) {
+  const int64_t d = o.d_model(), hidden = std::max<int64_t>(1, int64_t(o.mlp_ratio() * double(d)));
+  return MlpOptions(d, hidden, d).dropout(o.dropout());
+}
+}  // namespace
+
+int64_t TransformerBlockImpl::parameter_count(const TransformerBlockOptions& o) {
+  const int64_t attention = layer_norm_parameter_count(o.d_model()) + MultiheadAttentionImpl::parameter_count(attention_options(o));
+  return attention * (o.cross_attention() ? 2 : 1) + layer_norm_parameter_count(o.d_model()) +
+         MlpImpl::parameter_count(mlp_options(o));
+}
+
 void TransformerBlockImpl::reset() {
   const int64_t d = options.d_model();
   auto ln = [d] { return torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})); };
-  auto mha = MultiheadAttentionOptions(d, options.num_heads()).dropout(options.dropout());
+  const auto mha = attention_options(options);
   ln_self = register_module("ln_self", ln());
   self_attn = register_module("self_attn", MultiheadAttention(mha));
   if (options.cross_attention()) {
@@ -18,8 +35,7 @@ void TransformerBlockImpl::reset() {
     cross_attn = register_module("cross_attn", MultiheadAttention(mha));
   }
   ln_mlp = register_module("ln_mlp", ln());
-  const int64_t hidden = std::max<int64_t>(1, int64_t(options.mlp_ratio() * double(d)));
-  mlp = register_module("mlp", Mlp(MlpOptions(d, hidden, d).dropout(options.dropout())));
+  mlp = register_module("mlp", Mlp(mlp_options(options)));
 }
 
 torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& self_mask,

@@ -21,7 +21,6 @@ namespace arfc {
 namespace {
 constexpr char kModelMagic[8] = {'A', 'R', 'F', 'C', 'M', 'O', 'D', 'L'};
 constexpr uint32_t kModelFormatVersion = 1;
-constexpr int64_t kEncodeBatch = 2048;
 
 std::string hex64(uint64_t v) {
   char b[17];
@@ -90,9 +89,9 @@ Matrix ArfcModel::encode(const Matrix& x, int64_t n_values, int64_t modality) co
   torch::NoGradGuard ng;
   arc->eval();
   Matrix out(x.n, n_values);
-  for (int64_t s = 0; s < x.n; s += kEncodeBatch) {
+  for (int64_t s = 0; s < x.n; s += ArfcModel::kEncodeBatch) {
     check_interrupt();
-    const int64_t e = std::min(x.n, s + kEncodeBatch);
+    const int64_t e = std::min(x.n, s + ArfcModel::kEncodeBatch);
     auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
     auto c = arc->encode(xb, n_values, modality).to(torch::kCPU).contiguous();
     std::memcpy(out.row(s), c.data_ptr<float>(), sizeof(float) * size_t((e - s) * n_values));
@@ -110,9 +109,9 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
   arc->eval();
   const int64_t D = arc->modality_dim(modality);
   Matrix out(codes.n, D);
-  for (int64_t s = 0; s < codes.n; s += kEncodeBatch) {
+  for (int64_t s = 0; s < codes.n; s += ArfcModel::kEncodeBatch) {
     check_interrupt();
-    const int64_t e = std::min(codes.n, s + kEncodeBatch);
+    const int64_t e = std::min(codes.n, s + ArfcModel::kEncodeBatch);
     auto cb = torch::from_blob(const_cast<float*>(codes.row(s)), {e - s, codes.d}, torch::kFloat32).to(impl_->device);
     auto r = arc->decode(cb, modality).to(torch::kCPU).contiguous();
     std::memcpy(out.row(s), r.data_ptr<float>(), sizeof(float) * size_t((e - s) * D));
@@ -136,9 +135,9 @@ CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t m
   const Matrix values = encode(x, g.max_values(), modality);
   torch::NoGradGuard ng;
   std::vector<uint8_t> bytes(size_t(x.n * layout.n_values));
-  for (int64_t s = 0; s < x.n; s += kEncodeBatch) {
+  for (int64_t s = 0; s < x.n; s += ArfcModel::kEncodeBatch) {
     check_interrupt();
-    const int64_t e = std::min(x.n, s + kEncodeBatch);
+    const int64_t e = std::min(x.n, s + ArfcModel::kEncodeBatch);
     auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
     auto idx = cb->encode(t, layout.n_values).to(torch::kCPU, torch::kUInt8).contiguous();
     std::memcpy(bytes.data() + s * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e - s) * layout.n_values));
@@ -157,9 +156,9 @@ Matrix ArfcModel::code_values(const CodeSet& c) const {
              " discrete tokens. Hint: use the model that compressed the codes.");
   torch::NoGradGuard ng;
   Matrix out(c.n, g.max_values());
-  for (int64_t s = 0; s < c.n; s += kEncodeBatch) {
+  for (int64_t s = 0; s < c.n; s += ArfcModel::kEncodeBatch) {
     check_interrupt();
-    const int64_t e = std::min(c.n, s + kEncodeBatch);
+    const int64_t e = std::min(c.n, s + ArfcModel::kEncodeBatch);
     auto idx = torch::from_blob(const_cast<uint8_t*>(c.payload.data() + s * c.n_values), {e - s, c.n_values},
                                 torch::kUInt8).to(torch::kLong);
     auto y = cb->decode(idx.to(impl_->device)).to(torch::kCPU).contiguous();
@@ -318,6 +317,12 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
   } catch (const Error& e) {
     ARFC_THROW("model file '", path, "': ", e.what());
   }
+  // The weights archive stores every parameter as float32: a config that asks for more than
+  // the file holds is refused before the model is built.
+  const int64_t params = ArcImpl::parameter_count(impl->cfg.model);
+  ARFC_CHECK(uint64_t(params) * sizeof(float) <= c.blob.size(), "model file '", path, "': its config describes ",
+             params, " parameters (", params * int64_t(sizeof(float)), " bytes of float32 weights) but the file holds ",
+             c.blob.size(), " bytes of weights. Hint: the file is corrupt or truncated.");
   impl->arc = Arc(impl->cfg.model);
   module_from_bytes(*impl->arc, c.blob, "model file '" + path + "'");
   impl->device = parse_device(device);

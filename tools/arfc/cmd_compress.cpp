@@ -1,5 +1,5 @@
 // `arfc compress`: features -> stored codes at a ratio, token count or byte budget.
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -10,6 +10,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_model.h"
 #include "budget_options.h"
+#include "chunk_rows.h"
 #include "commands.h"
 #include "model_dims.h"
 
@@ -21,6 +22,7 @@ void add_compress_command(CLI::App& app) {
     BudgetOptions budget;
     int64_t modality = 0;
     int threads = 0;
+    int64_t chunk_rows = kDefaultChunkRows;
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -41,6 +43,7 @@ void add_compress_command(CLI::App& app) {
       ->check(CLI::Range(0, 1));
   sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  add_chunk_rows_option(sub, o->chunk_rows);
   sub->add_flag("--json", o->json, "Print the written file's description as JSON instead of a summary line");
   sub->callback([o] {
     set_threads(o->threads);
@@ -52,24 +55,45 @@ void add_compress_command(CLI::App& app) {
 
     ReadOptions ro;
     ro.tensor_name = o->tensor;
-    const Matrix x = read_matrix(o->in, ro);
-    ARFC_CHECK(x.d == dim, "--in '", o->in, "': expected D = ", dim, " (the input dimension of model '", o->model,
-               "'", (o->modality ? ", modality 1" : ""), "), got D = ", x.d, " (", x.shape_str(),
-               "). Hint: compress features of the kind the model was trained on.");
-    if (layout.dtype == StorageType::I8 && !model.calibrated())
+    const MatrixShape shape = read_matrix_shape(o->in, ro);
+    ARFC_CHECK(shape.d == dim, "--in '", o->in, "': expected D = ", dim, " (the input dimension of model '", o->model,
+               "'", (o->modality ? ", modality 1" : ""), "), got D = ", shape.d, " ([", shape.n, ", ", shape.d,
+               "]). Hint: compress features of the kind the model was trained on.");
+    int64_t chunk_rows = whole_batches(o->chunk_rows);
+    // Models without a stored int8 calibration fit the scales on the whole file: one chunk.
+    if (layout.dtype == StorageType::I8 && !model.calibrated()) {
       log_warn("model '" + o->model + "' stores no int8 calibration (written by an older version): int8 scales "
-               "are fitted on this file, so codes depend on the file. Hint: retrain to get calibrated codes.");
-    const auto t0 = std::chrono::steady_clock::now();
-    const CodeSet c = model.compress(x, layout, o->modality);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ARFC_ASSERT(c.n == x.n && c.n_values == layout.n_values && c.dtype == layout.dtype, "compress returned ", c.n,
-                " x ", c.n_values, " ", storage_name(c.dtype), ", expected ", x.n, " x ", layout.n_values);
-    log_info("encoded " + std::to_string(x.n) + " vectors in " + format_duration(secs));
-    write_code_file(o->out, c);
+               "are fitted on this file, so codes depend on the file and the whole file is read into memory. "
+               "Hint: retrain to get calibrated codes.");
+      chunk_rows = std::max<int64_t>(shape.n, 1);
+    }
+    // Out of core: one chunk of features and its codes in memory at a time; the code file
+    // is streamed to a temporary and renamed into place only once every row is written.
+    Progress progress("compress", shape.n, 10.0);
+    std::unique_ptr<CodeFileWriter> writer;
+    CodeSet first;  // the layout of the written codes (for the summary)
+    auto write = [&](const CodeSet& c) {
+      ARFC_ASSERT(c.n_values == layout.n_values && c.dtype == layout.dtype, "compress returned ", c.n_values, " ",
+                  storage_name(c.dtype), " values, expected ", layout.n_values);
+      if (!writer) {
+        writer = std::make_unique<CodeFileWriter>(o->out, c, shape.n);
+        first = c;
+        first.payload.clear();
+      }
+      writer->append(c);
+    };
+    read_matrix_chunks(o->in, ro, chunk_rows, [&](int64_t row0, const Matrix& rows) {
+      write(model.compress(rows, layout, o->modality));
+      progress.update(row0 + rows.n);
+    });
+    if (!writer) write(model.compress(Matrix(0, dim), layout, o->modality));  // an empty file
+    writer->commit();
+    progress.finish(std::to_string(shape.n) + " vectors");
+    const CodeSet& c = first;
     if (o->json) {
       std::printf("%s\n", describe_code_file(o->out).dump(2).c_str());
     } else {
-      std::printf("compressed %lld vectors (D=%lld) to %s -> %s\n", static_cast<long long>(c.n),
+      std::printf("compressed %lld vectors (D=%lld) to %s -> %s\n", static_cast<long long>(shape.n),
                   static_cast<long long>(dim), describe_layout(c.layout(), c.token_width).c_str(), o->out.c_str());
     }
   });

@@ -8,6 +8,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_model.h"
+#include "chunk_rows.h"
 #include "commands.h"
 #include "model_dims.h"
 
@@ -17,6 +18,7 @@ void add_decompress_command(CLI::App& app) {
   struct Opts {
     std::string model, in, out, device = "cpu";
     int threads = 0;
+    int64_t chunk_rows = kDefaultChunkRows;
     bool force = false;
   };
   auto o = std::make_shared<Opts>();
@@ -30,11 +32,12 @@ void add_decompress_command(CLI::App& app) {
   sub->add_flag("--force", o->force,
                 "Decode even when the code file's model fingerprint differs from --model's (prints a warning)");
   sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
+  add_chunk_rows_option(sub, o->chunk_rows);
   sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->callback([o] {
     const FileFormat format = format_from_path(o->out);
     set_threads(o->threads);
-    const CodeSet c = read_code_file(o->in);
+    const CodeSet c = read_code_file_header(o->in);  // the payload is streamed below
     const ArfcModel model = ArfcModel::load(o->model, o->device);
     if (c.model_fingerprint != model.fingerprint()) {
       const std::string what = "code file '" + o->in + "' was made by the model with fingerprint " +
@@ -56,10 +59,18 @@ void add_decompress_command(CLI::App& app) {
     ARFC_CHECK(c.dtype == StorageType::Q8 || g.value_level || c.n_values % g.token_width == 0, "code file '", o->in, "': ", c.n_values,
                " values end part-way through a token, but model '", o->model,
                "' decodes whole tokens only. Hint: truncate to whole tokens first.");
-    const Matrix xhat = model.decode(model.code_values(c), c.modality);
-    write_matrix(o->out, xhat, format);
-    std::printf("decompressed %lld codes (%s) to a %s float32 matrix -> %s\n", static_cast<long long>(c.n),
-                describe_layout(c.layout(), c.token_width).c_str(), xhat.shape_str().c_str(), o->out.c_str());
+    // Out of core: one chunk of codes and its reconstruction in memory at a time.
+    MatrixWriter out(o->out, c.n, dim, format);
+    Progress progress("decompress", c.n, 10.0);
+    read_code_file_chunks(o->in, whole_batches(o->chunk_rows), [&](int64_t row0, const CodeSet& rows) {
+      out.append(model.decode(model.code_values(rows), rows.modality));
+      progress.update(row0 + rows.n);
+    });
+    out.commit();  // after the checksum of the whole file was verified
+    progress.finish(std::to_string(c.n) + " codes");
+    std::printf("decompressed %lld codes (%s) to a %lld x %lld float32 matrix -> %s\n", static_cast<long long>(c.n),
+                describe_layout(c.layout(), c.token_width).c_str(), static_cast<long long>(c.n),
+                static_cast<long long>(dim), o->out.c_str());
   });
 }
 

@@ -1,11 +1,14 @@
 // `arfc export`: stored codes as a plain float32 matrix for other tools.
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
+#include "arfc/core/log.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/train/arfc_model.h"
+#include "chunk_rows.h"
 #include "commands.h"
 
 namespace arfc::cli {
@@ -13,6 +16,7 @@ namespace arfc::cli {
 void add_export_command(CLI::App& app) {
   struct Opts {
     std::string in, out, model;
+    int64_t chunk_rows = kDefaultChunkRows;
   };
   auto o = std::make_shared<Opts>();
   auto* sub = app.add_subcommand(
@@ -25,24 +29,33 @@ void add_export_command(CLI::App& app) {
   sub->add_option("--out", o->out, "Output matrix file: .npy, .fvecs, .fbin or .safetensors")->required();
   sub->add_option("--model", o->model, "The model that made the codes (needed for discrete tokens, q8)")
       ->check(CLI::ExistingFile);
+  add_chunk_rows_option(sub, o->chunk_rows);
   sub->callback([o] {
     const FileFormat format = format_from_path(o->out);  // unknown extension -> arfc::Error before reading
-    const CodeSet c = read_code_file(o->in);
-    Matrix values;
+    const CodeSet c = read_code_file_header(o->in);  // the payload is streamed below
+    std::optional<ArfcModel> model;
+    int64_t cols = c.n_values;
     if (c.dtype == StorageType::Q8) {
       ARFC_CHECK(!o->model.empty(), "code file '", o->in, "' stores discrete tokens (q8): exporting them as values "
                  "needs the model that made them. Hint: add --model MODEL.");
-      const ArfcModel model = ArfcModel::load(o->model);
-      ARFC_CHECK(model.fingerprint() == c.model_fingerprint, "code file '", o->in, "' was made by the model with "
+      model = ArfcModel::load(o->model);
+      ARFC_CHECK(model->fingerprint() == c.model_fingerprint, "code file '", o->in, "' was made by the model with "
                  "fingerprint ", format_fingerprint(c.model_fingerprint), ", but --model '", o->model, "' has ",
-                 format_fingerprint(model.fingerprint()), ". Hint: use the model that compressed the codes.");
-      values = model.code_values(c);
-    } else {
-      values = dequantize_codes(c);
+                 format_fingerprint(model->fingerprint()), ". Hint: use the model that compressed the codes.");
+      cols = model->geometry().max_values();
     }
-    write_matrix(o->out, values, format, "codes");
-    std::printf("exported %lld codes (%s) as a %s float32 matrix -> %s\n", static_cast<long long>(c.n),
-                describe_layout(c.layout(), c.token_width).c_str(), values.shape_str().c_str(), o->out.c_str());
+    // Out of core: one chunk of codes and its values in memory at a time.
+    MatrixWriter out(o->out, c.n, cols, format, "codes");
+    Progress progress("export", c.n, 10.0);
+    read_code_file_chunks(o->in, whole_batches(o->chunk_rows), [&](int64_t row0, const CodeSet& rows) {
+      out.append(model ? model->code_values(rows) : dequantize_codes(rows));
+      progress.update(row0 + rows.n);
+    });
+    out.commit();  // after the checksum of the whole file was verified
+    progress.finish(std::to_string(c.n) + " codes");
+    std::printf("exported %lld codes (%s) as a %lld x %lld float32 matrix -> %s\n", static_cast<long long>(c.n),
+                describe_layout(c.layout(), c.token_width).c_str(), static_cast<long long>(c.n),
+                static_cast<long long>(cols), o->out.c_str());
   });
 }
 

@@ -5,10 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "arfc/codes/ratio.h"
+#include "arfc/io/atomic_file.h"
 #include "arfc/core/matrix.h"
 
 namespace arfc {
@@ -71,12 +73,39 @@ CodeSet discrete_codes(std::vector<uint8_t> tokens, int64_t n, int64_t n_tokens,
 CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout);
 
 void write_code_file(const std::string& path, const CodeSet& c);  // atomic
+
+// Streams a code file of n codes (out-of-core compression): the header first, then rows in
+// order, the checksum last. Everything goes to "<path>.tmp.<pid>" and commit() renames it
+// over path; a writer destroyed before commit() (an error, Ctrl-C) removes its temporary,
+// so path holds either its previous content or the whole new file.
+class CodeFileWriter {
+ public:
+  // `shape` gives every header field but n (its payload and n are ignored); n is the total.
+  CodeFileWriter(const std::string& path, const CodeSet& shape, int64_t n);
+  // rows: the next rows.n codes, same dtype, n_values, model, scales and flags as `shape`.
+  void append(const CodeSet& rows);
+  // All n rows appended: writes the checksum, then rename.
+  void commit();
+
+ private:
+  AtomicWriter out_;
+  CodeSet shape_;
+  int64_t n_ = 0, written_ = 0;
+  uint32_t crc_ = 0;
+};
 // Validated in order (magic, version, dtype/flags whitelist, dimension caps, sizes against
 // the file length, checksum, scales) before allocating; arfc::Error names the file, the
 // field, expected vs actual, and a hint.
 CodeSet read_code_file(const std::string& path);
 // Header and i8 scales only (payload left empty, checksum not verified): cheap on big files.
 CodeSet read_code_file_header(const std::string& path);
+// Out-of-core reading: the header is validated as by read_code_file_header, then `sink`
+// gets the codes in order, at most chunk_rows at a time (rows.n of them, starting at row0;
+// float payloads checked finite). The checksum covers the whole file, so it is verified
+// after the last chunk: a sink must not commit output before this returns. Returns the
+// header (payload empty).
+CodeSet read_code_file_chunks(const std::string& path, int64_t chunk_rows,
+                              const std::function<void(int64_t row0, const CodeSet& rows)>& sink);
 // True when the file starts with the code-file magic "ARFCCODE" (false if unreadable).
 bool is_code_file(const std::string& path);
 

@@ -35,8 +35,9 @@ Matrix slice_rows(const Matrix& m, int64_t begin, int64_t end);
 Matrix gather_rows(const Matrix& m, const std::vector<int64_t>& idx);
 // First `cols` columns.
 Matrix prefix_cols(const Matrix& m, int64_t cols);
-// Throws arfc::Error naming `what` and the first (row, col) holding NaN or Inf.
-void check_finite(const Matrix& m, const std::string& what);
+// Throws arfc::Error naming `what` and the first (row, col) holding NaN or Inf; rows are
+// numbered from row_offset (m is rows [row_offset, ...) of something larger).
+void check_finite(const Matrix& m, const std::string& what, int64_t row_offset = 0);
 // Row-wise L2 normalisation in place (zero rows stay zero).
 void l2_normalize_rows(Matrix& m);
 

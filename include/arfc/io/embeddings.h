@@ -17,10 +17,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "arfc/core/matrix.h"
+#include "arfc/io/atomic_file.h"
 
 namespace arfc {
 
@@ -38,8 +40,38 @@ struct ReadOptions {
 };
 
 Matrix read_matrix(const std::string& path, const ReadOptions& opt = {});
+
+// Out-of-core reading: the same validation as read_matrix, one chunk in memory at a time.
+// read_matrix_shape checks the header (format, dtype, shape, size against the file) and
+// returns {n, d} without reading the payload; read_matrix_chunks then hands `sink` the rows
+// [row0, row0 + rows.n) as float32, at most chunk_rows at a time, in order. A NaN/Inf is
+// reported with its row in the whole file, when its chunk is reached (so a sink should
+// not commit output before the last chunk: see AtomicWriter).
+struct MatrixShape {
+  int64_t n = 0, d = 0;
+};
+MatrixShape read_matrix_shape(const std::string& path, const ReadOptions& opt = {});
+void read_matrix_chunks(const std::string& path, const ReadOptions& opt, int64_t chunk_rows,
+                        const std::function<void(int64_t row0, const Matrix& rows)>& sink);
 void write_matrix(const std::string& path, const Matrix& m, FileFormat format = FileFormat::Auto,
                   const std::string& tensor_name = "embeddings");
+
+// Out-of-core writing: an n x d float32 matrix streamed to any writable format (the shape
+// is known up front, so every header is written first), rows appended in order; commit()
+// renames the temporary into place (see AtomicWriter), and a writer destroyed before it
+// leaves the previous file, if any. write_matrix is the one-chunk form.
+class MatrixWriter {
+ public:
+  MatrixWriter(const std::string& path, int64_t n, int64_t d, FileFormat format = FileFormat::Auto,
+               const std::string& tensor_name = "embeddings");
+  void append(const Matrix& rows);  // rows.d == d; at most n rows in all
+  void commit();                    // exactly n rows appended
+
+ private:
+  FileFormat format_;
+  int64_t n_ = 0, d_ = 0, written_ = 0;
+  AtomicWriter out_;
+};
 
 Labels read_labels(const std::string& path);
 void write_labels(const std::string& path, const Labels& y);  // .npy <i8

@@ -33,6 +33,9 @@
 
 namespace arfc {
 
+// Largest model a config may describe: 2^28 parameters (1 GiB of float32 weights).
+constexpr int64_t kMaxArcParameters = int64_t(1) << 28;
+
 struct ArcOptions {
   ArcOptions(int64_t input_dim) : input_dim_(input_dim) {}
   TORCH_ARG(int64_t, input_dim);          // D (modality 0)
@@ -75,6 +78,9 @@ struct ArcOptions {
 class ArcImpl : public PrefixEncoderImpl {
  public:
   explicit ArcImpl(const ArcOptions& o);
+  // Number of parameters ArcImpl(o) has (weights and codebooks), computed without building
+  // it: model files are untrusted, so their configs are sized before anything is allocated.
+  static int64_t parameter_count(const ArcOptions& o);
 
   int64_t input_dim() const override { return options.input_dim(); }
   int64_t max_values() const override { return options.token_width() * options.max_tokens(); }

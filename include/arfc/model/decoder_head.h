@@ -25,6 +25,8 @@ struct DecoderHeadOptions {
 class DecoderHeadImpl : public torch::nn::Cloneable<DecoderHeadImpl> {
  public:
   explicit DecoderHeadImpl(const DecoderHeadOptions& o);
+  // Number of parameters DecoderHeadImpl(o) has, without building it.
+  static int64_t parameter_count(const DecoderHeadOptions& o);
   void reset() override;
   torch::Tensor forward(const torch::Tensor& codes);
 

@@ -38,6 +38,8 @@ struct TokenCodebooksOptions {
 class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
  public:
   explicit TokenCodebooksImpl(const TokenCodebooksOptions& o);
+  // Number of codebook values TokenCodebooksImpl(o) holds, without building it.
+  static int64_t parameter_count(const TokenCodebooksOptions& o);
   void reset() override;
 
   // targets [N, V] (continuous codes of training rows, N >= 1) -> fits all M codebooks by

@@ -35,6 +35,8 @@ struct MultiheadAttentionOptions {
 class MultiheadAttentionImpl : public torch::nn::Cloneable<MultiheadAttentionImpl> {
  public:
   explicit MultiheadAttentionImpl(const MultiheadAttentionOptions& o);
+  // Number of parameters MultiheadAttentionImpl(o) has, without building it.
+  static int64_t parameter_count(const MultiheadAttentionOptions& o);
   void reset() override;
 
   // Full attention: query [N, Tq, d], kv_input [N, Tk, kv_dim] -> [N, Tq, d].

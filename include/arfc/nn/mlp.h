@@ -22,6 +22,8 @@ struct MlpOptions {
 class MlpImpl : public torch::nn::Cloneable<MlpImpl> {
  public:
   explicit MlpImpl(const MlpOptions& o);
+  // Number of parameters MlpImpl(o) has, without building it.
+  static int64_t parameter_count(const MlpOptions& o);
   void reset() override;
   torch::Tensor forward(const torch::Tensor& x);
 

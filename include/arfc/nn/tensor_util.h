@@ -23,6 +23,11 @@ torch::Device parse_device(const std::string& name);
 // keeps OpenBLAS's own thread pool (when OpenBLAS is loaded) at one thread, see the .cpp.
 void set_threads(int n);
 
+// Parameter counts of torch::nn::Linear(in, out) and LayerNorm({d}), for the modules'
+// parameter_count() functions (checked against the built modules in the tests).
+inline int64_t linear_parameter_count(int64_t in, int64_t out, bool bias = true) { return in * out + (bias ? out : 0); }
+inline int64_t layer_norm_parameter_count(int64_t d) { return 2 * d; }
+
 // Seeds torch's CPU (and CUDA when present) generators.
 void seed_everything(uint64_t seed);
 

@@ -33,6 +33,8 @@ struct BlockCache {
 class TransformerBlockImpl : public torch::nn::Cloneable<TransformerBlockImpl> {
  public:
   explicit TransformerBlockImpl(const TransformerBlockOptions& o);
+  // Number of parameters TransformerBlockImpl(o) has, without building it.
+  static int64_t parameter_count(const TransformerBlockOptions& o);
   void reset() override;
 
   // Full sequence: x [N, T, d], self_mask for self-attention (empty = bidirectional),

@@ -18,6 +18,12 @@ namespace arfc {
 
 class ArfcModel {
  public:
+  // Rows per encoder batch in encode/compress/decode. A row's code depends only on the row
+  // and on how the rows are cut into batches (BLAS kernels round differently for other
+  // batch sizes), so callers that split a file into chunks of a multiple of this many rows
+  // get the same bytes as one call on the whole file.
+  static constexpr int64_t kEncodeBatch = 2048;
+
   // Validates magic, format version, config and weights; arfc::Error on bad files.
   // device: "cpu", "cuda", "auto".
   static ArfcModel load(const std::string& path, const std::string& device = "cpu");
