@@ -12,7 +12,7 @@ run_quickstart=1
 
 PKGS=(build-essential cmake pkg-config libtorch-dev libfaiss-dev libopenblas-dev
       nlohmann-json3-dev libcli11-dev zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
-      dataset-fashion-mnist gnuplot-nox
+      libgloo-dev dataset-fashion-mnist gnuplot-nox
       pybind11-dev python3-dev python3-numpy python3-pytest python3-faiss)
 missing=()
 for p in "${PKGS[@]}"; do

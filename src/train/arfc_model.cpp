@@ -376,7 +376,7 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
 }
 
 ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
-                     bool resume) {
+                     bool resume, const std::shared_ptr<ProcessGroup>& group) {
   ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
   nlohmann::json base = default_arfc_config(fs.task, fs.train_x.d);
   if (fs.task == Task::Crossmodal) base["model"]["input_dim_b"] = fs.train_b.d;
@@ -402,7 +402,7 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
   }
   const nlohmann::json meta = impl->cfg.to_json();
   TrainSummary s = train_prefix_encoder(impl->arc.ptr(), fs, impl->cfg.train, impl->cfg.loss, checkpoint_path,
-                                        resume, meta);
+                                        resume, meta, group);
   impl->cfg.summary = s.to_json();
   impl->cfg.summary["library_version"] = ARFC_VERSION;
   impl->finish();

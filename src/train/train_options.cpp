@@ -36,25 +36,29 @@ void read(const json& j, const std::string& where, const char* key, T& out) {
 }  // namespace
 
 json to_json(const TrainOptions& o) {
-  return json{{"epochs", o.epochs},
-              {"batch_size", o.batch_size},
-              {"lr", o.lr},
-              {"weight_decay", o.weight_decay},
-              {"warmup_frac", o.warmup_frac},
-              {"min_lr_frac", o.min_lr_frac},
-              {"clip_norm", o.clip_norm},
-              {"val_frac", o.val_frac},
-              {"max_val_rows", o.max_val_rows},
-              {"seed", o.seed},
-              {"device", o.device},
-              {"prefix_mode", o.prefix_mode},
-              {"beta_a", o.beta_a},
-              {"beta_b", o.beta_b},
-              {"prefixes_per_batch", o.prefixes_per_batch},
-              {"include_full", o.include_full},
-              {"progressive", o.progressive},
-              {"fixed_tokens", o.fixed_tokens},
-              {"prefix_weighting", o.prefix_weighting}};
+  json j{{"epochs", o.epochs},
+         {"batch_size", o.batch_size},
+         {"lr", o.lr},
+         {"weight_decay", o.weight_decay},
+         {"warmup_frac", o.warmup_frac},
+         {"min_lr_frac", o.min_lr_frac},
+         {"clip_norm", o.clip_norm},
+         {"val_frac", o.val_frac},
+         {"max_val_rows", o.max_val_rows},
+         {"seed", o.seed},
+         {"device", o.device},
+         {"prefix_mode", o.prefix_mode},
+         {"beta_a", o.beta_a},
+         {"beta_b", o.beta_b},
+         {"prefixes_per_batch", o.prefixes_per_batch},
+         {"include_full", o.include_full},
+         {"progressive", o.progressive},
+         {"fixed_tokens", o.fixed_tokens},
+         {"prefix_weighting", o.prefix_weighting}};
+  // Written only when not the default, so configs (and fingerprints) of models trained
+  // before the option existed are unchanged.
+  if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
+  return j;
 }
 
 json to_json(const LossOptions& o) {
@@ -67,7 +71,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   TrainOptions o;
   check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
-                        "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting"});
+                        "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
+                        "micro_batches"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -86,6 +91,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "include_full", o.include_full);
   read(j, where, "progressive", o.progressive);
   read(j, where, "prefix_weighting", o.prefix_weighting);
+  read(j, where, "micro_batches", o.micro_batches);
   if (j.contains("fixed_tokens")) {
     const auto& v = j.at("fixed_tokens");
     ARFC_CHECK(v.is_array(), where, ".fixed_tokens: expected an array of token counts, got ", v.dump());
@@ -98,6 +104,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   }
   ARFC_CHECK(o.epochs >= 1, where, ".epochs must be >= 1, got ", o.epochs);
   ARFC_CHECK(o.batch_size >= 2, where, ".batch_size must be >= 2 (ERGC needs pairs), got ", o.batch_size);
+  ARFC_CHECK(o.micro_batches >= 1 && o.micro_batches <= o.batch_size / 2, where, ".micro_batches must be in [1, ",
+             o.batch_size / 2, "] (each micro-batch needs 2 rows), got ", o.micro_batches);
   ARFC_CHECK(o.lr > 0, where, ".lr must be > 0, got ", o.lr);
   ARFC_CHECK(o.weight_decay >= 0, where, ".weight_decay must be >= 0, got ", o.weight_decay);
   ARFC_CHECK(o.warmup_frac >= 0 && o.warmup_frac < 1, where, ".warmup_frac must be in [0, 1), got ", o.warmup_frac);

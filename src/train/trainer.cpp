@@ -248,12 +248,13 @@ nlohmann::json TrainSummary::to_json() const {
           {"final_train_loss", final_train_loss}, {"final_val_loss", final_val_loss},
           {"val_metric", val_metric_name},    {"val_metric_short", val_metric_short},
           {"val_metric_full", val_metric_full}, {"seconds", seconds},
-          {"samples_per_s", samples_per_s}};
+          {"samples_per_s", samples_per_s}, {"ranks", ranks}};
 }
 
 TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model_ptr, const FeatureSet& fs,
                                   const TrainOptions& opt, const LossOptions& lo, const std::string& checkpoint_path,
-                                  bool resume, const nlohmann::json& checkpoint_meta) {
+                                  bool resume, const nlohmann::json& checkpoint_meta,
+                                  const std::shared_ptr<ProcessGroup>& group) {
   ARFC_ASSERT(model_ptr, "train_prefix_encoder: null model");
   PrefixEncoderImpl& model = *model_ptr;
   const torch::Device dev = parse_device(opt.device);
@@ -293,6 +294,13 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   const int64_t n_train = int64_t(train_idx.size());
   const int64_t bs = std::min(opt.batch_size, n_train);
   const int64_t steps_per_epoch = std::max<int64_t>(1, n_train / bs);
+  // Data parallelism and micro-batches (train/distributed.h): this rank's parts of each batch.
+  const int64_t world = group ? group->world_size() : 1, rank = group ? group->rank() : 0;
+  const int64_t parts = world * opt.micro_batches;
+  ARFC_CHECK(bs / parts >= 2, "training: a batch of ", bs, " rows split into ", parts, " micro-batches (",
+             world, " ranks x train.micro_batches ", opt.micro_batches, ") leaves fewer than 2 rows per part. "
+             "Hint: raise train.batch_size or use fewer ranks / micro-batches.");
+  const bool writes_checkpoint = !checkpoint_path.empty() && rank == 0;
   const int64_t total_steps = steps_per_epoch * opt.epochs;
 
   PrototypeClassifier head(PrototypeClassifierOptions(model.max_values(), std::max<int64_t>(1, num_classes)).scale(lo.proto_scale));
@@ -333,7 +341,8 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   sum.val_metric_name = metric_name(task);
   log_info("training " + task_name(task) + ": " + std::to_string(n_train) + " rows, " +
            std::to_string(val_idx.size()) + " validation rows, " + std::to_string(steps_per_epoch) +
-           " steps/epoch, " + std::to_string(opt.epochs) + " epochs, device " + dev.str());
+           " steps/epoch, " + std::to_string(opt.epochs) + " epochs, device " + dev.str() +
+           (world > 1 ? ", rank " + std::to_string(rank) + " of " + std::to_string(world) : std::string()));
   Progress prog("train", (opt.epochs - start_epoch) * steps_per_epoch);
   int64_t done = 0;
   model.train();
@@ -349,15 +358,30 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       const int64_t global_step = epoch * steps_per_epoch + s;
       const double lr = scheduled_lr(opt, global_step, total_steps);
       for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-      auto idx = torch::from_blob(order.data() + s * bs, {bs}, torch::kInt64).clone();
-      Batch bt = make_batch(X, Bm, Y, idx, dev);
       auto lengths = sample_prefixes(rng, opt, model, double(global_step) / double(total_steps));
-      auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting);
       optim.zero_grad();
-      loss.backward();
+      double lv = 0;
+      for (int64_t m = 0; m < opt.micro_batches; ++m) {
+        const int64_t part = rank * opt.micro_batches + m;
+        const int64_t b0 = part * bs / parts, b1 = (part + 1) * bs / parts;
+        auto idx = torch::from_blob(order.data() + s * bs + b0, {b1 - b0}, torch::kInt64).clone();
+        Batch bt = make_batch(X, Bm, Y, idx, dev);
+        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting);
+        if (parts > 1) loss = loss * (double(b1 - b0) / double(bs));
+        loss.backward();
+        lv += loss.item<double>();
+      }
+      if (world > 1) {
+        // Sum the ranks' gradients (and losses, for the log) before the shared step.
+        std::vector<torch::Tensor> grads;
+        for (auto& p : params)
+          if (p.grad().defined()) grads.push_back(p.grad());
+        grads.push_back(torch::full({1}, lv, torch::kFloat32));
+        group->all_reduce_sum(grads);
+        lv = grads.back().item<double>();
+      }
       if (opt.clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, opt.clip_norm);
       optim.step();
-      const double lv = loss.item<double>();
       ARFC_CHECK(std::isfinite(lv), "training diverged at epoch ", epoch + 1, " step ", s + 1, " (loss ", lv,
                  "). Hint: lower train.lr or raise train.warmup_frac.");
       loss_acc += lv;
@@ -379,7 +403,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
                   (long long)(epoch + 1), (long long)opt.epochs, sum.final_train_loss, v.loss,
                   sum.val_metric_name.c_str(), v.metric_short, v.metric_full);
     log_info(line);
-    if (!checkpoint_path.empty()) {
+    if (writes_checkpoint) {
       torch::serialize::OutputArchive root, am, ah, ao;
       model.save(am);
       head->save(ah);
@@ -395,6 +419,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   }
   sum.seconds = prog.elapsed_s();
   sum.samples_per_s = sum.seconds > 0 ? double(done * bs) / sum.seconds : 0;
+  sum.ranks = world;
   model.eval();
   return sum;
 }

@@ -10,7 +10,7 @@
 
 namespace arfc::cli {
 
-constexpr int64_t kDefaultChunkRows = 65536;
+constexpr int64_t kDefaultChunkRows = 16384;
 
 inline void add_chunk_rows_option(CLI::App* sub, int64_t& rows) {
   sub->add_option("--chunk-rows", rows,

@@ -7,6 +7,7 @@
 #include "arfc/io/feature_set.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_model.h"
+#include "arfc/train/distributed.h"
 #include "commands.h"
 #include "config_file.h"
 
@@ -20,10 +21,30 @@ struct TrainArgs {
   int64_t seed = -1;
   int threads = 0;
   bool resume = false;
+  // Data parallelism: -1 / "" = from RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (or defaults).
+  int64_t world_size = -1, rank = -1, master_port = -1;
+  std::string master_addr;
 };
 
 void run(const TrainArgs& a) {
   set_threads(a.threads);
+  // Data-parallel ranks join first (a bad address fails before any data is read). Only
+  // rank 0 logs progress and writes files; the other ranks print warnings only.
+  DistributedOptions dist = distributed_options_from_env();
+  if (a.world_size >= 0) dist.world_size = a.world_size;
+  if (a.rank >= 0) dist.rank = a.rank;
+  if (a.master_port >= 0) dist.master_port = a.master_port;
+  if (!a.master_addr.empty()) dist.master_addr = a.master_addr;
+  validate(dist);
+  std::shared_ptr<ProcessGroup> group;
+  if (dist.world_size > 1) {
+    group = ProcessGroup::create(dist);
+    if (dist.rank > 0) {
+      const std::string tag = "[rank " + std::to_string(dist.rank) + "] ";
+      set_log_callback(make_text_logger([tag](const std::string& text) { std::fputs((tag + text).c_str(), stderr); },
+                                        false, [](LogLevel level) { return level == LogLevel::Warn; }));
+    }
+  }
   FeatureSet fs;
   if (!a.data.empty()) {
     ARFC_CHECK(a.train.empty() && a.labels.empty() && a.pair.empty(),
@@ -51,7 +72,8 @@ void run(const TrainArgs& a) {
   if (a.seed >= 0) cfg["train"]["seed"] = a.seed;
   if (!a.device.empty()) cfg["train"]["device"] = a.device;
   const std::string ckpt = a.out + ".ckpt";
-  ArfcModel m = train_arfc(fs, cfg, ckpt, a.resume);
+  ArfcModel m = train_arfc(fs, cfg, ckpt, a.resume, group);
+  if (dist.rank > 0) return;  // rank 0 writes the model
   m.save(a.out);
   const auto s = m.config()["summary"];
   log_info("wrote " + a.out + " (checkpoint " + ckpt + ")");
@@ -86,6 +108,15 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--device", a->device, "cpu | cuda | cuda:N | auto (overrides train.device)");
   sub->add_option("--threads", a->threads, "CPU threads for libtorch (default: all cores)");
   sub->add_flag("--resume", a->resume, "Continue from OUT.ckpt (same config) instead of starting over");
+  auto* dp = "Data-parallel training (c10d, ProcessGroupGloo; start one process per rank)";
+  sub->add_option("--world-size", a->world_size, "Number of data-parallel ranks (default: $WORLD_SIZE or 1)")
+      ->group(dp);
+  sub->add_option("--rank", a->rank, "This process's rank, 0 .. world size - 1 (default: $RANK or 0); rank 0 writes "
+                  "the model and the checkpoint")->group(dp);
+  sub->add_option("--master-addr", a->master_addr, "Address of rank 0 (default: $MASTER_ADDR or 127.0.0.1)")
+      ->group(dp);
+  sub->add_option("--master-port", a->master_port, "TCP port on rank 0 (default: $MASTER_PORT or 29500)")
+      ->group(dp);
   sub->callback([a] { run(*a); });
 }
 

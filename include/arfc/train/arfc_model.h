@@ -16,6 +16,8 @@
 
 namespace arfc {
 
+class ProcessGroup;  // train/distributed.h
+
 class ArfcModel {
  public:
   // Rows per encoder batch in encode/compress/decode. A row's code depends only on the row
@@ -88,8 +90,11 @@ class ArfcModel {
 // (missing keys take their defaults; unknown keys -> arfc::Error). When checkpoint_path is
 // not empty, the model + optimiser state is written there after every epoch and, with
 // resume = true, training continues from it and ends identical to an uninterrupted run.
+// With a process group (train/distributed.h) every rank calls this with the same data and
+// config and gets the same model; rank 0 alone writes the checkpoint.
 ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config,
-                     const std::string& checkpoint_path = "", bool resume = false);
+                     const std::string& checkpoint_path = "", bool resume = false,
+                     const std::shared_ptr<ProcessGroup>& group = nullptr);
 
 // The first 8 bytes of every model file (checked by ArfcModel::load).
 std::string model_file_magic();

@@ -20,6 +20,7 @@
 
 #include "arfc/io/feature_set.h"
 #include "arfc/model/prefix_encoder.h"
+#include "arfc/train/distributed.h"
 
 namespace arfc {
 
@@ -53,6 +54,12 @@ struct TrainOptions {
   // How the per-prefix losses combine: "uniform" (mean) or "length" (weight proportional to
   // the prefix length, favouring long codes).
   std::string prefix_weighting = "uniform";
+  // Each batch is processed as this many micro-batches (gradient accumulation): batch-level
+  // losses (ERGC, SupCon, InfoNCE) see one micro-batch, gradients are weighted by
+  // micro-batch size and summed before the step. With W data-parallel ranks every rank
+  // takes micro_batches of the W x micro_batches parts (train/distributed.h), so W ranks
+  // train the model one process trains with micro_batches = W.
+  int64_t micro_batches = 1;
 };
 
 // The JSON "loss" section.
@@ -85,7 +92,8 @@ struct TrainSummary {
   double val_metric_short = 0;  // metric at the shortest code (1 token or 1 value)
   double val_metric_full = 0;   // metric at the full code
   double seconds = 0;
-  double samples_per_s = 0;
+  double samples_per_s = 0;    // over all ranks
+  int64_t ranks = 1;            // data-parallel processes
   nlohmann::json to_json() const;
 };
 
@@ -93,12 +101,15 @@ struct TrainSummary {
 // checkpoint_path is not empty the model, task head, optimiser, epoch and `checkpoint_meta`
 // (e.g. the full config) are written there atomically after every epoch; with resume the
 // run continues from it (its checkpoint_meta must equal the given one, else arfc::Error).
-// The model must already be on the device named in opt.device.
+// The model must already be on the device named in opt.device. With a process group of W
+// ranks (train/distributed.h) every rank calls this with the same data and options; only
+// rank 0 writes the checkpoint, every rank ends with the same model.
 TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model,
                                   const FeatureSet& fs, const TrainOptions& opt,
                                   const LossOptions& loss, const std::string& checkpoint_path = "",
                                   bool resume = false,
-                                  const nlohmann::json& checkpoint_meta = nlohmann::json::object());
+                                  const nlohmann::json& checkpoint_meta = nlohmann::json::object(),
+                                  const std::shared_ptr<ProcessGroup>& group = nullptr);
 
 // Learning rate at step `step` of `total` (warm-up then cosine), exposed for tests.
 double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total);
