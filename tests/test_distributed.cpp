@@ -76,8 +76,16 @@ TEST_F(Distributed, TwoRanksTrainTheModelOfOneProcessWithTwoMicroBatches) {
   for (size_t k = 0; k < ca.data.size(); ++k) worst = std::max(worst, double(std::fabs(ca.data[k] - cb.data[k])));
   EXPECT_LT(worst, 1e-4) << "codes of the 2-rank model differ from the 1-process model with 2 micro-batches";
   // Only rank 0 wrote: the model and its checkpoint, no temporaries.
+  EXPECT_TRUE(fs::exists(path("two.arfc.ckpt")));
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
+  // --resume where rank 1 has no checkpoint (another --out): refused, not a silent divergence.
+  arfc::testing::CliResult bad = arfc::testing::run_cli(
+      "sh -c '" + train_args("mb1.json", "elsewhere.arfc") + rank + "1 --resume 2>" + path("rank1.err") +
+          " >/dev/null & p=$!; " + train_args("mb1.json", "two.arfc") + rank + "0 --resume; r=$?; wait $p; exit $r'",
+      "", path("bad.err"));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_HAS(bad.err, "resume from different epochs");
 }
 
 TEST_F(Distributed, BadRankAndSizeAreNamed) {

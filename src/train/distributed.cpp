@@ -79,7 +79,11 @@ void ProcessGroup::all_reduce_sum(const std::vector<torch::Tensor>& tensors) {
   if (opt_.world_size == 1 || tensors.empty()) return;
   std::vector<torch::Tensor> flat_parts;
   flat_parts.reserve(tensors.size());
-  for (const auto& t : tensors) flat_parts.push_back(t.detach().reshape({-1}).to(torch::kCPU, torch::kFloat32));
+  const auto dtype = tensors.front().scalar_type();
+  for (const auto& t : tensors) {
+    ARFC_ASSERT(t.scalar_type() == dtype, "all_reduce_sum: tensors of one dtype per call");
+    flat_parts.push_back(t.detach().reshape({-1}).to(torch::kCPU));
+  }
   std::vector<at::Tensor> buf = {torch::cat(flat_parts)};
   try {
     impl_->pg->allreduce(buf)->wait();

@@ -334,6 +334,18 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
     }
   }
 
+  if (world > 1) {
+    // Every rank must start from the same epoch (a checkpoint missing on one machine would
+    // make the ranks diverge): equal iff (sum e)^2 == world * sum e^2.
+    const double e = double(start_epoch);
+    std::vector<torch::Tensor> t = {torch::tensor({e, e * e}, torch::kFloat64)};
+    group->all_reduce_sum(t);
+    const double s1 = t[0][0].item<double>(), s2 = t[0][1].item<double>();
+    ARFC_CHECK(s1 * s1 == double(world) * s2, "distributed: the ranks resume from different epochs (this rank: ",
+               start_epoch, ", mean over ranks: ", s1 / double(world), "). Hint: every rank needs the same checkpoint "
+               "file OUT.ckpt (a shared path or a copy from rank 0), or start all without --resume.");
+  }
+
   TrainSummary sum;
   sum.epochs_total = opt.epochs;
   sum.train_rows = n_train;

@@ -45,8 +45,8 @@ class ProcessGroup {
 
   int64_t rank() const { return opt_.rank; }
   int64_t world_size() const { return opt_.world_size; }
-  // Sums every tensor over the ranks, in place (float32 tensors of the same shapes, in the
-  // same order, on every rank; packed into one buffer, one collective per call).
+  // Sums every tensor over the ranks, in place (tensors of one dtype, the same shapes in
+  // the same order on every rank; packed into one buffer, one collective per call).
   void all_reduce_sum(const std::vector<torch::Tensor>& tensors);
   void barrier();
 
