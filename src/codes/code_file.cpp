@@ -67,6 +67,13 @@ std::string printable(const unsigned char* p, int64_t n) {
 
 // Parses bytes [0, have) of a file of file_size bytes. Header-only mode (have may stop
 // after the scales) skips the payload and checksum.
+void check_checksum(const std::string& f, uint32_t want, uint32_t got) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "expected %08x, got %08x", want, got);
+  ARFC_CHECK(want == got, f, ": field 'checksum' (CRC-32 of the preceding bytes): ", buf,
+             ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
+}
+
 // A valid checksum does not rule out a crafted file: float payloads must be finite, or
 // decompress/export would write NaN/Inf silently. c holds rows [row0, row0 + c.n).
 void check_finite_payload(const std::string& f, const CodeSet& c, int64_t row0) {
@@ -149,12 +156,7 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
   }
   if (!with_payload) return c;
   ARFC_ASSERT(have == file_size, "parse: payload not read");
-  const uint32_t want = uint32_t(get_le(p + file_size - kChecksumBytes, 4));
-  const uint32_t got = crc32_of(p, file_size - kChecksumBytes);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "expected %08x, got %08x", want, got);
-  ARFC_CHECK(want == got, f, ": field 'checksum' (CRC-32 of the preceding bytes): ", buf,
-             ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
+  check_checksum(f, uint32_t(get_le(p + file_size - kChecksumBytes, 4)), crc32_of(p, file_size - kChecksumBytes));
   const unsigned char* payload = p + kHeaderBytes + scale_bytes;
   c.payload.assign(payload, payload + c.n * row_bytes);
   check_finite_payload(f, c, 0);
@@ -297,11 +299,7 @@ CodeSet read_code_file_chunks(const std::string& path, int64_t chunk_rows,
   unsigned char tail[kChecksumBytes];
   in.read(reinterpret_cast<char*>(tail), kChecksumBytes);
   ARFC_CHECK(in.good(), f, ": reading the checksum failed. Hint: the file changed while being read.");
-  const uint32_t want = uint32_t(get_le(tail, 4));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "expected %08x, got %08x", want, crc);
-  ARFC_CHECK(want == crc, f, ": field 'checksum' (CRC-32 of the preceding bytes): ", buf,
-             ". Hint: the file is corrupt (disk or transfer error); re-create or re-copy it.");
+  check_checksum(f, uint32_t(get_le(tail, 4)), crc);
   return header;
 }
 

@@ -117,6 +117,7 @@ FileFormat detect_format(InputFile& f, FileFormat forced) {
 void for_each_chunk(InputFile& f, const Layout& l,
                     const std::function<void(int64_t row0, int64_t rows, const float* v)>& sink, int64_t chunk_rows = 0) {
   const int64_t n = l.rows(), d = l.cols();
+  if (d == 0) return;  // no values (e.g. shape (10^15, 0)): nothing to read, and no loop over rows
   const int64_t stored_row = l.row_prefix_bytes + d * l.elem.size;
   if (chunk_rows <= 0) chunk_rows = std::max<int64_t>(1, (int64_t(8) << 20) / std::max<int64_t>(stored_row, 1));
   std::vector<unsigned char> raw;

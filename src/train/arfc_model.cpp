@@ -120,11 +120,18 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
 }
 
 CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality) const {
+  const int64_t m = layout.dtype == StorageType::Q8 ? geometry().max_values() : layout.n_values;
+  return quantize(encode(x, m, modality), layout, modality);
+}
+
+CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality) const {
   const CodeGeometry g = geometry();
   const int64_t dim = impl_->arc->modality_dim(modality);
   if (layout.dtype != StorageType::Q8) {
-    CodeSet c = quantize_codes(encode(x, layout.n_values, modality), layout.dtype, fingerprint(), dim, g.token_width,
-                               g.value_level, i8_scales(modality));
+    ARFC_CHECK(values.d >= layout.n_values, "quantize: ", values.d, " values per row, the layout needs ",
+               layout.n_values);
+    CodeSet c = quantize_codes(values.d == layout.n_values ? values : prefix_cols(values, layout.n_values),
+                               layout.dtype, fingerprint(), dim, g.token_width, g.value_level, i8_scales(modality));
     c.modality = modality;
     return c;
   }
@@ -132,17 +139,18 @@ CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t m
   ARFC_CHECK(!cb.is_empty(), "compress: this model has no discrete tokens (q8). Hint: use f32, f16 or i8.");
   ARFC_CHECK(layout.n_values >= 1 && layout.n_values <= g.discrete_tokens, "compress: expected 1 to ",
              g.discrete_tokens, " discrete tokens, got ", layout.n_values);
-  const Matrix values = encode(x, g.max_values(), modality);
+  ARFC_CHECK(values.d == g.max_values(), "quantize: discrete tokens need the full continuous code (",
+             g.max_values(), " values per row), got ", values.d);
   torch::NoGradGuard ng;
-  std::vector<uint8_t> bytes(size_t(x.n * layout.n_values));
-  for (int64_t s = 0; s < x.n; s += ArfcModel::kEncodeBatch) {
+  std::vector<uint8_t> bytes(size_t(values.n * layout.n_values));
+  for (int64_t s = 0; s < values.n; s += ArfcModel::kEncodeBatch) {
     check_interrupt();
-    const int64_t e = std::min(x.n, s + ArfcModel::kEncodeBatch);
+    const int64_t e = std::min(values.n, s + ArfcModel::kEncodeBatch);
     auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
     auto idx = cb->encode(t, layout.n_values).to(torch::kCPU, torch::kUInt8).contiguous();
     std::memcpy(bytes.data() + s * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e - s) * layout.n_values));
   }
-  CodeSet c = discrete_codes(std::move(bytes), x.n, layout.n_values, fingerprint(), dim, g.token_width);
+  CodeSet c = discrete_codes(std::move(bytes), values.n, layout.n_values, fingerprint(), dim, g.token_width);
   c.modality = modality;
   return c;
 }
@@ -172,10 +180,12 @@ namespace {
 // How well codes [H, q] of held-out rows keep what search needs, compared by cosine:
 // leave-one-out 1-NN label accuracy when labels are given, else the mean overlap of each
 // row's 10 nearest neighbours with those under the full continuous code `reference`.
+// Rows of t [N, q] scaled to unit L2 norm (zero rows stay zero).
+torch::Tensor unit_rows(const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); }
+
 double search_score(const Matrix& codes, const torch::Tensor& labels, const torch::Tensor& reference) {
-  auto unit = [](const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); };
   auto neighbours = [&](const torch::Tensor& t, int64_t k) {
-    auto u = unit(t);
+    auto u = unit_rows(t);
     auto sim = u.matmul(u.t());
     sim.fill_diagonal_(-std::numeric_limits<float>::infinity());
     return std::get<1>(sim.topk(k, 1));
@@ -194,8 +204,7 @@ double search_score(const Matrix& codes, const torch::Tensor& labels, const torc
 // Cross-modal retrieval on held-out pairs [H, q] (row i of a pairs with row i of b), both
 // sides compressed: the mean of the two directions' R@1 under cosine similarity.
 double pair_score(const Matrix& codes_a, const Matrix& codes_b) {
-  auto unit = [](const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); };
-  const auto sim = unit(to_tensor(codes_a)).matmul(unit(to_tensor(codes_b)).t());
+  const auto sim = unit_rows(to_tensor(codes_a)).matmul(unit_rows(to_tensor(codes_b)).t());
   const auto truth = torch::arange(sim.size(0), torch::kLong);
   const double a_to_b = sim.argmax(1).eq(truth).to(torch::kFloat64).mean().item<double>();
   const double b_to_a = sim.argmax(0).eq(truth).to(torch::kFloat64).mean().item<double>();
@@ -242,13 +251,15 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     // Cross-modal models judge by what they are for: held-out pairs retrieve each other
     // (the label-free overlap kept discrete tokens at 32 bytes on twoview, where they then
     // retrieved 1.8 points worse than RQ; docs/RESULTS.md).
-    const Matrix xb = pairs ? slice_rows(fs.train_b, fs.train_b.n - held, fs.train_b.n) : Matrix();
-    const torch::Tensor reference =
-        labels.defined() || pairs ? torch::Tensor() : to_tensor(encode(x, g.max_values(), 0));
+    // The held-out rows are encoded once at the full length; every trial stores a prefix
+    // of those codes (prefix property), exactly as compress() would at that budget.
+    const Matrix full_a = encode(x, g.max_values(), 0);
+    const Matrix full_b =
+        pairs ? encode(slice_rows(fs.train_b, fs.train_b.n - held, fs.train_b.n), g.max_values(), 1) : Matrix();
+    const torch::Tensor reference = labels.defined() || pairs ? torch::Tensor() : to_tensor(full_a);
     auto score = [&](StorageType t, int64_t b) {
-      const CodeLayout l = make_layout(g.input_dim, b, t);
-      const Matrix a = code_values(compress(x, l, 0));
-      if (pairs) return pair_score(a, code_values(compress(xb, make_layout(input_dim(1), b, t), 1)));
+      const Matrix a = code_values(quantize(full_a, make_layout(g.input_dim, b, t), 0));
+      if (pairs) return pair_score(a, code_values(quantize(full_b, make_layout(input_dim(1), b, t), 1)));
       return search_score(a, labels, reference);
     };
     const char* measure = pairs ? "crossmodal_r1" : labels.defined() ? "knn1_accuracy" : "knn10_overlap";

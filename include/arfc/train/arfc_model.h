@@ -51,6 +51,10 @@ class ArfcModel {
   // continuous layouts are encode() + quantize_codes with the stored calibration; q8
   // layouts are discrete tokens (the full continuous code, then the token codebooks).
   CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0) const;
+  // The second half of compress: continuous codes of this model, values [N, m] from
+  // encode() with m >= layout.n_values (q8: m = max_values), -> the stored code. Lets a
+  // caller encode once at the full length and store several layouts (prefix property).
+  CodeSet quantize(const Matrix& values, const CodeLayout& layout, int64_t modality = 0) const;
   // The code-space vectors a stored code stands for: [N, n_values] dequantised values, or
   // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
   // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.
