@@ -15,6 +15,7 @@
 #include <string>
 
 #include "arfc/core/error.h"
+#include "arfc/io/embeddings.h"
 
 namespace arfc::fuzz {
 
@@ -46,6 +47,29 @@ void expect_ok_or_error(F&& f) {
     std::abort();
   } catch (...) {
     std::fprintf(stderr, "finding: non-standard exception\n");
+    std::abort();
+  }
+}
+
+// Out-of-core reading must agree with whole-file reading: read_matrix_chunks (3 rows at a
+// time) either fails as read_matrix does or yields the same rows.
+inline void expect_chunks_match(const std::string& path, const ReadOptions& ro = {}) {
+  bool whole_ok = false;
+  Matrix whole;
+  expect_ok_or_error([&] {
+    whole = read_matrix(path, ro);
+    whole_ok = true;
+  });
+  std::vector<float> rows;
+  bool chunks_ok = false;
+  expect_ok_or_error([&] {
+    read_matrix_chunks(path, ro, 3, [&](int64_t, const Matrix& m) { rows.insert(rows.end(), m.data.begin(), m.data.end()); });
+    chunks_ok = true;
+  });
+  // NaN-free by construction (both refuse NaN/Inf), so == compares values exactly.
+  if (whole_ok != chunks_ok || (whole_ok && rows != whole.data)) {
+    std::fprintf(stderr, "finding: chunked read (%s) disagrees with read_matrix (%s)\n", chunks_ok ? "ok" : "error",
+                 whole_ok ? "ok" : "error");
     std::abort();
   }
 }
