@@ -63,7 +63,8 @@ inline void expect_chunks_match(const std::string& path, const ReadOptions& ro =
   std::vector<float> rows;
   bool chunks_ok = false;
   expect_ok_or_error([&] {
-    read_matrix_chunks(path, ro, 3, [&](int64_t, const Matrix& m) { rows.insert(rows.end(), m.data.begin(), m.data.end()); });
+    read_matrix_chunks(path, ro, 3,
+                       [&](int64_t, const Matrix& m) { rows.insert(rows.end(), m.data.begin(), m.data.end()); });
     chunks_ok = true;
   });
   // NaN-free by construction (both refuse NaN/Inf), so == compares values exactly.

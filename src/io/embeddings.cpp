@@ -115,7 +115,8 @@ FileFormat detect_format(InputFile& f, FileFormat forced) {
 // Streams the float rows of a 2-D (or 1-D: one value per row) layout in chunks of
 // converted float32 values; checks every .fvecs row's own dimension.
 void for_each_chunk(InputFile& f, const Layout& l,
-                    const std::function<void(int64_t row0, int64_t rows, const float* v)>& sink, int64_t chunk_rows = 0) {
+                    const std::function<void(int64_t row0, int64_t rows, const float* v)>& sink,
+                    int64_t chunk_rows = 0) {
   const int64_t n = l.rows(), d = l.cols();
   if (d == 0) return;  // no values (e.g. shape (10^15, 0)): nothing to read, and no loop over rows
   const int64_t stored_row = l.row_prefix_bytes + d * l.elem.size;

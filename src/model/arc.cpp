@@ -16,7 +16,9 @@ TransformerBlockOptions block_options(const ArcOptions& o, bool cross) {
   return TransformerBlockOptions(o.d_model(), o.num_heads()).mlp_ratio(o.mlp_ratio()).cross_attention(cross);
 }
 DecoderHeadOptions decoder_options(const ArcOptions& o, int64_t D) {
-  return DecoderHeadOptions(o.token_width() * o.max_tokens(), D).hidden_dim(o.decoder_hidden()).hidden_layers(o.decoder_layers());
+  return DecoderHeadOptions(o.token_width() * o.max_tokens(), D)
+      .hidden_dim(o.decoder_hidden())
+      .hidden_layers(o.decoder_layers());
 }
 TokenCodebooksOptions codebook_options(const ArcOptions& o) {
   return TokenCodebooksOptions(o.discrete_tokens(), o.token_width() * o.max_tokens()).mode(o.discrete_mode());

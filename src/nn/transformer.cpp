@@ -19,7 +19,8 @@ MlpOptions mlp_options(const TransformerBlockOptions& o) {
 }  // namespace
 
 int64_t TransformerBlockImpl::parameter_count(const TransformerBlockOptions& o) {
-  const int64_t attention = layer_norm_parameter_count(o.d_model()) + MultiheadAttentionImpl::parameter_count(attention_options(o));
+  const int64_t attention =
+      layer_norm_parameter_count(o.d_model()) + MultiheadAttentionImpl::parameter_count(attention_options(o));
   return attention * (o.cross_attention() ? 2 : 1) + layer_norm_parameter_count(o.d_model()) +
          MlpImpl::parameter_count(mlp_options(o));
 }

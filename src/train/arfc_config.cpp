@@ -129,9 +129,10 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   // Each field is bounded above; their product is bounded here (every factor is at most
   // 2^28, so the count cannot overflow int64).
   const int64_t params = ArcImpl::parameter_count(o);
-  ARFC_CHECK(params <= kMaxArcParameters, where, " describes a model of ", params, " parameters, more than the limit of ",
-             kMaxArcParameters, " (1 GiB of float32 weights). Hint: reduce d_model, the layer counts, solutions, "
-             "decoder_hidden or token_width * max_tokens.");
+  ARFC_CHECK(params <= kMaxArcParameters, where, " describes a model of ", params,
+             " parameters, more than the limit of ", kMaxArcParameters,
+             " (1 GiB of float32 weights). Hint: reduce d_model, the layer counts, solutions, decoder_hidden or "
+             "token_width * max_tokens.");
   return o;
 }
 
