@@ -5,7 +5,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <string>
 
+#include "arfc/codes/code_file.h"
+#include "arfc/core/log.h"
+#include "arfc/io/embeddings.h"
 #include "arfc/train/arfc_model.h"
 
 namespace arfc::cli {
@@ -24,6 +29,22 @@ inline void add_chunk_rows_option(CLI::App* sub, int64_t& rows) {
 inline int64_t whole_batches(int64_t rows) {
   const int64_t b = ArfcModel::kEncodeBatch;
   return (rows + b - 1) / b * b;
+}
+
+// decompress / export: the code file `in` (header already read: n codes) to an [n, cols]
+// matrix file, `convert` turning each chunk of codes into its rows; progress named `what`.
+// The output is committed only after the checksum of the whole code file was verified.
+inline void codes_to_matrix_file(const std::string& in, int64_t n, int64_t chunk_rows, const std::string& out_path,
+                                 int64_t cols, FileFormat format, const std::string& tensor, const std::string& what,
+                                 const std::function<Matrix(const CodeSet& rows)>& convert) {
+  MatrixWriter out(out_path, n, cols, format, tensor);
+  Progress progress(what, n, 10.0);
+  read_code_file_chunks(in, whole_batches(chunk_rows), [&](int64_t row0, const CodeSet& rows) {
+    out.append(convert(rows));
+    progress.update(row0 + rows.n);
+  });
+  out.commit();
+  progress.finish(std::to_string(n) + " codes");
 }
 
 }  // namespace arfc::cli

@@ -60,14 +60,8 @@ void add_decompress_command(CLI::App& app) {
                " values end part-way through a token, but model '", o->model,
                "' decodes whole tokens only. Hint: truncate to whole tokens first.");
     // Out of core: one chunk of codes and its reconstruction in memory at a time.
-    MatrixWriter out(o->out, c.n, dim, format);
-    Progress progress("decompress", c.n, 10.0);
-    read_code_file_chunks(o->in, whole_batches(o->chunk_rows), [&](int64_t row0, const CodeSet& rows) {
-      out.append(model.decode(model.code_values(rows), rows.modality));
-      progress.update(row0 + rows.n);
-    });
-    out.commit();  // after the checksum of the whole file was verified
-    progress.finish(std::to_string(c.n) + " codes");
+    codes_to_matrix_file(o->in, c.n, o->chunk_rows, o->out, dim, format, "embeddings", "decompress",
+                         [&](const CodeSet& rows) { return model.decode(model.code_values(rows), rows.modality); });
     std::printf("decompressed %lld codes (%s) to a %lld x %lld float32 matrix -> %s\n", static_cast<long long>(c.n),
                 describe_layout(c.layout(), c.token_width).c_str(), static_cast<long long>(c.n),
                 static_cast<long long>(dim), o->out.c_str());

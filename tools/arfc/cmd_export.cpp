@@ -45,14 +45,8 @@ void add_export_command(CLI::App& app) {
       cols = model->geometry().max_values();
     }
     // Out of core: one chunk of codes and its values in memory at a time.
-    MatrixWriter out(o->out, c.n, cols, format, "codes");
-    Progress progress("export", c.n, 10.0);
-    read_code_file_chunks(o->in, whole_batches(o->chunk_rows), [&](int64_t row0, const CodeSet& rows) {
-      out.append(model ? model->code_values(rows) : dequantize_codes(rows));
-      progress.update(row0 + rows.n);
-    });
-    out.commit();  // after the checksum of the whole file was verified
-    progress.finish(std::to_string(c.n) + " codes");
+    codes_to_matrix_file(o->in, c.n, o->chunk_rows, o->out, cols, format, "codes", "export",
+                         [&](const CodeSet& rows) { return model ? model->code_values(rows) : dequantize_codes(rows); });
     std::printf("exported %lld codes (%s) as a %lld x %lld float32 matrix -> %s\n", static_cast<long long>(c.n),
                 describe_layout(c.layout(), c.token_width).c_str(), static_cast<long long>(c.n),
                 static_cast<long long>(cols), o->out.c_str());
