@@ -12,3 +12,7 @@ endif()
 add_executable(discrete_tokens ${CMAKE_CURRENT_SOURCE_DIR}/discrete_tokens.cpp)
 target_link_libraries(discrete_tokens PRIVATE arfc)
 set_target_properties(discrete_tokens PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# Encoding throughput at equal bytes (ARFC vs PCA, PCA + int8, PQ, RQ) for D = 256 and 768.
+add_executable(encode_throughput ${CMAKE_CURRENT_SOURCE_DIR}/encode_throughput.cpp)
+target_link_libraries(encode_throughput PRIVATE arfc)
+set_target_properties(encode_throughput PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

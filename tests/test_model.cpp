@@ -2,11 +2,15 @@
 // through the cache, input checks; losses on cases with known answers.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <vector>
+
 #include "arfc/core/error.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/attention.h"
 #include "arfc/nn/mlp.h"
 #include "arfc/nn/pca.h"
+#include "arfc/nn/tensor_util.h"
 #include "arfc/nn/transformer.h"
 #include "arfc/train/losses.h"
 #include "arfc/train/task_head.h"
@@ -97,6 +101,37 @@ TEST_P(ArcVariants, PrefixPropertyAndCacheEqualsRecompute) {
   auto ref = arc->generate_uncached(x, 6);
   EXPECT_TRUE(torch::allclose(cached, ref, 1e-4, 1e-5)) << (cached - ref).abs().max().item<float>();
   EXPECT_LE(full.abs().max().item<double>(), 3.0);  // token bound
+  // Without autograd the self-attention cache is preallocated storage; with it the cache
+  // grows by concatenation (so training can backpropagate through it): same tokens.
+  torch::Tensor grown;
+  {
+    torch::AutoGradMode on(true);
+    grown = arc->generate(x, 6).detach();
+  }
+  EXPECT_TRUE(torch::allclose(cached, grown, 1e-5, 1e-6)) << (cached - grown).abs().max().item<float>();
+}
+
+// Row blocks (nn/tensor_util.h): every row once, in blocks aligned to the block size, with
+// autograd off in the workers; an error in one block reaches the caller; the caller's
+// thread setting survives.
+TEST(RowBlocks, EveryRowOnceAndErrorsReachTheCaller) {
+  set_threads(2);
+  std::vector<std::atomic<int>> seen(1000);
+  std::atomic<bool> grad_seen{false};
+  for_each_row_block(1000, 64, torch::kCPU, [&](int64_t b, int64_t e) {
+    if (b % 64 != 0 || e - b > 64 || (e - b < 64 && e != 1000)) ADD_FAILURE() << "block [" << b << ", " << e << ")";
+    if (torch::GradMode::is_enabled()) grad_seen = true;
+    for (int64_t i = b; i < e; ++i) ++seen[size_t(i)];
+  });
+  EXPECT_FALSE(grad_seen);
+  for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].load(), 1) << "row " << i;
+  EXPECT_THROW(for_each_row_block(1000, 64, torch::kCPU,
+                                  [](int64_t b, int64_t) { ARFC_CHECK(b != 320, "block at row 320 failed"); }),
+               Error);
+  EXPECT_EQ(at::get_num_threads(), 2);
+  int64_t calls = 0;
+  for_each_row_block(0, 64, torch::kCPU, [&](int64_t, int64_t) { ++calls; });
+  EXPECT_EQ(calls, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Mos, ArcVariants,

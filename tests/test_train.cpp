@@ -15,6 +15,7 @@
 #include "arfc/core/log.h"
 #include "arfc/io/container.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/arfc_model.h"
 
@@ -299,6 +300,28 @@ TEST_F(TrainTest, ModelV1FixtureStillLoads) {
   Matrix c8 = m.encode(fixture_input(), 8);
   for (int64_t i = 0; i < c8.n; ++i)
     for (int64_t j = 0; j < 8; ++j) EXPECT_NEAR(c8.at(i, j), want[size_t(i * 16 + j)], 1e-5);
+}
+
+// Encoding runs in row blocks spread over the threads: the codes (continuous and discrete)
+// must not depend on the thread count, nor on where a block sits in the call.
+TEST_F(TrainTest, CodesDoNotDependOnTheThreadCount) {
+  const std::string path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "fixture " << path << " not present";
+  const ArfcModel m = ArfcModel::load(path);
+  Matrix x(3 * ArfcModel::kEncodeBlock + 77, kD);
+  for (int64_t i = 0; i < x.n; ++i)
+    for (int64_t j = 0; j < kD; ++j) x.at(i, j) = float(std::sin(0.11 * double(i * kD + j)) * (1 + i % 5));
+  const CodeLayout q8 = make_layout(kD, 4, StorageType::Q8);
+  set_threads(1);
+  const Matrix one = m.encode(x, 16);
+  const CodeSet one_q8 = m.compress(x, q8);
+  set_threads(2);
+  const Matrix two = m.encode(x, 16);
+  EXPECT_EQ(one.data, two.data);
+  EXPECT_EQ(m.compress(x, q8).payload, one_q8.payload);
+  // The rows of the second block, encoded alone, are that block of the whole call.
+  const Matrix part = m.encode(slice_rows(x, ArfcModel::kEncodeBlock, 2 * ArfcModel::kEncodeBlock), 16);
+  EXPECT_EQ(part.data, slice_rows(one, ArfcModel::kEncodeBlock, 2 * ArfcModel::kEncodeBlock).data);
 }
 
 // "Is the transformer worth it?": on synthetic clustered data the trained ARC beats its

@@ -183,7 +183,8 @@ torch::Tensor ArcImpl::step_input(const torch::Tensor& prev_fed, int64_t t, int6
   if (t == 0) {
     in = starts_.unsqueeze(0).expand({B, S, d}).reshape({B * S, d});
   } else {
-    in = token_embed_(prev_fed);
+    in = token_embed_(prev_fed);  // fused feedback: one token for the S solutions, embedded once
+    if (in.size(0) != B * S) in = in.unsqueeze(1).expand({B, S, d}).reshape({B * S, d});
   }
   return (in + token_pos_[t] + modality_embed_[modality]).unsqueeze(1);  // [B*S, 1, d]
 }
@@ -206,7 +207,7 @@ std::pair<torch::Tensor, torch::Tensor> ArcImpl::emit(const torch::Tensor& h, in
     if (base_t.defined()) own = own + base_t.unsqueeze(1);
     fed = own.reshape({B * S, w});
   } else
-    fed = z.unsqueeze(1).expand({B, S, w}).reshape({B * S, w});
+    fed = z;
   return {z, fed};
 }
 
@@ -226,7 +227,7 @@ torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_
   }
   auto [ctx, base] = start_generation(x, n_tokens, modality);
   std::vector<BlockCache> caches(generator_blocks_.size());
-  for (size_t l = 0; l < generator_blocks_.size(); ++l) generator_blocks_[l]->prepare_context(ctx, caches[l]);
+  for (size_t l = 0; l < generator_blocks_.size(); ++l) generator_blocks_[l]->prepare_context(ctx, caches[l], n_tokens);
   std::vector<torch::Tensor> out;
   torch::Tensor fed;
   for (int64_t t = 0; t < n_tokens; ++t) {

@@ -32,8 +32,8 @@ torch::Tensor MultiheadAttentionImpl::split_heads(const torch::Tensor& t) const 
 
 KVCache MultiheadAttentionImpl::project_kv(const torch::Tensor& kv_input) {
   KVCache c;
-  c.k = split_heads(k_proj(kv_input));
-  c.v = split_heads(v_proj(kv_input));
+  c.k = split_heads(k_proj(kv_input)).contiguous();
+  c.v = split_heads(v_proj(kv_input)).contiguous();
   return c;
 }
 
@@ -41,8 +41,9 @@ torch::Tensor MultiheadAttentionImpl::attend(const torch::Tensor& query, const K
                                              const torch::Tensor& mask) {
   ARFC_ASSERT(query.dim() == 3 && kv.k.defined(), "attend expects query [N, Tq, d] and projected keys");
   const int64_t N = query.size(0), Tq = query.size(1), d = options.embed_dim();
+  const double root_dh = std::sqrt(double(d / options.num_heads()));
   auto q = split_heads(q_proj(query));                                  // [N, H, Tq, dh]
-  auto scores = torch::matmul(q, kv.k.transpose(-2, -1)) / std::sqrt(double(d / options.num_heads()));
+  auto scores = torch::matmul(q, kv.k.transpose(-2, -1)) / root_dh;
   if (mask.defined()) {
     auto m = mask.dim() == 2 ? mask.view({1, 1, mask.size(0), mask.size(1)}) : mask.unsqueeze(1);
     scores = scores.masked_fill(m.logical_not(), -std::numeric_limits<float>::infinity());
@@ -61,11 +62,28 @@ torch::Tensor MultiheadAttentionImpl::forward(const torch::Tensor& query, const 
 torch::Tensor MultiheadAttentionImpl::forward_step(const torch::Tensor& x, KVCache& cache) {
   ARFC_ASSERT(x.dim() == 3 && x.size(1) == 1, "forward_step expects [N, 1, d]");
   KVCache now = project_kv(x);
-  if (cache.k.defined()) {
+  const int64_t t = cache.length();
+  if (cache.capacity > t && !torch::GradMode::is_enabled()) {
+    if (!cache.k_all.defined()) {
+      auto sizes = now.k.sizes().vec();
+      sizes[2] = cache.capacity;
+      cache.k_all = torch::empty(sizes, now.k.options());
+      cache.v_all = torch::empty(sizes, now.v.options());
+      if (t > 0) {
+        cache.k_all.narrow(2, 0, t).copy_(cache.k);
+        cache.v_all.narrow(2, 0, t).copy_(cache.v);
+      }
+    }
+    cache.k_all.narrow(2, t, 1).copy_(now.k);
+    cache.v_all.narrow(2, t, 1).copy_(now.v);
+    cache.k = cache.k_all.narrow(2, 0, t + 1);
+    cache.v = cache.v_all.narrow(2, 0, t + 1);
+  } else if (t > 0) {
     cache.k = torch::cat({cache.k, now.k}, 2);
     cache.v = torch::cat({cache.v, now.v}, 2);
   } else {
-    cache = now;
+    cache.k = now.k;
+    cache.v = now.v;
   }
   return attend(x, cache);
 }

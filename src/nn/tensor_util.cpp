@@ -1,6 +1,12 @@
 #include "arfc/nn/tensor_util.h"
 
+#include <ATen/Parallel.h>
+
+#include <atomic>
+#include <exception>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "arfc/core/error.h"
 
@@ -45,6 +51,41 @@ void set_threads(int n) {
   // compete with it. Measured on 2 cores: ARC training 167 -> 330 samples/s with OpenBLAS
   // kept at one thread. Resolved at load time; a no-op with other BLAS libraries.
   if (openblas_set_num_threads) openblas_set_num_threads(1);
+}
+
+void for_each_row_block(int64_t n, int64_t block, torch::Device device,
+                        const std::function<void(int64_t, int64_t)>& fn) {
+  ARFC_ASSERT(n >= 0 && block >= 1, "for_each_row_block: n = ", n, ", block = ", block);
+  const int64_t blocks = (n + block - 1) / block;
+  const int threads = device.is_cpu() ? at::get_num_threads() : 1;
+  if (threads <= 1 || blocks == 0) {
+    torch::NoGradGuard ng;
+    for (int64_t b = 0; b < blocks; ++b) fn(b * block, std::min(n, (b + 1) * block));
+    return;
+  }
+  // Plain threads, each running its blocks with one intra-op thread: measured on 2 cores,
+  // ARC encoding scales 1.8x this way and 1.2x inside at::parallel_for.
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    // One intra-op thread here (OpenMP's setting is per thread; libtorch also records it
+    // as the default of threads started later, which the caller restores below).
+    at::set_num_threads(1);
+    torch::NoGradGuard ng;   // grad mode is per thread
+    try {
+      for (int64_t b; !failed && (b = next++) < blocks;) fn(b * block, std::min(n, (b + 1) * block));
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!failed.exchange(true)) error = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int64_t t = 0; t < std::min<int64_t>(threads, blocks); ++t) pool.emplace_back(work);
+  for (auto& t : pool) t.join();
+  at::set_num_threads(threads);
+  if (error) std::rethrow_exception(error);
 }
 
 void seed_everything(uint64_t seed) {

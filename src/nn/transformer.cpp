@@ -51,8 +51,9 @@ torch::Tensor TransformerBlockImpl::forward(const torch::Tensor& x, const torch:
   return y + mlp(ln_mlp(y));
 }
 
-void TransformerBlockImpl::prepare_context(const torch::Tensor& context, BlockCache& cache) {
+void TransformerBlockImpl::prepare_context(const torch::Tensor& context, BlockCache& cache, int64_t steps) {
   cache.self.clear();
+  cache.self.reserve(steps);
   cache.cross = KVCache();
   if (options.cross_attention()) cache.cross = cross_attn->project_kv(context);
 }

@@ -37,6 +37,10 @@ struct ArfcModel::Impl {
   uint64_t fingerprint = 0;
   std::vector<std::vector<float>> i8_scales;  // per modality, [max_values]; empty = not calibrated
 
+  // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
+  // the CPU, whole batches on an accelerator.
+  int64_t encode_block() const { return device.is_cpu() ? ArfcModel::kEncodeBlock : ArfcModel::kEncodeBatch; }
+
   nlohmann::json calibration_json() const { return {{"i8_scales", i8_scales}}; }
   void finish() {
     config = cfg.to_json();
@@ -86,16 +90,14 @@ Matrix ArfcModel::encode(const Matrix& x, int64_t n_values, int64_t modality) co
   ARFC_CHECK(n_values % arc->granularity() == 0, "encode: code length ", n_values,
              " values is not a multiple of the token width ", arc->granularity(),
              ". Hint: ask for whole tokens; this model was trained without value-level prefixes.");
-  torch::NoGradGuard ng;
   arc->eval();
   Matrix out(x.n, n_values);
-  for (int64_t s = 0; s < x.n; s += ArfcModel::kEncodeBatch) {
+  for_each_row_block(x.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
     check_interrupt();
-    const int64_t e = std::min(x.n, s + ArfcModel::kEncodeBatch);
     auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
     auto c = arc->encode(xb, n_values, modality).to(torch::kCPU).contiguous();
     std::memcpy(out.row(s), c.data_ptr<float>(), sizeof(float) * size_t((e - s) * n_values));
-  }
+  });
   return out;
 }
 
@@ -105,17 +107,15 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
              arc->num_modalities() - 1, "], got ", modality);
   ARFC_CHECK(codes.d >= 1 && codes.d <= arc->max_values(), "decode: codes have ", codes.d,
              " values, expected 1..", arc->max_values(), ". Hint: decode codes produced by this model.");
-  torch::NoGradGuard ng;
   arc->eval();
   const int64_t D = arc->modality_dim(modality);
   Matrix out(codes.n, D);
-  for (int64_t s = 0; s < codes.n; s += ArfcModel::kEncodeBatch) {
+  for_each_row_block(codes.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
     check_interrupt();
-    const int64_t e = std::min(codes.n, s + ArfcModel::kEncodeBatch);
     auto cb = torch::from_blob(const_cast<float*>(codes.row(s)), {e - s, codes.d}, torch::kFloat32).to(impl_->device);
     auto r = arc->decode(cb, modality).to(torch::kCPU).contiguous();
     std::memcpy(out.row(s), r.data_ptr<float>(), sizeof(float) * size_t((e - s) * D));
-  }
+  });
   return out;
 }
 
@@ -141,15 +141,13 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
              g.discrete_tokens, " discrete tokens, got ", layout.n_values);
   ARFC_CHECK(values.d == g.max_values(), "quantize: discrete tokens need the full continuous code (",
              g.max_values(), " values per row), got ", values.d);
-  torch::NoGradGuard ng;
   std::vector<uint8_t> bytes(size_t(values.n * layout.n_values));
-  for (int64_t s = 0; s < values.n; s += ArfcModel::kEncodeBatch) {
+  for_each_row_block(values.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
     check_interrupt();
-    const int64_t e = std::min(values.n, s + ArfcModel::kEncodeBatch);
     auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
     auto idx = cb->encode(t, layout.n_values).to(torch::kCPU, torch::kUInt8).contiguous();
     std::memcpy(bytes.data() + s * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e - s) * layout.n_values));
-  }
+  });
   CodeSet c = discrete_codes(std::move(bytes), values.n, layout.n_values, fingerprint(), dim, g.token_width);
   c.modality = modality;
   return c;
@@ -162,16 +160,14 @@ Matrix ArfcModel::code_values(const CodeSet& c) const {
   ARFC_CHECK(!cb.is_empty() && c.n_values <= g.discrete_tokens, "codes of ", c.n_values,
              " discrete tokens (q8), but this model has ", g.discrete_tokens,
              " discrete tokens. Hint: use the model that compressed the codes.");
-  torch::NoGradGuard ng;
   Matrix out(c.n, g.max_values());
-  for (int64_t s = 0; s < c.n; s += ArfcModel::kEncodeBatch) {
+  for_each_row_block(c.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
     check_interrupt();
-    const int64_t e = std::min(c.n, s + ArfcModel::kEncodeBatch);
     auto idx = torch::from_blob(const_cast<uint8_t*>(c.payload.data() + s * c.n_values), {e - s, c.n_values},
                                 torch::kUInt8).to(torch::kLong);
     auto y = cb->decode(idx.to(impl_->device)).to(torch::kCPU).contiguous();
     std::memcpy(out.row(s), y.data_ptr<float>(), sizeof(float) * size_t((e - s) * out.d));
-  }
+  });
   return out;
 }
 

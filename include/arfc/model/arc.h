@@ -120,7 +120,8 @@ class ArcImpl : public PrefixEncoderImpl {
  private:
   void check_input(const torch::Tensor& x, int64_t modality) const;
   torch::Tensor step_input(const torch::Tensor& prev_tokens, int64_t t, int64_t B, int64_t modality);
-  // h [B*S, d], base_t [B, w] or undefined -> (emitted tokens [B, w], fed-back tokens [B*S, w])
+  // h [B*S, d], base_t [B, w] or undefined -> (emitted tokens [B, w], fed-back tokens: [B*S, w]
+  // with mos_feedback "own", else [B, w], the emitted token every solution is fed)
   std::pair<torch::Tensor, torch::Tensor> emit(const torch::Tensor& h, int64_t B, const torch::Tensor& base_t);
   // Checks x and n_tokens -> (context [B*S, C+1, d], base tokens [B, K_max, w] or undefined).
   std::pair<torch::Tensor, torch::Tensor> start_generation(const torch::Tensor& x, int64_t n_tokens, int64_t modality);

@@ -13,13 +13,20 @@
 
 namespace arfc {
 
-// Projected keys/values [N, H, T, d/H] of the positions seen so far. Grows by one step per
-// call to MultiheadAttentionImpl::forward_step(); autograd flows through the concatenation,
-// so a cached unroll can be trained end to end.
+// Projected keys/values [N, H, T, d/H] of the positions seen so far, contiguous in that
+// layout (attention multiplies them per head without a copy). Grows by one step per call
+// to MultiheadAttentionImpl::forward_step(). With autograd on, steps are concatenated, so
+// a cached unroll can be trained end to end; with autograd off and reserve(steps) called,
+// each step writes into storage for `steps` positions instead (no O(T^2) copying; k and v
+// are views of it).
 struct KVCache {
   torch::Tensor k, v;  // undefined until the first step
   int64_t length() const { return k.defined() ? k.size(2) : 0; }
-  void clear() { k = torch::Tensor(); v = torch::Tensor(); }
+  void reserve(int64_t steps) { capacity = steps; }
+  void clear() { *this = KVCache(); }
+
+  int64_t capacity = 0;        // positions reserve() asked for (0: concatenate)
+  torch::Tensor k_all, v_all;  // [N, H, capacity, d/H] once the first step allocates them
 };
 
 struct MultiheadAttentionOptions {

@@ -41,8 +41,9 @@ class TransformerBlockImpl : public torch::nn::Cloneable<TransformerBlockImpl> {
   // context [N, C, d] (required iff cross_attention) -> [N, T, d].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& self_mask = {},
                         const torch::Tensor& context = {});
-  // Fills cache.cross from context [N, C, d] and clears cache.self.
-  void prepare_context(const torch::Tensor& context, BlockCache& cache);
+  // Fills cache.cross from context [N, C, d] and clears cache.self, reserving `steps`
+  // positions for it (KVCache::reserve; 0 = grow by concatenation).
+  void prepare_context(const torch::Tensor& context, BlockCache& cache, int64_t steps = 0);
   // One new position x [N, 1, d] -> [N, 1, d]; equals position t of forward() with a
   // causal mask over the positions stepped so far.
   torch::Tensor forward_step(const torch::Tensor& x, BlockCache& cache);

@@ -23,8 +23,11 @@ class ArfcModel {
   // Rows per encoder batch in encode/compress/decode. A row's code depends only on the row
   // and on how the rows are cut into batches (BLAS kernels round differently for other
   // batch sizes), so callers that split a file into chunks of a multiple of this many rows
-  // get the same bytes as one call on the whole file.
+  // get the same bytes as one call on the whole file. On the CPU each batch runs as blocks
+  // of kEncodeBlock rows spread over the threads (small blocks stay in cache; measured in
+  // docs/DESIGN.md, "Encoding speed"); the codes do not depend on the thread count.
   static constexpr int64_t kEncodeBatch = 2048;
+  static constexpr int64_t kEncodeBlock = 256;
 
   // Validates magic, format version, config and weights; arfc::Error on bad files.
   // device: "cpu", "cuda", "auto".

@@ -1,0 +1,219 @@
+// Encoding throughput at equal bytes: ARFC against PCA (f32/f16/i8 per budget), PCA + int8,
+// FAISS PQ and FAISS RQ, for several input dimensions, in one run, with the ratios between
+// them (machines are noisy: compare within a run, not across runs).
+//
+//   encode_throughput [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]
+//                     [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]
+//
+// For each D: clustered features with 10 classes (--rows training rows, as many test rows);
+// every method is fitted once on the training rows (ARFC: the default model trained for
+// --epochs; its discrete tokens and layouts are whatever training selected, as in use).
+// Byte budgets: 4 D / ratio for each --ratios entry, plus the smallest budget each method
+// reaches ("its highest ratio"). At each budget every method that reaches it encodes the
+// test rows through the Codec interface the evaluation uses (the stored code and the
+// vectors it stands for, so every method pays the same conversions); vectors/s is the best
+// of >= 3 timed passes of >= --min-time seconds in all. "arfc/x" = ARFC's vectors/s over
+// method x's at that budget (> 1: ARFC encodes faster).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "arfc/codec/codec.h"
+#include "arfc/core/error.h"
+#include "arfc/core/log.h"
+#include "arfc/eval/codec_factory.h"
+#include "arfc/nn/tensor_util.h"
+
+using namespace arfc;
+
+namespace {
+
+struct Args {
+  std::vector<int64_t> dims = {256, 768};
+  std::vector<double> ratios = {8, 32, 64};
+  std::vector<std::string> methods = {"arfc", "pca", "pca+i8", "pq", "rq"};
+  int64_t rows = 8192, threads = 2, epochs = 1;
+  double min_time = 1.0;
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    if (k == "--help" || k == "-h") {
+      std::printf("usage: %s [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]\n"
+                  "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n", argv[0]);
+      std::exit(0);
+    }
+    ARFC_CHECK(i + 1 < argc, "option ", k, " needs a value (--help lists the options)");
+    const std::string v = argv[++i];
+    if (k == "--dims") {
+      a.dims.clear();
+      for (const auto& s : split(v)) a.dims.push_back(std::stoll(s));
+    } else if (k == "--ratios") {
+      a.ratios.clear();
+      for (const auto& s : split(v)) a.ratios.push_back(std::stod(s));
+    } else if (k == "--methods") {
+      a.methods = split(v);
+    } else if (k == "--rows") {
+      a.rows = std::stoll(v);
+    } else if (k == "--threads") {
+      a.threads = std::stoll(v);
+    } else if (k == "--epochs") {
+      a.epochs = std::stoll(v);
+    } else if (k == "--min-time") {
+      a.min_time = std::stod(v);
+    } else {
+      ARFC_THROW("unknown option ", k, " (--help lists the options)");
+    }
+  }
+  ARFC_CHECK(a.rows >= 512 && a.threads >= 1 && a.epochs >= 1 && a.min_time > 0,
+             "expected --rows >= 512, --threads >= 1, --epochs >= 1, --min-time > 0");
+  ARFC_CHECK(std::find(a.methods.begin(), a.methods.end(), "arfc") != a.methods.end(),
+             "--methods must include arfc (the ratios are relative to it)");
+  return a;
+}
+
+// Clustered rows: 10 centres, unit noise; train and test drawn alike.
+FeatureSet clustered_set(int64_t rows, int64_t dim, uint64_t seed) {
+  FeatureSet f;
+  f.name = "bench" + std::to_string(dim);
+  f.task = Task::Classification;
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  const int64_t classes = 10;
+  Matrix centres(classes, dim);
+  for (auto& v : centres.data) v = 2.0f * nd(rng);
+  auto draw = [&](Matrix& x, std::vector<int64_t>& y) {
+    x = Matrix(rows, dim);
+    y.clear();
+    for (int64_t i = 0; i < rows; ++i) {
+      const int64_t c = int64_t(rng() % classes);
+      y.push_back(c);
+      for (int64_t j = 0; j < dim; ++j) x.at(i, j) = centres.at(c, j) + nd(rng);
+    }
+  };
+  draw(f.train_x, f.train_y);
+  draw(f.test_x, f.test_y);
+  return f;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Best vectors/s of >= 3 passes over x, >= min_time seconds in all (one untimed warm-up).
+double throughput(const Codec& codec, const Matrix& x, double min_time) {
+  codec.encode(x, 0);
+  double best = 0, total = 0;
+  for (int pass = 0; pass < 3 || total < min_time; ++pass) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Representation r = codec.encode(x, 0);
+    const double s = seconds_since(t0);
+    ARFC_CHECK(r.codes.n == x.n, "encode returned ", r.codes.n, " rows for ", x.n);
+    total += s;
+    best = std::max(best, double(x.n) / s);
+  }
+  return best;
+}
+
+struct Measured {
+  int64_t bytes = 0;
+  std::string variant;
+  double vectors_per_s = 0;
+};
+
+// The codec of `method` for a budget of `bytes` per vector, fitted; nullptr when the method
+// cannot store a code of at most that many bytes.
+std::unique_ptr<Codec> fitted_codec(const std::string& method, int64_t bytes, const FeatureSet& fs,
+                                    CodecCache& cache) {
+  const double ratio = 4.0 * double(fs.train_x.d) / double(bytes);
+  std::unique_ptr<Codec> c;
+  try {
+    c = make_codec(method, ratio, fs.train_x.d, cache);
+  } catch (const Error&) {
+    return nullptr;
+  }
+  c->fit(fs);
+  if (c->bytes_per_vector() > bytes) return nullptr;
+  return c;
+}
+
+// Smallest budget (bytes per vector) at which `method` builds a code, searching 1..4D.
+int64_t smallest_budget(const std::string& method, int64_t dim, CodecCache& cache) {
+  for (int64_t b = 1; b <= 4 * dim; b = b < 8 ? b + 1 : b * 2) {
+    try {
+      if (make_codec(method, 4.0 * double(dim) / double(b), dim, cache)->bytes_per_vector() <= b) return b;
+    } catch (const Error&) {
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Args args = parse_args(argc, argv);
+    set_log_callback([](LogLevel, const std::string&, const std::string&) {});
+    set_threads(int(args.threads));
+    std::printf("# encode throughput, vectors/s (Codec::encode), %lld threads, %lld rows per pass, "
+                "best of >= 3 passes\n", (long long)args.threads, (long long)args.rows);
+    std::printf("%-5s %-7s %-6s %-8s %-18s %12s %8s\n", "D", "ratio", "bytes", "method", "variant", "vectors/s",
+                "arfc/x");
+    for (int64_t dim : args.dims) {
+      const FeatureSet fs = clustered_set(args.rows, dim, uint64_t(dim));
+      CodecCache cache;
+      cache.seed = 0;
+      cache.epochs = args.epochs;
+      cache.threads = args.threads;
+      std::set<int64_t, std::greater<>> budgets;
+      for (double r : args.ratios) budgets.insert(std::max<int64_t>(1, int64_t(4.0 * double(dim) / r)));
+      for (const auto& m : args.methods)
+        if (int64_t b = smallest_budget(m, dim, cache)) budgets.insert(b);
+      for (int64_t b : budgets) cache.ratios.push_back(4.0 * double(dim) / double(b));
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int64_t b : budgets) {
+        std::map<std::string, Measured> row;
+        for (const auto& m : args.methods) {
+          auto codec = fitted_codec(m, b, fs, cache);
+          if (!codec) continue;
+          row[m] = {codec->bytes_per_vector(), codec->variant(), throughput(*codec, fs.test_x, args.min_time)};
+        }
+        const auto arfc = row.find("arfc");
+        for (const auto& m : args.methods) {
+          auto it = row.find(m);
+          if (it == row.end()) continue;
+          char rel[32] = "-";
+          if (arfc != row.end()) std::snprintf(rel, sizeof rel, "%.3f", arfc->second.vectors_per_s / it->second.vectors_per_s);
+          char ratio[16];
+          std::snprintf(ratio, sizeof ratio, "%gx", 4.0 * double(dim) / double(b));
+          std::printf("%-5lld %-7s %-6lld %-8s %-18s %12.0f %8s\n", (long long)dim, ratio,
+                      (long long)it->second.bytes, m.c_str(), it->second.variant.c_str(), it->second.vectors_per_s, rel);
+        }
+        std::fflush(stdout);
+      }
+      std::fprintf(stderr, "D = %lld done in %.0f s (training included)\n", (long long)dim, seconds_since(t0));
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "encode_throughput: %s\n", e.what());
+    return 1;
+  }
+}
