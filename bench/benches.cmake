@@ -16,3 +16,7 @@ set_target_properties(discrete_tokens PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJ
 add_executable(encode_throughput ${CMAKE_CURRENT_SOURCE_DIR}/encode_throughput.cpp)
 target_link_libraries(encode_throughput PRIVATE arfc)
 set_target_properties(encode_throughput PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# ARC generation alone, by thread count and row-block size.
+add_executable(arc_generate ${CMAKE_CURRENT_SOURCE_DIR}/arc_generate.cpp)
+target_link_libraries(arc_generate PRIVATE arfc)
+set_target_properties(arc_generate PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

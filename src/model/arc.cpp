@@ -163,8 +163,11 @@ void ArcImpl::check_input(const torch::Tensor& x, int64_t modality) const {
 }
 
 torch::Tensor ArcImpl::context(const torch::Tensor& x, int64_t modality) {
-  const int64_t B = x.size(0), C = options.context_chunks(), S = options.solutions(), d = options.d_model();
-  auto xn = normalize_rows(x);
+  return context_of_normalized(normalize_rows(x), modality);
+}
+
+torch::Tensor ArcImpl::context_of_normalized(const torch::Tensor& xn, int64_t modality) {
+  const int64_t B = xn.size(0), C = options.context_chunks(), S = options.solutions(), d = options.d_model();
   const int64_t cs = chunk_embed_[modality]->options.in_features();
   auto padded = torch::constant_pad_nd(xn, {0, C * cs - xn.size(1)}).view({B, C, cs});
   auto tokens = torch::cat({global_embed_[modality](xn).unsqueeze(1), chunk_embed_[modality](padded)}, 1);
@@ -216,7 +219,8 @@ std::pair<torch::Tensor, torch::Tensor> ArcImpl::start_generation(const torch::T
   check_input(x, modality);
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.max_tokens(), "token count must be in [1, ",
              options.max_tokens(), "], got ", n_tokens);
-  return {context(x, modality), base_tokens(normalize_rows(x), modality)};
+  const auto xn = normalize_rows(x);  // once, for the context and the base
+  return {context_of_normalized(xn, modality), base_tokens(xn, modality)};
 }
 
 torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality) {

@@ -119,6 +119,8 @@ class ArcImpl : public PrefixEncoderImpl {
 
  private:
   void check_input(const torch::Tensor& x, int64_t modality) const;
+  // context() of rows already normalised by normalize_rows.
+  torch::Tensor context_of_normalized(const torch::Tensor& xn, int64_t modality);
   torch::Tensor step_input(const torch::Tensor& prev_tokens, int64_t t, int64_t B, int64_t modality);
   // h [B*S, d], base_t [B, w] or undefined -> (emitted tokens [B, w], fed-back tokens: [B*S, w]
   // with mos_feedback "own", else [B, w], the emitted token every solution is fed)
