@@ -9,10 +9,11 @@
 // every method is fitted once on the training rows (ARFC: the default model trained for
 // --epochs; its discrete tokens and layouts are whatever training selected, as in use).
 // Byte budgets: 4 D / ratio for each --ratios entry, plus the smallest budget each method
-// reaches ("its highest ratio"); the bytes column is each method's stored size there. At each budget every method that reaches it encodes the
-// test rows through the Codec interface the evaluation uses (the stored code and the
-// vectors it stands for, so every method pays the same conversions); vectors/s is the best
-// of >= 3 timed passes of >= --min-time seconds in all. "arfc/x" = ARFC's vectors/s over
+// reaches ("its highest ratio"); the bytes column is each method's stored size there. At
+// each budget every method that reaches it encodes the test rows through the Codec
+// interface the evaluation uses (the stored code and the vectors it stands for, so every
+// method pays the same conversions); vectors/s is the best of >= 3 timed passes of
+// >= --min-time seconds in all. "arfc/x" = ARFC's vectors/s over
 // method x's at that budget (> 1: ARFC encodes faster).
 #include <algorithm>
 #include <chrono>
@@ -201,11 +202,12 @@ int main(int argc, char** argv) {
           auto it = row.find(m);
           if (it == row.end()) continue;
           char rel[32] = "-";
-          if (arfc != row.end()) std::snprintf(rel, sizeof rel, "%.3f", arfc->second.vectors_per_s / it->second.vectors_per_s);
+          if (arfc != row.end())
+            std::snprintf(rel, sizeof rel, "%.3f", arfc->second.vectors_per_s / it->second.vectors_per_s);
           char ratio[16];
           std::snprintf(ratio, sizeof ratio, "%gx", 4.0 * double(dim) / double(b));
-          std::printf("%-5lld %-7s %-6lld %-8s %-18s %12.0f %8s\n", (long long)dim, ratio,
-                      (long long)it->second.bytes, m.c_str(), it->second.variant.c_str(), it->second.vectors_per_s, rel);
+          std::printf("%-5lld %-7s %-6lld %-8s %-18s %12.0f %8s\n", (long long)dim, ratio, (long long)it->second.bytes,
+                      m.c_str(), it->second.variant.c_str(), it->second.vectors_per_s, rel);
         }
         std::fflush(stdout);
       }

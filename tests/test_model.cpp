@@ -111,6 +111,28 @@ TEST_P(ArcVariants, PrefixPropertyAndCacheEqualsRecompute) {
   EXPECT_TRUE(torch::allclose(cached, grown, 1e-5, 1e-6)) << (cached - grown).abs().max().item<float>();
 }
 
+// A reserved cache stays correct when autograd is switched on part-way (that step and the
+// rest of the sequence concatenate) and equals an unreserved cache.
+TEST_F(Seeded, ReservedCacheSurvivesAutogradSwitchedOnMidSequence) {
+  MultiheadAttention mha(MultiheadAttentionOptions(16, 2));
+  auto xs = torch::randn({5, 4, 1, 16});
+  KVCache grown, reserved;
+  reserved.reserve(5);
+  for (int64_t t = 0; t < 5; ++t) {
+    torch::Tensor a, b;
+    {
+      torch::NoGradGuard ng;
+      a = mha->forward_step(xs[t], grown);
+    }
+    {
+      torch::AutoGradMode mode(t == 2);  // autograd on at step 2 only
+      b = mha->forward_step(xs[t], reserved).detach();
+    }
+    EXPECT_TRUE(torch::allclose(a, b, 1e-5, 1e-6)) << "step " << t;
+  }
+  EXPECT_EQ(reserved.length(), 5);
+}
+
 // Row blocks (nn/tensor_util.h): every row once, in blocks aligned to the block size, with
 // autograd off in the workers; an error in one block reaches the caller; the caller's
 // thread setting survives.

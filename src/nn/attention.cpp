@@ -63,16 +63,14 @@ torch::Tensor MultiheadAttentionImpl::forward_step(const torch::Tensor& x, KVCac
   ARFC_ASSERT(x.dim() == 3 && x.size(1) == 1, "forward_step expects [N, 1, d]");
   KVCache now = project_kv(x);
   const int64_t t = cache.length();
-  if (cache.capacity > t && !torch::GradMode::is_enabled()) {
-    if (!cache.k_all.defined()) {
+  // Preallocated storage from the first step on, while autograd stays off; once a step
+  // concatenates, the rest of the sequence does too.
+  if (cache.capacity > t && !torch::GradMode::is_enabled() && (t == 0 || cache.k_all.defined())) {
+    if (t == 0) {
       auto sizes = now.k.sizes().vec();
       sizes[2] = cache.capacity;
       cache.k_all = torch::empty(sizes, now.k.options());
       cache.v_all = torch::empty(sizes, now.v.options());
-      if (t > 0) {
-        cache.k_all.narrow(2, 0, t).copy_(cache.k);
-        cache.v_all.narrow(2, 0, t).copy_(cache.v);
-      }
     }
     cache.k_all.narrow(2, t, 1).copy_(now.k);
     cache.v_all.narrow(2, t, 1).copy_(now.v);
@@ -81,6 +79,7 @@ torch::Tensor MultiheadAttentionImpl::forward_step(const torch::Tensor& x, KVCac
   } else if (t > 0) {
     cache.k = torch::cat({cache.k, now.k}, 2);
     cache.v = torch::cat({cache.v, now.v}, 2);
+    cache.k_all = cache.v_all = torch::Tensor();
   } else {
     cache.k = now.k;
     cache.v = now.v;
