@@ -9,10 +9,15 @@
 // full continuous code) and the set's main metric with both sides compressed (R@1 for
 // retrieval, 10-NN accuracy for classification), and the same for int8 values at those
 // bytes. Modes: model/token_codebooks.h; "MODE@a" fits and encodes the code scaled by
-// (per-value standard deviation)^a, then unscales (a weighting experiment).
+// (per-value standard deviation)^a, then unscales (a weighting experiment); "MODE/bN"
+// encodes by a beam search with N candidates over all 64 tokens and cuts each size from it
+// (the prefix property), "MODE/bNgG" keeps the first G tokens greedy, "MODE/bNn" searches
+// each size separately (no prefix property; for comparison). Modes sharing MODE[@a] share
+// one fit. The encode column: time to encode the test rows at 64 bytes, per row.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -61,17 +66,17 @@ int main(int argc, char** argv) {
     const ArfcModel model = ArfcModel::load(model_path);
     const CodeGeometry g = model.geometry();
     const Matrix train_full = model.encode(fs.train_x, g.max_values()), test_full = model.encode(fs.test_x, g.max_values());
-    const auto t_train = to_tensor(train_full), t_test = to_tensor(test_full);
+    const auto t_train_raw = to_tensor(train_full), t_test_raw = to_tensor(test_full);
     const std::vector<int64_t> bytes = {2, 4, 8, 16, 32, 64};
     std::printf("%s: D = %lld, %lld train / %lld test rows, metric %s (both sides compressed)\n\n", dir.c_str(),
                 (long long)g.input_dim, (long long)fs.train_x.n, (long long)fs.test_x.n,
                 fs.task == Task::Retrieval ? "R@1" : "10-NN accuracy");
-    std::printf("| codes | fit s |");
+    std::printf("| codes | fit s | 64 B encode us/row |");
     for (int64_t b : bytes) std::printf(" %lld B err | %lld B metric |", (long long)b, (long long)b);
-    std::printf("\n|---|--:|");
+    std::printf("\n|---|--:|--:|");
     for (size_t i = 0; i < bytes.size(); ++i) std::printf("--:|--:|");
     std::printf("\n");
-    std::printf("| continuous i8 | - |");
+    std::printf("| continuous i8 | - | - |");
     for (int64_t b : bytes) {
       if (b % g.token_width != 0) {
         std::printf(" - | - |");
@@ -79,25 +84,59 @@ int main(int argc, char** argv) {
       }
       const CodeLayout l = make_layout(g.input_dim, b, StorageType::I8);
       const Matrix tr = model.code_values(model.compress(fs.train_x, l)), te = model.code_values(model.compress(fs.test_x, l));
-      auto y = torch::zeros_like(t_test);
+      auto y = torch::zeros_like(t_test_raw);
       y.narrow(1, 0, b).copy_(to_tensor(te));
-      std::printf(" %.4f | %.4f |", relative_error(t_test, y), metric(fs, tr, te));
+      std::printf(" %.4f | %.4f |", relative_error(t_test_raw, y), metric(fs, tr, te));
     }
     std::printf("\n");
+    std::map<std::string, torch::Tensor> fitted;
     for (const std::string& spec : modes) {
       // "mode" or "mode@a": quantise the code scaled by std_j^a per value (a > 0 weights the
       // high-variance leading values more), then unscale.
-      const auto at = spec.find('@');
-      const std::string mode = spec.substr(0, at);
-      const double a = at == std::string::npos ? 0.0 : std::stod(spec.substr(at + 1));
+      // "/bN": beam search with N candidates over all 64 tokens, cut to each size (the
+      // prefix property); "/bNn": a beam search of each size separately (no prefix property).
+      std::string head = spec;
+      // "/bNgG": the first G tokens greedy, the beam after them.
+      int64_t beam = 1, greedy = 0;
+      bool per_size = false;
+      if (const auto sl = spec.find("/b"); sl != std::string::npos) {
+        head = spec.substr(0, sl);
+        per_size = spec.back() == 'n';
+        beam = std::stoll(spec.substr(sl + 2));
+        if (const auto gp = spec.find('g', sl); gp != std::string::npos) greedy = std::stoll(spec.substr(gp + 1));
+      }
+      // "u:" prefix: quantise the codes scaled to unit norm (search is by cosine).
+      const bool unit = head.rfind("u:", 0) == 0;
+      const std::string body = unit ? head.substr(2) : head;
+      const auto at = body.find('@');
+      const std::string mode = body.substr(0, at);
+      const double a = at == std::string::npos ? 0.0 : std::stod(body.substr(at + 1));
+      auto unit_rows = [&](const torch::Tensor& t) { return unit ? t / t.norm(2, 1, true).clamp_min(1e-12) : t; };
+      const auto t_train = unit_rows(t_train_raw), t_test = unit_rows(t_test_raw);
       const auto scale = t_train.std(0).clamp_min(1e-6).pow(a);
-      TokenCodebooks cb(TokenCodebooksOptions(64, g.max_values()).mode(mode));
+      TokenCodebooks cb(
+          TokenCodebooksOptions(64, g.max_values()).mode(mode).beam(per_size ? 1 : beam).greedy_tokens(greedy));
+      // Encoding options share the codebooks of their mode: fitted once.
       const auto t0 = std::chrono::steady_clock::now();
-      cb->fit(t_train.narrow(0, 0, std::min<int64_t>(t_train.size(0), 20000)) * scale, 0);
+      if (auto it = fitted.find(head); it != fitted.end()) {
+        cb->codebooks.copy_(it->second);
+      } else {
+        cb->fit(t_train.narrow(0, 0, std::min<int64_t>(t_train.size(0), 20000)) * scale, 0);
+        fitted[head] = cb->codebooks.clone();
+      }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("| q8 %s | %.1f |", spec.c_str(), secs);
+      // err is relative to the code the tokens quantise (unit rows with "u:").
+      const auto e0 = std::chrono::steady_clock::now();
+      // The prefix property: one encoding at the longest size serves every size.
+      const auto te = t_test * scale, tr = t_train * scale;
+      const auto full_te = per_size ? torch::Tensor() : cb->encode(te, bytes.back());
+      const double enc = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+      std::printf(" %s |", per_size ? "-" : std::to_string(int64_t(1e6 * enc / double(te.size(0)))).c_str());
+      const auto full_tr = per_size ? torch::Tensor() : cb->encode(tr, bytes.back());
       for (int64_t b : bytes) {
-        auto yte = cb->decode(cb->encode(t_test * scale, b)) / scale, ytr = cb->decode(cb->encode(t_train * scale, b)) / scale;
+        auto yte = cb->decode(per_size ? cb->beam_encode(te, b, beam, greedy) : full_te.narrow(1, 0, b)) / scale;
+        auto ytr = cb->decode(per_size ? cb->beam_encode(tr, b, beam, greedy) : full_tr.narrow(1, 0, b)) / scale;
         std::printf(" %.4f | %.4f |", relative_error(t_test, yte), metric(fs, to_matrix(ytr), to_matrix(yte)));
       }
       std::printf("\n");

@@ -70,3 +70,23 @@ TEST(TokenCodebooks, FitsOnFewRowsAndRejectsBadInput) {
   EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(3, 16).mode("per_token")), Error);  // 16 % 3 != 0
   EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(2, 16).mode("tree")), Error);
 }
+
+TEST(TokenCodebooks, BeamSearchLowersTheErrorAndKeepsThePrefixProperty) {
+  auto train = ordered_codes(3000, 16, 5), test = ordered_codes(500, 16, 6);
+  TokenCodebooks greedy(TokenCodebooksOptions(6, 16));
+  greedy->fit(train, 7);
+  // Beam 1 is the greedy code.
+  EXPECT_TRUE(torch::equal(greedy->beam_encode(test, 6, 1), greedy->encode(test, 6)));
+  // A wider beam finds codes at least as close at the searched length, and on average closer.
+  const double g = mse(greedy->decode(greedy->encode(test, 6)), test);
+  const double b = mse(greedy->decode(greedy->beam_encode(test, 6, 8)), test);
+  EXPECT_LT(b, 0.97 * g) << "beam 8 " << b << " vs greedy " << g;
+  // With the beam as an option, a code of m tokens is the first m tokens of the full code.
+  TokenCodebooks beam(TokenCodebooksOptions(6, 16).beam(8));
+  beam->codebooks.copy_(greedy->codebooks);
+  auto full = beam->encode(test, 6);
+  EXPECT_TRUE(torch::equal(full, greedy->beam_encode(test, 6, 8)));
+  for (int64_t m = 1; m < 6; ++m) EXPECT_TRUE(torch::equal(beam->encode(test, m), full.narrow(1, 0, m))) << m;
+  EXPECT_THROW(greedy->beam_encode(test, 6, 0), Error);
+  EXPECT_THROW(greedy->beam_encode(test, 7, 2), Error);
+}

@@ -237,16 +237,22 @@ TEST_F(LearnedBaselines, LearnedCodecsTrainAndEncode) {
 
 std::string fixture_model() { return std::string(ARFC_TEST_DATA) + "/model_v1.arfc"; }
 
+// [n, d] standard normal rows drawn with `seed`.
+Matrix normal_rows(int64_t n, int64_t d, unsigned seed) {
+  Matrix x(n, d);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> n01;
+  for (auto& v : x.data) v = n01(rng);
+  return x;
+}
+
 TEST_F(LearnedBaselines, ArfcCodecHitsRequestedRatiosWithStoredBytes) {
   if (!std::filesystem::exists(fixture_model())) GTEST_SKIP() << "fixture " << fixture_model() << " not present";
   CodecCache cache;
   const ArfcModel model = ArfcModel::load(fixture_model());
   const CodeGeometry g = model.geometry();
   const int64_t D = g.input_dim;
-  Matrix x(6, D);
-  std::mt19937 rng(1);
-  std::normal_distribution<float> n01;
-  for (auto& v : x.data) v = n01(rng);
+  const Matrix x = normal_rows(6, D, 1);
   bool any_quantised_layout = false, saw_quantised = false;
   for (double R : {2.0, 4.0, 8.0, 10.7, 16.0, 32.0}) {
     CodeLayout want;
@@ -278,10 +284,37 @@ TEST_F(LearnedBaselines, ArfcCodecHitsRequestedRatiosWithStoredBytes) {
       saw_quantised = saw_quantised || r.codes.data != raw.data;
     }
   }
-  EXPECT_EQ(cache.models.size(), 1u);  // the file was loaded once
+  // The file was loaded once, and x encoded once at the full length for every ratio.
+  EXPECT_EQ(cache.models.count("arfc:" + fixture_model()), 1u);
+  EXPECT_EQ(cache.models.size(), 2u);
   EXPECT_EQ(saw_quantised, any_quantised_layout);  // f16/i8 layouts really round the values
   EXPECT_THROW(make_codec("arfc:" + fixture_model(), 4.0 * D * 10, D, cache), Error);  // beyond one value
   EXPECT_THROW(make_codec("arfc:" + fixture_model(), 4, D + 1, cache), Error);         // wrong D
+}
+
+// Every ratio of a run is served from one encoding at the full length (continuous values
+// and all discrete tokens): the representation equals compressing at that ratio directly.
+TEST_F(LearnedBaselines, ArfcCodecServesEveryRatioFromOneEncoding) {
+  const std::string path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "fixture " << path << " not present";
+  CodecCache cache;
+  const ArfcModel model = ArfcModel::load(path);
+  const CodeGeometry g = model.geometry();
+  const int64_t D = g.input_dim;
+  const Matrix x = normal_rows(40, D, 2);
+  FeatureSet fs;
+  fs.train_x = x;
+  bool saw_q8 = false, saw_values = false;
+  for (double R : {1.5, 2.0, 4.0, 8.0, 4.0 * D / 3, 4.0 * D / 2, 4.0 * D}) {
+    const CodeLayout l = choose_layout(g, CodeBudget::ratio(R));
+    auto codec = make_codec("arfc:" + path, R, D, cache);
+    codec->fit(fs);
+    const Matrix direct = model.code_values(model.compress(x, l));
+    EXPECT_EQ(codec->encode(x, 0).codes.data, direct.data) << R;
+    (l.dtype == StorageType::Q8 ? saw_q8 : saw_values) = true;
+  }
+  EXPECT_TRUE(saw_q8 && saw_values);
+  EXPECT_EQ(cache.models.size(), 2u);  // the model, and x's full-length codes
 }
 
 // Timing probe, skipped unless ARFC_TIME_LEARNED=<rows> is set: trains each dedicated

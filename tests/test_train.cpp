@@ -390,6 +390,34 @@ TEST_F(TrainTest, DiscreteTokensFromOneModel) {
   }
 }
 
+// Beam-searched tokens of each code's direction (discrete_beam, discrete_unit): every
+// shorter code is still the prefix of the longest, a row's code does not depend on its
+// norm, and the options survive the model file.
+TEST_F(TrainTest, BeamSearchedDirectionTokens) {
+  FeatureSet train = clustered(800, 8, 1), test = clustered(200, 8, 2);
+  const nlohmann::json opts = {{"discrete_tokens", 8}, {"discrete_select", false}, {"discrete_beam", 4},
+                               {"discrete_greedy", 1}, {"discrete_unit", true}};
+  ArfcModel m = train_arfc(train, merge_config(tiny_config(2), {{"model", opts}}));
+  const CodeGeometry g = m.geometry();
+  ASSERT_EQ(g.discrete_tokens, 8);
+  const CodeSet c8 = m.compress(test.train_x, make_layout(kD, 8, StorageType::Q8));
+  for (int64_t k = 1; k < 8; ++k)
+    EXPECT_EQ(m.compress(test.train_x, make_layout(kD, k, StorageType::Q8)).payload,
+              truncate_codes(c8, make_layout(kD, k, StorageType::Q8)).payload) << k << " tokens";
+  // The code of a row is the code of its direction: rescaled codes give the same bytes.
+  Matrix full = m.encode(test.train_x, g.max_values());
+  for (size_t i = 0; i < full.data.size(); ++i) full.data[i] *= 1.0f + float(i / size_t(full.d) % 3);
+  EXPECT_EQ(m.quantize(full, make_layout(kD, 8, StorageType::Q8)).payload, c8.payload);
+  m.save(path("beam.arfc"));
+  const ArfcModel r = ArfcModel::load(path("beam.arfc"));
+  EXPECT_EQ(r.fingerprint(), m.fingerprint());
+  EXPECT_EQ(r.config()["model"]["discrete_beam"], 4);
+  EXPECT_EQ(r.config()["model"]["discrete_unit"], true);
+  EXPECT_EQ(r.compress(test.train_x, make_layout(kD, 8, StorageType::Q8)).payload, c8.payload);
+  EXPECT_EQ(r.code_values(c8).data, m.code_values(c8).data);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_beam", 0}}}})), Error);
+}
+
 // The committed discrete-token fixture (tests/data/model_q8.arfc) loads and gives the
 // stored codes: later versions must keep reading it. ARFC_WRITE_FIXTURES=1 rewrites it.
 TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {

@@ -3,6 +3,7 @@
 #include "arfc/baselines/learned_codec.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/io/container.h"
 #include "arfc/train/arfc_config.h"
 
 namespace arfc {
@@ -25,15 +26,19 @@ CodeGeometry planned_geometry(int64_t input_dim, const std::string& overrides_js
 
 ArfcCodec::ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache,
                      std::optional<StorageType> dtype)
-    : FloatCodec("arfc", ratio, dtype), model_path_(model_path), input_dim_(input_dim), cache_(cache) {
+    : FloatCodec("arfc", ratio, dtype),
+      model_path_(model_path),
+      model_key_(model_path.empty() ? "arfc" : "arfc:" + model_path),
+      input_dim_(input_dim),
+      cache_(cache) {
   if (model_path_.empty()) {
     set_geometry(planned_geometry(input_dim, cache_.overrides_json));
     return;
   }
-  const std::string key = "arfc:" + model_path_;
-  auto it = cache_.models.find(key);
+  auto it = cache_.models.find(model_key_);
   if (it == cache_.models.end())
-    it = cache_.models.emplace(key, std::make_shared<ArfcModel>(ArfcModel::load(model_path_, cache_.device))).first;
+    it = cache_.models.emplace(model_key_, std::make_shared<ArfcModel>(ArfcModel::load(model_path_, cache_.device)))
+             .first;
   model_ = std::static_pointer_cast<ArfcModel>(it->second);
   const CodeGeometry g = model_->geometry();
   ARFC_CHECK(g.input_dim == input_dim_, "arfc: model ", model_path_, " compresses D = ", g.input_dim,
@@ -51,7 +56,7 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
                ", the evaluation set is ", task_name(fs.task), ". Hint: train a model on this feature set.");
     return;  // a loaded model: nothing to fit
   }
-  auto it = cache_.models.find("arfc");
+  auto it = cache_.models.find(model_key_);
   if (it == cache_.models.end()) {
     // train_arfc fills every key not given here from default_arfc_config(task, D).
     nlohmann::json cfg = parse_config_overrides(cache_.overrides_json);
@@ -60,7 +65,7 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
     cfg["train"]["seed"] = cache_.seed;
     cfg["train"]["device"] = cache_.device;
     log_info("arfc: training a model in process (" + fs.train_x.shape_str() + ")");
-    it = cache_.models.emplace("arfc", std::make_shared<ArfcModel>(train_arfc(fs, cfg))).first;
+    it = cache_.models.emplace(model_key_, std::make_shared<ArfcModel>(train_arfc(fs, cfg))).first;
   }
   model_ = std::static_pointer_cast<ArfcModel>(it->second);
   const CodeGeometry g = model_->geometry();
@@ -72,10 +77,36 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
   if (g.discrete_tokens != geometry().discrete_tokens) set_geometry(g);
 }
 
+namespace {
+
+// The full-length codes of rows this run has encoded: every budget is a prefix of them.
+struct FullCodes {
+  Matrix values;          // [N, max_values] continuous code
+  CodeSet discrete;       // all the model's discrete tokens (n_values 0 when it has none)
+};
+
+}  // namespace
+
 Matrix ArfcCodec::transform(const Matrix& x, int64_t n_values, int64_t modality) const {
   ARFC_CHECK(model_ != nullptr, "arfc: encode() before fit(). Hint: fit the codec on the training split first.");
-  if (layout().dtype == StorageType::Q8) return model_->code_values(model_->compress(x, layout(), modality));
-  return model_->encode(x, n_values, modality);
+  // One encoding at the longest length serves every ratio of the run (prefix property:
+  // the code of n values is the first n values of the full code, bit for bit, and a code
+  // of m discrete tokens the first m of the longest one), keyed by the rows' bytes.
+  const std::string key = "codes:" + model_key_ + ":" + std::to_string(modality) + ":" + x.shape_str() + ":" +
+                          std::to_string(fnv1a64(x.data.data(), x.data.size() * sizeof(float)));
+  auto it = cache_.models.find(key);
+  if (it == cache_.models.end()) {
+    auto full = std::make_shared<FullCodes>();
+    const CodeGeometry g = model_->geometry();
+    full->values = model_->encode(x, g.max_values(), modality);
+    if (g.discrete_tokens > 0)
+      full->discrete = model_->quantize(
+          full->values, make_layout(model_->input_dim(modality), g.discrete_tokens, StorageType::Q8), modality);
+    it = cache_.models.emplace(key, full).first;
+  }
+  const auto& full = *std::static_pointer_cast<FullCodes>(it->second);
+  if (layout().dtype == StorageType::Q8) return model_->code_values(truncate_codes(full.discrete, layout()));
+  return n_values == full.values.d ? full.values : prefix_cols(full.values, n_values);
 }
 
 Matrix ArfcCodec::inverse(const Matrix& values, int64_t modality) const {

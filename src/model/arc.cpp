@@ -21,7 +21,11 @@ DecoderHeadOptions decoder_options(const ArcOptions& o, int64_t D) {
       .hidden_layers(o.decoder_layers());
 }
 TokenCodebooksOptions codebook_options(const ArcOptions& o) {
-  return TokenCodebooksOptions(o.discrete_tokens(), o.token_width() * o.max_tokens()).mode(o.discrete_mode());
+  return TokenCodebooksOptions(o.discrete_tokens(), o.token_width() * o.max_tokens())
+      .mode(o.discrete_mode())
+      .beam(o.discrete_beam())
+      .greedy_tokens(o.discrete_greedy())
+      .unit_norm(o.discrete_unit());
 }
 }  // namespace
 
@@ -99,11 +103,12 @@ void ArcImpl::keep_discrete_tokens(int64_t m) {
   ARFC_CHECK(!codebooks_.is_empty() && m >= 1 && m <= options.discrete_tokens(), "keep_discrete_tokens: expected 1 to ",
              options.discrete_tokens(), ", got ", m);
   if (m == options.discrete_tokens()) return;
-  TokenCodebooks kept(TokenCodebooksOptions(m, max_values()).mode(options.discrete_mode()));
+  TokenCodebooks kept(codebook_options(ArcOptions(options).discrete_tokens(m)));
   kept->to(codebooks_->codebooks.device());
   {
     torch::NoGradGuard ng;
     kept->codebooks.copy_(codebooks_->codebooks.narrow(0, 0, m));
+    if (kept->target_norm.defined()) kept->target_norm.copy_(codebooks_->target_norm);
   }
   codebooks_ = replace_module("codebooks", kept);
   options.discrete_tokens(m);

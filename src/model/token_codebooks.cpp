@@ -19,6 +19,14 @@ void TokenCodebooksImpl::reset() {
                ") to be a multiple of model.discrete_tokens (", M, ")");
   codebooks = register_parameter("codebooks", torch::zeros({M, kCodebookSize, residual() ? V : V / M}),
                                  /*requires_grad=*/false);
+  // Registered only when on: files written before the option existed hold no such buffer.
+  if (options.unit_norm()) target_norm = register_buffer("target_norm", torch::ones({1}));
+}
+
+torch::Tensor TokenCodebooksImpl::prepare(const torch::Tensor& targets) const {
+  auto t = targets.to(codebooks.device(), torch::kFloat32);
+  if (!options.unit_norm()) return t.clone();
+  return t * (target_norm / t.norm(2, 1, true).clamp_min(1e-12));
 }
 
 int64_t TokenCodebooksImpl::parameter_count(const TokenCodebooksOptions& o) {
@@ -78,7 +86,8 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
   ARFC_CHECK(targets.size(0) >= 1, "token codebooks: no training rows to fit them on.");
   torch::NoGradGuard ng;
   at::Generator gen = at::detail::createCPUGenerator(seed);
-  auto r = targets.to(codebooks.device(), torch::kFloat32).clone();
+  if (options.unit_norm()) target_norm.fill_(targets.to(torch::kFloat32).pow(2).sum(1).mean().sqrt().item<float>());
+  auto r = prepare(targets);
   for (int64_t m = 0; m < M; ++m) {
     auto x = residual() ? r : r.narrow(1, m * slice(), slice());
     // The first tokens decide the coarsest codes (the highest ratios), where one k-means
@@ -100,8 +109,12 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
              options.dim(), "], got ", targets.sizes());
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
              options.steps(), "], got ", n_tokens);
+  if (residual() && options.beam() > 1)
+    return beam_encode(targets, options.steps(), options.beam(), options.greedy_tokens())
+        .narrow(1, 0, n_tokens)
+        .contiguous();
   torch::NoGradGuard ng;
-  auto r = targets.to(torch::kFloat32).clone();
+  auto r = prepare(targets);
   std::vector<torch::Tensor> out;
   for (int64_t m = 0; m < n_tokens; ++m) {
     const auto& cb = codebooks[m];
@@ -114,6 +127,33 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
     }
   }
   return torch::stack(out, 1);
+}
+
+torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam,
+                                              int64_t greedy_tokens) const {
+  ARFC_CHECK(residual(), "token codebooks: beam search needs model.discrete_mode \"residual\"");
+  ARFC_CHECK(targets.dim() == 2 && targets.size(1) == options.dim(), "token codebooks: expected codes [B, ",
+             options.dim(), "], got ", targets.sizes());
+  ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
+             options.steps(), "], got ", n_tokens);
+  ARFC_CHECK(beam >= 1, "token codebooks: beam must be >= 1, got ", beam);
+  torch::NoGradGuard ng;
+  const int64_t B = targets.size(0), V = options.dim(), K = kCodebookSize;
+  auto r = prepare(targets).reshape({B, 1, V});                  // [B, b, V] residual per candidate
+  auto err = r.pow(2).sum(2);                                        // [B, b]
+  auto codes = torch::zeros({B, 1, 0}, targets.options().dtype(torch::kLong));
+  for (int64_t m = 0; m < n_tokens; ++m) {
+    const auto& cb = codebooks[m];
+    const int64_t b = r.size(1), keep = std::min(m < greedy_tokens ? 1 : beam, b * K);
+    // ||r - c||^2 = ||r||^2 + ||c||^2 - 2 r.c for every candidate and codeword: [B, b * K].
+    auto d = (err.unsqueeze(2) + partial_sq_distances(r.reshape({B * b, V}), cb).view({B, b, K})).view({B, b * K});
+    auto best = std::get<1>(d.topk(keep, 1, /*largest=*/false, /*sorted=*/true));  // [B, keep]
+    auto parent = best.div(K, "floor"), word = best.remainder(K);
+    r = r.gather(1, parent.unsqueeze(2).expand({B, keep, V})) - cb.index_select(0, word.reshape(-1)).view({B, keep, V});
+    err = r.pow(2).sum(2);
+    codes = torch::cat({codes.gather(1, parent.unsqueeze(2).expand({B, keep, m})), word.unsqueeze(2)}, 2);
+  }
+  return codes.select(1, 0).contiguous();  // candidates stay sorted by error: 0 is the best
 }
 
 torch::Tensor TokenCodebooksImpl::decode(const torch::Tensor& codes) const {

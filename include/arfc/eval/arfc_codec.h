@@ -11,6 +11,9 @@
 // tokens stand for; a model trained in process may keep fewer discrete tokens than
 // planned (measured split), and then its layouts are chosen again after training. Decode: the
 // model's decoder head (asymmetric search scores a raw query against the decoded code).
+// Rows are encoded once per run at the full length (continuous values and every discrete
+// token), cached in the CodecCache by a hash of their bytes, and each ratio takes its
+// prefix: the same codes as encoding at that ratio, by the prefix property.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +46,7 @@ class ArfcCodec : public FloatCodec {
 
  private:
   std::string model_path_;
+  std::string model_key_;  // "arfc" (trained in process) or "arfc:PATH" in the CodecCache
   int64_t input_dim_;
   CodecCache& cache_;
   std::shared_ptr<ArfcModel> model_;

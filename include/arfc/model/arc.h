@@ -71,6 +71,14 @@ struct ArcOptions {
   // Training keeps discrete tokens for larger budgets only where they measure better than
   // int8 values of the same bytes (ArfcModel::fit_codebooks); false keeps discrete_tokens.
   TORCH_ARG(bool, discrete_select) = true;
+  // Closed-loop tokens: candidates kept per row by the encoder's beam search over all the
+  // model's discrete tokens (1 = greedy, as files written before the key existed); the
+  // first discrete_greedy tokens stay greedy (model/token_codebooks.h).
+  TORCH_ARG(int64_t, discrete_beam) = 1;
+  TORCH_ARG(int64_t, discrete_greedy) = 4;
+  // Tokens quantise each code scaled to the training codes' RMS norm (its direction: search
+  // is by cosine); false (files written before the key existed) quantises the code as is.
+  TORCH_ARG(bool, discrete_unit) = false;
   TORCH_ARG(int64_t, decoder_hidden) = 512;
   TORCH_ARG(int64_t, decoder_layers) = 1;
 };

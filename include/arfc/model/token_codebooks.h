@@ -8,8 +8,9 @@
 // where t [V] is the continuous ARC code of the input. The codeword token m adds therefore
 // depends on the tokens emitted before it (through y_{m-1}), later tokens correct the
 // quantisation error of earlier ones, and every prefix b_1..b_m is itself the coarser code
-// y_m (the prefix property: encoding at m tokens equals truncating a longer code, exactly,
-// since encoding is greedy). C_m is fitted by k-means on the residuals of the training
+// y_m (the prefix property: encoding at m tokens equals truncating a longer code, exactly:
+// greedy encoding decides each token once, and a beam search always runs over all M tokens
+// and is cut afterwards). C_m is fitted by k-means on the residuals of the training
 // codes after m-1 steps, level by level (staged training: continuous ARC first).
 //
 // Open loop ("per_token", for the ablation and tests): token m quantises only the m-th
@@ -33,6 +34,16 @@ struct TokenCodebooksOptions {
   TORCH_ARG(int64_t, steps);                    // M: most tokens a code can have
   TORCH_ARG(int64_t, dim);                      // V: the code space (ARC max_values)
   TORCH_ARG(std::string, mode) = "residual";  // "residual" (closed loop) or "per_token" (open)
+  // Residual mode: candidates kept per row while encoding (1 = greedy). With beam > 1 a code
+  // is the beam search over all M tokens, cut to the tokens asked for, so every prefix is
+  // still the shorter code.
+  TORCH_ARG(int64_t, beam) = 1;
+  // The first greedy_tokens tokens are chosen greedily (beam 1), the rest by the beam.
+  TORCH_ARG(int64_t, greedy_tokens) = 0;
+  // Quantise the direction of each code: rows are scaled to the training codes' RMS norm
+  // (stored as target_norm) before fit and encode. Search compares codes by cosine, so
+  // the tokens spend no bits on a row's norm.
+  TORCH_ARG(bool, unit_norm) = false;
 };
 
 class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
@@ -48,15 +59,22 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16);
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
+  // Residual mode: targets [B, V] -> codes [B, n_tokens] of a beam search with `beam`
+  // candidates per row over the first n_tokens codebooks (beam 1 = greedy).
+  torch::Tensor beam_encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam,
+                            int64_t greedy_tokens = 0) const;
   // codes [B, m] int64 in [0, 256) -> [B, V] the code-space vector y_m the bytes stand for.
   torch::Tensor decode(const torch::Tensor& codes) const;
 
   TokenCodebooksOptions options;
   torch::Tensor codebooks;  // [M, 256, V] (residual) or [M, 256, V / M] (per_token); no grad
+  torch::Tensor target_norm;  // [1] with unit_norm (fitted), else undefined
 
  private:
   bool residual() const { return options.mode() != "per_token"; }
   int64_t slice() const;  // values per token in per_token mode
+  // targets [B, V] -> float32 [B, V] the rows the tokens quantise (see unit_norm).
+  torch::Tensor prepare(const torch::Tensor& targets) const;
   // r [B, q] -> index [B] of the nearest row of cb [256, q].
   static torch::Tensor nearest(const torch::Tensor& r, const torch::Tensor& cb);
 };
