@@ -12,8 +12,9 @@
 // (per-value standard deviation)^a, then unscales (a weighting experiment); "MODE/bN"
 // encodes by a beam search with N candidates over all 64 tokens and cuts each size from it
 // (the prefix property), "MODE/bNgG" keeps the first G tokens greedy, "MODE/bNn" searches
-// each size separately (no prefix property; for comparison). Modes sharing MODE[@a] share
-// one fit. The encode column: time to encode the test rows at 64 bytes, per row.
+// each size separately (no prefix property; for comparison); prefixes "k:" / "P:" fit
+// every token by plain / progressive k-means (default: progressive after the first 4).
+// Modes sharing the fit part share one fit. The encode column: time to encode the test rows at 64 bytes, per row.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -105,9 +106,17 @@ int main(int argc, char** argv) {
         beam = std::stoll(spec.substr(sl + 2));
         if (const auto gp = spec.find('g', sl); gp != std::string::npos) greedy = std::stoll(spec.substr(gp + 1));
       }
-      // "u:" prefix: quantise the codes scaled to unit norm (search is by cosine).
-      const bool unit = head.rfind("u:", 0) == 0;
-      const std::string body = unit ? head.substr(2) : head;
+      // "k:" / "P:" prefix: fit every token by plain / progressive-dimension k-means (default:
+      // plain for the first 4 tokens, progressive after); then "u:": quantise the codes scaled
+      // to unit norm (search is by cosine).
+      std::string rest = head;
+      int64_t progressive_from = TokenCodebooksOptions(1, 1).progressive_from();
+      if (rest.rfind("k:", 0) == 0 || rest.rfind("P:", 0) == 0) {
+        progressive_from = rest[0] == 'k' ? int64_t(1) << 30 : 0;
+        rest = rest.substr(2);
+      }
+      const bool unit = rest.rfind("u:", 0) == 0;
+      const std::string body = unit ? rest.substr(2) : rest;
       const auto at = body.find('@');
       const std::string mode = body.substr(0, at);
       const double a = at == std::string::npos ? 0.0 : std::stod(body.substr(at + 1));
@@ -115,7 +124,11 @@ int main(int argc, char** argv) {
       const auto t_train = unit_rows(t_train_raw), t_test = unit_rows(t_test_raw);
       const auto scale = t_train.std(0).clamp_min(1e-6).pow(a);
       TokenCodebooks cb(
-          TokenCodebooksOptions(64, g.max_values()).mode(mode).beam(per_size ? 1 : beam).greedy_tokens(greedy));
+          TokenCodebooksOptions(64, g.max_values())
+              .mode(mode)
+              .beam(per_size ? 1 : beam)
+              .greedy_tokens(greedy)
+              .progressive_from(progressive_from));
       // Encoding options share the codebooks of their mode: fitted once.
       const auto t0 = std::chrono::steady_clock::now();
       if (auto it = fitted.find(head); it != fitted.end()) {

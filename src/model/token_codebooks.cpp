@@ -44,13 +44,19 @@ torch::Tensor partial_sq_distances(const torch::Tensor& r, const torch::Tensor& 
 
 constexpr int64_t kRestartTokens = 4;  // tokens fitted with restarts
 constexpr int64_t kRestarts = 3;
+constexpr int64_t kProgressiveIters = 10;  // Lloyd iterations per stage (FAISS's default)
 
-// Lloyd's k-means of x [N, q] with K centroids (initial centroids: K distinct rows, with
-// repeats when N < K; empty cells re-seeded at the worst-served rows) -> centroids [K, q].
-torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Generator& gen) {
+// K distinct rows of x [N, q] (with repeats when N < K) -> initial centroids [K, q].
+torch::Tensor random_rows(const torch::Tensor& x, int64_t K, at::Generator& gen) {
   const int64_t N = x.size(0);
   auto init = N >= K ? torch::randperm(N, gen, torch::kLong).narrow(0, 0, K) : torch::randint(N, {K}, gen, torch::kLong);
-  auto c = x.index_select(0, init.to(x.device())).clone();
+  return x.index_select(0, init.to(x.device())).clone();
+}
+
+// Lloyd's k-means of x [N, q] from centroids c [K, q] (empty cells re-seeded at the
+// worst-served rows) -> centroids [K, q].
+torch::Tensor lloyd(const torch::Tensor& x, torch::Tensor c, int64_t iters) {
+  const int64_t N = x.size(0), K = c.size(0);
   for (int64_t it = 0; it < iters; ++it) {
     check_interrupt();
     auto a = partial_sq_distances(x, c).argmin(1);
@@ -65,6 +71,33 @@ torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Gener
     }
   }
   return c;
+}
+
+torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Generator& gen) {
+  return lloyd(x, random_rows(x, K, gen), iters);
+}
+
+// Progressive-dimension k-means (the scheme of FAISS's residual quantiser training): x is
+// rotated onto its principal axes and clustered on the leading q^(s/10) axes for s = 1..10,
+// each stage warm-started from the previous centroids (zero on the new axes), `iters`
+// Lloyd iterations per stage; the centroids are rotated back. The coarse axes settle the
+// cells before the fine ones can pull them into poor local optima.
+torch::Tensor kmeans_progressive(const torch::Tensor& x, int64_t K, int64_t iters, at::Generator& gen) {
+  const int64_t N = x.size(0), q = x.size(1);
+  auto mean = x.mean(0, true);
+  auto xc = x - mean;
+  auto cov = xc.t().matmul(xc) / double(std::max<int64_t>(1, N));
+  auto axes = std::get<1>(torch::linalg::eigh(cov.to(torch::kDouble), "L")).flip(1).to(x.dtype());  // [q, q]
+  auto xr = xc.matmul(axes);
+  torch::Tensor c;
+  for (int64_t s = 1; s <= 10; ++s) {
+    const int64_t di = std::max<int64_t>(1, int64_t(std::pow(double(q), s / 10.0)));
+    if (c.defined() && di <= c.size(1)) continue;
+    auto xs = xr.narrow(1, 0, di).contiguous();
+    c = c.defined() ? torch::cat({c, torch::zeros({K, di - c.size(1)}, c.options())}, 1) : random_rows(xs, K, gen);
+    c = lloyd(xs, c, iters);
+  }
+  return c.matmul(axes.t()) + mean;
 }
 
 // Mean squared norm of x minus its nearest centroid: what a token leaves unexplained.
@@ -95,7 +128,8 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     torch::Tensor c;
     double best = 0;
     for (int64_t run = 0; run < (m < kRestartTokens ? kRestarts : 1); ++run) {
-      auto cand = kmeans(x, K, iters, gen);
+      auto cand = m >= options.progressive_from() ? kmeans_progressive(x, K, kProgressiveIters, gen)
+                                                  : kmeans(x, K, iters, gen);
       const double left = leftover(x, cand);
       if (!c.defined() || left < best) c = cand, best = left;
     }

@@ -44,6 +44,10 @@ struct TokenCodebooksOptions {
   // (stored as target_norm) before fit and encode. Search compares codes by cosine, so
   // the tokens spend no bits on a row's norm.
   TORCH_ARG(bool, unit_norm) = false;
+  // fit: tokens from this one on use progressive-dimension k-means (FAISS's scheme; see
+  // fit), the ones before plain Lloyd from random rows (best of 3 for the first 4). Only
+  // fitting depends on it, not how codes encode or decode.
+  TORCH_ARG(int64_t, progressive_from) = 4;
 };
 
 class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
@@ -54,8 +58,9 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   void reset() override;
 
   // targets [N, V] (continuous codes of training rows, N >= 1) -> fits all M codebooks by
-  // k-means (iters Lloyd iterations per level, the first tokens best of 3 starts; starts
-  // drawn with `seed`).
+  // k-means (plain: iters Lloyd iterations per level; progressive: the residuals rotated
+  // onto their principal axes, clustered on 1, 3, 5, ..., V leading axes, 10 iterations
+  // each, warm-started; the first tokens best of 3 starts; starts drawn with `seed`).
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16);
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
