@@ -4,6 +4,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
+#include "arfc/nn/pca.h"
 
 namespace arfc {
 
@@ -83,12 +84,10 @@ torch::Tensor kmeans(const torch::Tensor& x, int64_t K, int64_t iters, at::Gener
 // Lloyd iterations per stage; the centroids are rotated back. The coarse axes settle the
 // cells before the fine ones can pull them into poor local optima.
 torch::Tensor kmeans_progressive(const torch::Tensor& x, int64_t K, int64_t iters, at::Generator& gen) {
-  const int64_t N = x.size(0), q = x.size(1);
-  auto mean = x.mean(0, true);
-  auto xc = x - mean;
-  auto cov = xc.t().matmul(xc) / double(std::max<int64_t>(1, N));
-  auto axes = std::get<1>(torch::linalg::eigh(cov.to(torch::kDouble), "L")).flip(1).to(x.dtype());  // [q, q]
-  auto xr = xc.matmul(axes);
+  const int64_t q = x.size(1);
+  const PcaBasis pca = fit_pca(x);
+  auto mean = pca.mean.to(x.dtype()).unsqueeze(0), axes = pca.components.to(x.dtype());  // [1, q], [q, q]
+  auto xr = (x - mean).matmul(axes);
   torch::Tensor c;
   for (int64_t s = 1; s <= 10; ++s) {
     const int64_t di = std::max<int64_t>(1, int64_t(std::pow(double(q), s / 10.0)));
@@ -128,8 +127,8 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     torch::Tensor c;
     double best = 0;
     for (int64_t run = 0; run < (m < kRestartTokens ? kRestarts : 1); ++run) {
-      auto cand = m >= options.progressive_from() ? kmeans_progressive(x, K, kProgressiveIters, gen)
-                                                  : kmeans(x, K, iters, gen);
+      const bool progressive = m >= options.progressive_from() && x.size(0) >= 2;  // PCA needs two rows
+      auto cand = progressive ? kmeans_progressive(x, K, kProgressiveIters, gen) : kmeans(x, K, iters, gen);
       const double left = leftover(x, cand);
       if (!c.defined() || left < best) c = cand, best = left;
     }
