@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "arfc/core/error.h"
+#include "arfc/eval/ablation.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/eval/harness.h"
 #include "arfc/eval/metrics.h"
@@ -316,4 +317,24 @@ TEST(Report, VerdictComparesArfcWithTheBestCodeOfNoMoreBytes) {
   EXPECT_EQ(v[2].outcome, "-");  // no ARFC code at 32x
   EXPECT_NE(report_markdown(r).find("| 16x | 88.00 | pca 88.10 (16x) | 0.30 | tie |"), std::string::npos)
       << report_markdown(r);
+}
+
+TEST(Ablation, VariantSelection) {
+  EXPECT_EQ(select_ablation_variants("").size(), arfc_ablation_variants().size());
+  // Report order, repeats once, spaces allowed.
+  auto v = select_ablation_variants("ergc_off, default,s1,ergc_off");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].label, "arfc (default)");
+  EXPECT_EQ(v[1].overrides_json, R"({"model": {"solutions": 1}})");
+  EXPECT_EQ(v[2].overrides_json, R"({"loss": {"ergc_weight": 0}})");
+  for (const char* bad : {"s3", "default,,s1"}) {
+    try {
+      select_ablation_variants(bad);
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("base_only"), std::string::npos) << "lists the known variants: " << e.what();
+    }
+  }
+  // Every variant's overrides parse and differ from the default in one section at most.
+  for (const auto& a : arfc_ablation_variants()) EXPECT_LE(nlohmann::json::parse(a.method.overrides_json).size(), 1u);
 }

@@ -21,6 +21,7 @@ namespace {
 
 struct EvalArgs {
   std::string data, out, methods, ratios = "2,3,4,5.3,8,12,16,32,64,128,256,512", device = "cpu", train_config;
+  std::string variants;  // --ablation: keys of arfc_ablation_variants(); empty = all
   uint64_t seed = 0;
   int threads = 0;
   int64_t limit = 0, epochs = 0;
@@ -35,7 +36,9 @@ std::string default_methods() {
 
 std::string command_line(const EvalArgs& a, bool methods_given) {
   std::ostringstream os;
-  os << "arfc eval" << (a.ablation ? " --ablation" : "") << " --data " << a.data;
+  os << "arfc eval" << (a.ablation ? " --ablation" : "");
+  if (!a.variants.empty()) os << " --variants " << a.variants;
+  os << " --data " << a.data;
   if (methods_given) os << " --methods " << a.methods;
   os << " --ratios " << a.ratios << " --out " << a.out << " --seed " << a.seed;
   if (a.limit > 0) os << " --limit " << a.limit;
@@ -49,8 +52,9 @@ void run(const EvalArgs& a, bool methods_given) {
   // Bad input fails before any loading or training.
   EvalOptions o;
   o.ratios = parse_ratio_list(a.ratios);
+  ARFC_CHECK(a.ablation || a.variants.empty(), "--variants selects ablation variants; it needs --ablation.");
   if (a.ablation) {
-    o.methods = arfc_ablation_variants();
+    o.methods = select_ablation_variants(a.variants);
     ARFC_CHECK(find_codec_entry("arfc") != nullptr, "--ablation needs the 'arfc' method, which this build does not register.");
   }
   if (methods_given || !a.ablation)
@@ -109,6 +113,9 @@ void add_eval_command(CLI::App& app) {
                 "Evaluate ARFC variants (MoS S in {1,2,4,8}, ERGC off, linear base off, prefix weighting, Beta "
                 "settings) instead of the method "
                 "list; --methods adds reference methods");
+  sub->add_option("--variants", a->variants,
+                  "With --ablation: comma-separated variants to run (default all): default, s1, s4, s8, ergc_off, "
+                  "linear_base_off, base_only, length_prefixes, beta25, beta52");
   sub->callback([a, m] { run(*a, m->count() > 0); });
 }
 

@@ -1,22 +1,33 @@
 // ARFC ablation variants for `arfc eval --ablation`: each is the "arfc" method trained in
 // process with default_arfc_config() plus one override (config keys: docs/DESIGN.md), so
-// every variant differs from the default in exactly one setting.
-//   MoS:   model.solutions S in {1, 2, 4, 8}   (S = 1 turns MoS off; 2 is the default)
-//   ERGC:  loss.ergc_weight 0 (off) vs the default
-//   Linear base: model.linear_base off (the transformer alone, random start)
-//   Base only: model.base_only (the PCA-initialised linear base trained alone, same losses
-//          and epochs): what the transformer adds over its own base
-//   Prefix weighting: train.prefix_weighting "length" (favours long codes) vs "uniform"
-//   Beta:  train.beta_a / beta_b of the prefix-length distribution: (1,1) default uniform,
-//          (2,5) favours short codes (high ratios), (5,2) favours long codes
+// every variant differs from the default in exactly one setting. Keys (for --variants):
+//   default
+//   s1, s4, s8        MoS: model.solutions S (S = 1 turns MoS off; 2 is the default)
+//   ergc_off          ERGC: loss.ergc_weight 0
+//   linear_base_off   model.linear_base off (the transformer alone, random start)
+//   base_only         model.base_only: the PCA-initialised linear base trained alone with
+//                     the same losses and epochs (what the transformer adds over its base)
+//   length_prefixes   train.prefix_weighting "length" (favours long codes) vs "uniform"
+//   beta25, beta52    train.beta_a / beta_b of the prefix-length distribution: (1,1) is the
+//                     default uniform, (2,5) favours short codes, (5,2) long ones
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "arfc/eval/harness.h"
 
 namespace arfc {
 
-std::vector<EvalMethod> arfc_ablation_variants();
+struct AblationVariant {
+  std::string key;    // short name for --variants
+  EvalMethod method;  // report label, "arfc", overrides
+};
+
+// Every variant, in report order.
+const std::vector<AblationVariant>& arfc_ablation_variants();
+// The variants named in `keys` (comma-separated, in report order, repeats once; "" = all);
+// an unknown or empty name -> arfc::Error listing the known ones.
+std::vector<EvalMethod> select_ablation_variants(const std::string& keys);
 
 }  // namespace arfc
