@@ -87,6 +87,12 @@ TEST(TokenCodebooks, BeamSearchLowersTheErrorAndKeepsThePrefixProperty) {
   auto full = beam->encode(test, 6);
   EXPECT_TRUE(torch::equal(full, greedy->beam_encode(test, 6, 8)));
   for (int64_t m = 1; m < 6; ++m) EXPECT_TRUE(torch::equal(beam->encode(test, m), full.narrow(1, 0, m))) << m;
+  // Codes within the greedy first tokens skip the beam (encode stops early): still prefixes.
+  TokenCodebooks mixed(TokenCodebooksOptions(6, 16).beam(8).greedy_tokens(2));
+  mixed->codebooks.copy_(greedy->codebooks);
+  auto mixed_full = mixed->encode(test, 6);
+  EXPECT_FALSE(torch::equal(mixed_full, full)) << "greedy first tokens change the code";
+  for (int64_t m = 1; m < 6; ++m) EXPECT_TRUE(torch::equal(mixed->encode(test, m), mixed_full.narrow(1, 0, m))) << m;
   EXPECT_THROW(greedy->beam_encode(test, 6, 0), Error);
   EXPECT_THROW(greedy->beam_encode(test, 7, 2), Error);
 }

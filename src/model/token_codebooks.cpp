@@ -142,10 +142,13 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
              options.dim(), "], got ", targets.sizes());
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
              options.steps(), "], got ", n_tokens);
-  if (residual() && options.beam() > 1)
-    return beam_encode(targets, options.steps(), options.beam(), options.greedy_tokens())
-        .narrow(1, 0, n_tokens)
-        .contiguous();
+  if (residual() && options.beam() > 1) {
+    // The beam runs over all M tokens and is cut, so every prefix is the shorter code. Codes
+    // within the greedy tokens are decided before the beam opens: the same computation
+    // stopped after n_tokens steps gives the same bytes, without the beam's cost.
+    const int64_t steps = n_tokens <= options.greedy_tokens() ? n_tokens : options.steps();
+    return beam_encode(targets, steps, options.beam(), options.greedy_tokens()).narrow(1, 0, n_tokens).contiguous();
+  }
   torch::NoGradGuard ng;
   auto r = prepare(targets);
   std::vector<torch::Tensor> out;
