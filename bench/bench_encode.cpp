@@ -23,7 +23,7 @@
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 
 namespace {
 

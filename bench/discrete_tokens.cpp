@@ -28,7 +28,7 @@
 #include "arfc/eval/metrics.h"
 #include "arfc/model/token_codebooks.h"
 #include "arfc/nn/tensor_util.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 
 using namespace arfc;
 

@@ -12,7 +12,7 @@
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 #include "io_test_util.h"
 
 using namespace arfc;

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "arfc/io/embeddings.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 #include "arfc/train/distributed.h"
 #include "io_test_util.h"
 

@@ -17,7 +17,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 
 using namespace arfc;
 namespace fs = std::filesystem;
@@ -482,6 +482,15 @@ TEST_F(TrainTest, DiscreteTokenCountIsChosenOnHeldOutRows) {
   ASSERT_FALSE(ct["trials"].empty()) << ct.dump();
   EXPECT_EQ(ct["held_out_rows"], 80);
   EXPECT_EQ(ct["measure"], "crossmodal_r1");
+  // Open-set retrieval is judged on classes the codebooks were not fitted on (as its test
+  // queries are unseen classes): the two highest class ids, 100 of 400 rows here.
+  ArfcModel r = train_arfc(clustered(400, 8, 1, Task::Retrieval),
+                           merge_config(tiny_config(1), {{"model", {{"discrete_tokens", 8}}}}));
+  const nlohmann::json rt = r.config()["summary"]["discrete_selection"];
+  EXPECT_EQ(rt["held_out"], "classes") << rt.dump();
+  EXPECT_EQ(rt["held_out_rows"], 100);
+  EXPECT_EQ(rt["measure"], "knn1_accuracy");
+  EXPECT_FALSE(m.config()["summary"]["discrete_selection"].contains("held_out"));
   EXPECT_EQ(m.config()["summary"]["discrete_selection"]["measure"], "knn1_accuracy");
   EXPECT_EQ(g.config()["summary"]["discrete_selection"]["measure"], "knn10_overlap");
   for (const auto& t : ct["trials"]) {

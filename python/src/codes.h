@@ -9,7 +9,7 @@
 
 #include "arfc/codes/code_file.h"
 #include "arfc/codes/ratio.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 
 namespace arfc::py_api {
 

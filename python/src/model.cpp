@@ -4,7 +4,7 @@
 
 #include "arfc/core/log.h"
 #include "arfc/io/feature_set.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 #include "codes.h"
 #include "convert.h"
 #include "model.h"

@@ -10,7 +10,7 @@
 #include "arfc/core/log.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 
 namespace arfc {
 

@@ -2,7 +2,7 @@
 #include <set>
 
 #include "arfc/core/error.h"
-#include "json_keys.h"
+#include "arfc/io/json_keys.h"
 #include "arfc/train/trainer.h"
 
 namespace arfc {

@@ -10,7 +10,7 @@
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/nn/tensor_util.h"
-#include "arfc/train/checkpoint.h"
+#include "arfc/nn/module_bytes.h"
 #include "arfc/train/losses.h"
 #include "arfc/train/task_head.h"
 

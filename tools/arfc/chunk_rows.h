@@ -11,7 +11,7 @@
 #include "arfc/codes/code_file.h"
 #include "arfc/core/log.h"
 #include "arfc/io/embeddings.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 
 namespace arfc::cli {
 

@@ -8,7 +8,7 @@
 #include "arfc/core/log.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/nn/tensor_util.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 #include "budget_options.h"
 #include "chunk_rows.h"
 #include "commands.h"

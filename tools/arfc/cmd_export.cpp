@@ -7,7 +7,7 @@
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/io/embeddings.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 #include "chunk_rows.h"
 #include "commands.h"
 

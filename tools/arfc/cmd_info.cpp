@@ -15,7 +15,7 @@
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 #include "commands.h"
 
 namespace arfc::cli {

@@ -6,7 +6,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
 #include "arfc/nn/tensor_util.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 #include "arfc/train/distributed.h"
 #include "commands.h"
 #include "config_file.h"

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "arfc/core/error.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 
 namespace arfc::cli {
 

@@ -22,7 +22,7 @@
 #include <string>
 
 #include "arfc/codec/float_codec.h"
-#include "arfc/train/arfc_model.h"
+#include "arfc/train/train_arfc.h"
 
 namespace arfc {
 

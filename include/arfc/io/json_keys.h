@@ -1,4 +1,4 @@
-// Private to src/train: validation shared by every config section parser.
+// Validation shared by every config section parser (model, train and loss sections).
 #pragma once
 
 #include <nlohmann/json.hpp>

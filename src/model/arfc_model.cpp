@@ -1,10 +1,12 @@
-#include "arfc/train/arfc_model.h"
+#include "arfc/model/arfc_model.h"
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <set>
 #include <filesystem>
 
 #include "arfc/codes/code_file.h"
@@ -12,9 +14,9 @@
 #include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "arfc/model/arc.h"
+#include "arfc/model/model_config.h"
+#include "arfc/nn/module_bytes.h"
 #include "arfc/nn/tensor_util.h"
-#include "arfc/train/arfc_config.h"
-#include "arfc/train/checkpoint.h"
 
 namespace arfc {
 
@@ -30,7 +32,7 @@ std::string hex64(uint64_t v) {
 }  // namespace
 
 struct ArfcModel::Impl {
-  ArfcConfig cfg;
+  ModelConfig cfg;
   nlohmann::json config;  // cfg.to_json(), as stored
   Arc arc{nullptr};
   torch::Device device{torch::kCPU};
@@ -54,6 +56,22 @@ struct ArfcModel::Impl {
 };
 
 ArfcModel::ArfcModel(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ArfcModel ArfcModel::from_network(const nlohmann::json& config, std::shared_ptr<ArcImpl> arc,
+                                  const std::string& device) {
+  ARFC_CHECK(arc != nullptr, "ArfcModel::from_network: no network");
+  auto impl = std::make_shared<Impl>();
+  impl->cfg = parse_model_config(config);
+  const ArcOptions& o = impl->cfg.model;
+  ARFC_CHECK(arc->max_values() == o.token_width() * o.max_tokens() &&
+                 arc->num_modalities() == (o.input_dim_b() > 0 ? 2 : 1) && arc->modality_dim(0) == o.input_dim(),
+             "ArfcModel::from_network: the network does not match config.model");
+  impl->arc = Arc(std::move(arc));
+  impl->device = parse_device(device);
+  impl->arc->to(impl->device);
+  impl->finish();
+  return ArfcModel(impl);
+}
 
 CodeGeometry ArfcModel::geometry() const {
   CodeGeometry g;
@@ -207,29 +225,74 @@ double pair_score(const Matrix& codes_a, const Matrix& codes_b) {
   return 0.5 * (a_to_b + b_to_a);
 }
 
+// The rows of the classes an open-set retrieval model's split is judged on: the classes
+// with the highest ids, at least two and together at least a fifth of the rows, leaving at
+// least two classes for the codebooks. Empty when the labels have fewer than 4 classes.
+std::vector<int64_t> unseen_class_rows(const Labels& y) {
+  std::map<int64_t, int64_t> count;
+  for (int64_t c : y) ++count[c];
+  if (count.size() < 4) return {};
+  std::set<int64_t> held;
+  int64_t rows = 0;
+  for (auto it = count.rbegin(); it != count.rend(); ++it) {
+    if ((held.size() >= 2 && rows * 5 >= int64_t(y.size())) || count.size() - held.size() <= 2) break;
+    held.insert(it->first);
+    rows += it->second;
+  }
+  std::vector<int64_t> idx;
+  for (int64_t i = 0; i < int64_t(y.size()); ++i)
+    if (held.count(y[size_t(i)])) idx.push_back(i);
+  return idx;
+}
+
 }  // namespace
 
 void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   auto cb = impl_->arc->codebooks();
   if (cb.is_empty()) return;
   const CodeGeometry g = geometry();
-  const int64_t candidates = g.discrete_tokens, w = g.token_width;
-  // Held-out rows (the last ones) judge the discrete/continuous split; the rest fit.
+  const int64_t candidates = g.discrete_tokens, w = g.token_width, n = fs.train_x.n;
+  const uint64_t seed = impl_->cfg.train.value("seed", uint64_t(0));
   const bool select = impl_->cfg.model.discrete_select();
-  const int64_t held = select ? std::min<int64_t>(2000, fs.train_x.n / 5) : 0;
-  const int64_t fit_rows = std::min(max_rows, fs.train_x.n - held);
   const bool pairs = num_modalities() > 1;
-  std::vector<torch::Tensor> rows;
-  rows.push_back(to_tensor(encode(slice_rows(fs.train_x, 0, fit_rows), g.max_values(), 0)));
-  // The second modality keeps all its rows up to max_rows, held-out pairs included: fitting
-  // it on 2000 fewer rows cost 0.6-0.9 point R@1 at 64x-256x on twoview, though the trials
-  // below then see codebooks that saw their B rows (docs/DESIGN.md, "Which budgets").
-  if (pairs)
-    rows.push_back(to_tensor(encode(slice_rows(fs.train_b, 0, std::min(max_rows, fs.train_b.n)), g.max_values(), 1)));
-  const auto t0 = std::chrono::steady_clock::now();
-  cb->fit(torch::cat(rows, 0).to(impl_->device), impl_->cfg.train.seed);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  log_info("fitted " + std::to_string(candidates) + " discrete-token codebooks in " + format_duration(secs));
+  const bool labelled = (fs.task == Task::Classification || fs.task == Task::Retrieval) && int64_t(fs.train_y.size()) == n;
+  // Held-out rows judge the discrete/continuous split; the codebooks are fitted on the rest.
+  // Open-set retrieval is judged on classes the codebooks never saw, as its test queries
+  // are: judged on held-out rows of the training classes, discrete tokens won at 16-64
+  // bytes and then searched the unseen test classes 2-3 points worse than int8 values
+  // (docs/DESIGN.md, "Which budgets are discrete"). The codebooks are then refitted on all
+  // classes. Other models hold out their last min(2000, N/5) rows.
+  std::vector<int64_t> held_rows = select && fs.task == Task::Retrieval && labelled ? unseen_class_rows(fs.train_y)
+                                                                                    : std::vector<int64_t>();
+  const bool by_class = !held_rows.empty();
+  std::vector<int64_t> fit_idx;
+  if (by_class) {
+    std::vector<char> is_held(size_t(n), 0);
+    for (int64_t i : held_rows) is_held[size_t(i)] = 1;
+    for (int64_t i = 0; i < n && int64_t(fit_idx.size()) < max_rows; ++i)
+      if (!is_held[size_t(i)]) fit_idx.push_back(i);
+    if (int64_t(held_rows.size()) > 2000) held_rows.resize(2000);
+  } else {
+    const int64_t held = select ? std::min<int64_t>(2000, n / 5) : 0;
+    for (int64_t i = n - held; i < n; ++i) held_rows.push_back(i);
+    for (int64_t i = 0; i < std::min(max_rows, n - held); ++i) fit_idx.push_back(i);
+  }
+  const int64_t held = int64_t(held_rows.size());
+  auto fit = [&](const std::vector<int64_t>& idx, const char* what) {
+    std::vector<torch::Tensor> rows;
+    rows.push_back(to_tensor(encode(gather_rows(fs.train_x, idx), g.max_values(), 0)));
+    // The second modality keeps all its rows up to max_rows, held-out pairs included: fitting
+    // it on 2000 fewer rows cost 0.6-0.9 point R@1 at 64x-256x on twoview, though the trials
+    // below then see codebooks that saw their B rows (docs/DESIGN.md, "Which budgets").
+    if (pairs)
+      rows.push_back(to_tensor(encode(slice_rows(fs.train_b, 0, std::min(max_rows, fs.train_b.n)), g.max_values(), 1)));
+    const auto t0 = std::chrono::steady_clock::now();
+    cb->fit(torch::cat(rows, 0).to(impl_->device), seed);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    log_info("fitted " + std::to_string(candidates) + " discrete-token codebooks on " + std::to_string(idx.size()) +
+             " rows" + what + " in " + format_duration(secs));
+  };
+  fit(fit_idx, by_class ? " (the held-out classes left out)" : "");
 
   int64_t keep = candidates;
   if (select && held >= 50) {
@@ -237,21 +300,23 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     // bytes (b = w, 2w, ...) joins them while b discrete tokens search at least as well as
     // b int8 values on the held-out rows (measured per model: docs/DESIGN.md).
     keep = std::min(candidates, std::max<int64_t>(1, w - 1));
-    const Matrix x = slice_rows(fs.train_x, fs.train_x.n - held, fs.train_x.n);
+    const Matrix x = gather_rows(fs.train_x, held_rows);
     torch::Tensor labels;
     // Labels judge when there are any (classification and open-set retrieval): on the
     // open-set model the label-free overlap preferred 16 discrete tokens (0.745 vs 0.722)
     // that then searched unseen classes 3 points worse than int8 values (docs/DESIGN.md).
-    if ((fs.task == Task::Classification || fs.task == Task::Retrieval) && int64_t(fs.train_y.size()) == fs.train_x.n)
-      labels = to_tensor(Labels(fs.train_y.end() - held, fs.train_y.end()));
+    if (labelled) {
+      Labels y;
+      for (int64_t i : held_rows) y.push_back(fs.train_y[size_t(i)]);
+      labels = to_tensor(y);
+    }
     // Cross-modal models judge by what they are for: held-out pairs retrieve each other
     // (the label-free overlap kept discrete tokens at 32 bytes on twoview, where they then
     // retrieved 1.8 points worse than RQ; docs/RESULTS.md).
     // The held-out rows are encoded once at the full length; every trial stores a prefix
     // of those codes (prefix property), exactly as compress() would at that budget.
     const Matrix full_a = encode(x, g.max_values(), 0);
-    const Matrix full_b =
-        pairs ? encode(slice_rows(fs.train_b, fs.train_b.n - held, fs.train_b.n), g.max_values(), 1) : Matrix();
+    const Matrix full_b = pairs ? encode(gather_rows(fs.train_b, held_rows), g.max_values(), 1) : Matrix();
     const torch::Tensor reference = labels.defined() || pairs ? torch::Tensor() : to_tensor(full_a);
     auto score = [&](StorageType t, int64_t b) {
       const Matrix a = code_values(quantize(full_a, make_layout(g.input_dim, b, t), 0));
@@ -259,18 +324,26 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
       return search_score(a, labels, reference);
     };
     const char* measure = pairs ? "crossmodal_r1" : labels.defined() ? "knn1_accuracy" : "knn10_overlap";
+    const std::string rows_text =
+        std::to_string(held) + (by_class ? " rows of held-out classes" : " held-out rows");
     nlohmann::json trials = nlohmann::json::array();
     for (int64_t b = w; b <= candidates && b <= g.max_values(); b += w) {
       const double q8 = score(StorageType::Q8, b);
       const double i8 = score(StorageType::I8, b);
       trials.push_back({{"bytes", b}, {"q8", q8}, {"i8", i8}});
-      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " +
-               std::to_string(q8) + " vs int8 values " + std::to_string(i8) + " on " + std::to_string(held) + " held-out rows");
+      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " + std::to_string(q8) +
+               " vs int8 values " + std::to_string(i8) + " on " + rows_text);
       if (q8 < i8) break;
       keep = std::min(candidates, b + w - 1);
     }
     impl_->cfg.summary["discrete_selection"] = {
         {"held_out_rows", held}, {"measure", measure}, {"trials", trials}, {"discrete_tokens", keep}};
+    if (by_class) impl_->cfg.summary["discrete_selection"]["held_out"] = "classes";
+  }
+  if (by_class) {
+    std::vector<int64_t> all;
+    for (int64_t i = 0; i < std::min(max_rows, n); ++i) all.push_back(i);
+    fit(all, " (all classes)");
   }
   if (keep < candidates) {
     impl_->arc->keep_discrete_tokens(keep);
@@ -320,7 +393,7 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
              "': header has no \"config\" object. Hint: the file is corrupt.");
   auto impl = std::make_shared<Impl>();
   try {
-    impl->cfg = parse_arfc_config(c.header.at("config"), "model file config");
+    impl->cfg = parse_model_config(c.header.at("config"), "model file config");
   } catch (const Error& e) {
     ARFC_THROW("model file '", path, "': ", e.what());
   }
@@ -360,69 +433,6 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
                hex64(impl->fingerprint), "). Hint: the file is corrupt.");
   }
   return ArfcModel(impl);
-}
-
-nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
-  ARFC_CHECK(input_dim >= 1, "default_arfc_config: input_dim must be >= 1, got ", input_dim);
-  ArfcConfig c;
-  c.task = task;
-  c.model = ArcOptions(input_dim);
-  // Token width D/16 (16 for D = 256) and K_max = 16: f32 codes span 1..16x, f16/i8
-  // storage reach 32x/64x, and generation stays at 16 steps.
-  c.model.token_width(std::max<int64_t>(1, input_dim / 16));
-  c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
-  if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
-  c.model.linear_base(true);
-  // Up to D/4 discrete tokens (16x for D = 256), at most 64. Training keeps them for the
-  // budgets below one int8 token, and for larger budgets only where they search at least
-  // as well as int8 values on held-out rows (fit_codebooks; docs/DESIGN.md): on cls they
-  // do, on open-set retrieval int8 prefixes search better from 16 bytes up.
-  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
-  // Beam 8 over the tokens after the first 4, each code's direction (docs/DESIGN.md,
-  // "Discrete tokens": better or level at every measured size on open-set and cross-modal
-  // retrieval; about 20x the greedy token search).
-  c.model.discrete_beam(8);
-  c.model.discrete_greedy(4);
-  c.model.discrete_unit(true);
-  c.loss = default_loss_options(task);
-  return c.to_json();
-}
-
-ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
-                     bool resume, const std::shared_ptr<ProcessGroup>& group) {
-  ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
-  nlohmann::json base = default_arfc_config(fs.task, fs.train_x.d);
-  if (fs.task == Task::Crossmodal) base["model"]["input_dim_b"] = fs.train_b.d;
-  nlohmann::json merged = merge_config(base, config.is_null() ? nlohmann::json::object() : config);
-  ARFC_CHECK(merged.value("task", "") == task_name(fs.task), "config.task is \"", merged.value("task", ""),
-             "\" but the data is for task \"", task_name(fs.task), "\". Hint: drop \"task\" from the config.");
-  ARFC_CHECK(merged["model"].value("input_dim", int64_t(0)) == fs.train_x.d, "config.model.input_dim is ",
-             merged["model"].value("input_dim", int64_t(0)), " but the training features have dimension ",
-             fs.train_x.d, ". Hint: drop input_dim from the config; it is taken from the data.");
-  merged.erase("summary");
-  merged.erase("geometry");
-  auto impl = std::make_shared<ArfcModel::Impl>();
-  impl->cfg = parse_arfc_config(merged);
-  impl->cfg.summary = nlohmann::json::object();
-  impl->device = parse_device(impl->cfg.train.device);
-  seed_everything(impl->cfg.train.seed);
-  impl->arc = Arc(impl->cfg.model);
-  impl->arc->to(impl->device);
-  if (impl->cfg.model.linear_base()) {
-    std::vector<torch::Tensor> train = {to_tensor(fs.train_x)};
-    if (fs.task == Task::Crossmodal) train.push_back(to_tensor(fs.train_b));
-    impl->arc->init_linear_base(train);
-  }
-  const nlohmann::json meta = impl->cfg.to_json();
-  TrainSummary s = train_prefix_encoder(impl->arc.ptr(), fs, impl->cfg.train, impl->cfg.loss, checkpoint_path,
-                                        resume, meta, group);
-  impl->cfg.summary = s.to_json();
-  impl->cfg.summary["library_version"] = ARFC_VERSION;
-  impl->finish();
-  ArfcModel model(impl);
-  model.calibrate(fs);
-  model.fit_codebooks(fs);
-  return model;
 }
 
 }  // namespace arfc

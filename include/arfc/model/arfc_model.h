@@ -1,6 +1,7 @@
-// A trained ARFC model as users see it: load/save the self-describing checkpoint, encode
-// features to codes of any length, decode codes back to the feature space. Training lives
-// in train_arfc() below; the network itself is model/arc.h.
+// A trained ARFC model as users see it: load/save the self-describing model file, encode
+// features to codes of any length, decode codes back to the feature space. Loading and
+// encoding need nothing from training: training lives in train/train_arfc.h, the network
+// itself is model/arc.h, the stored configuration model/model_config.h.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,7 +17,7 @@
 
 namespace arfc {
 
-class ProcessGroup;  // train/distributed.h
+class ArcImpl;  // model/arc.h
 
 class ArfcModel {
  public:
@@ -64,12 +65,14 @@ class ArfcModel {
   Matrix code_values(const CodeSet& c) const;
   // Fits the discrete-token codebooks on the full continuous codes of up to max_rows
   // training rows per modality (all modalities share them), and updates the fingerprint.
-  // With model.discrete_select, the last min(2000, N/5) training rows (pairs) are held out
-  // of the fit and decide how many discrete tokens to keep: always the budgets below one
-  // int8 token (w - 1), extended by w at a time while b discrete tokens search at least as
-  // well as b int8 values: cross-modal R@1 of the held-out pairs (both directions, both
-  // sides compressed) for two-modality models, 1-NN label accuracy with labels
-  // (classification and retrieval), else the 10-NN overlap with the full code. The trials
+  // With model.discrete_select, held-out rows decide how many discrete tokens to keep:
+  // always the budgets below one int8 token (w - 1), extended by w at a time while b
+  // discrete tokens search at least as well as b int8 values: cross-modal R@1 of held-out
+  // pairs (both directions, both sides compressed) for two-modality models, 1-NN label
+  // accuracy with labels, else the 10-NN overlap with the full code. The held-out rows are
+  // the last min(2000, N/5) rows, left out of the fit; for open-set retrieval models they
+  // are (up to 2000) rows of held-out classes (the highest class ids, >= 2 classes, >= N/5
+  // rows), left out of a first fit that is judged and then refitted on all rows. The trials
   // go to the summary ("discrete_selection"). No-op for models without discrete tokens.
   // Called by train_arfc.
   void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);
@@ -85,6 +88,13 @@ class ArfcModel {
   // the fingerprint. Called by train_arfc; exposed for models trained before it existed.
   void calibrate(const FeatureSet& fs, int64_t max_rows = 20000);
 
+  // A model around a trained network: `config` is its full configuration document
+  // (ModelConfig::to_json(), e.g. ArfcConfig::to_json() after training; "train.seed" seeds
+  // the codebook fit), `arc` the network built from config.model with its trained weights.
+  // Not yet calibrated and without fitted codebooks (train_arfc does both).
+  static ArfcModel from_network(const nlohmann::json& config, std::shared_ptr<ArcImpl> arc,
+                                const std::string& device = "cpu");
+
   struct Impl;
   explicit ArfcModel(std::shared_ptr<Impl> impl);
   std::shared_ptr<Impl> impl() const { return impl_; }
@@ -93,24 +103,11 @@ class ArfcModel {
   std::shared_ptr<Impl> impl_;
 };
 
-// Trains an ARFC model on fs.train_* (a validation split is carved from it) with `config`
-// (missing keys take their defaults; unknown keys -> arfc::Error). When checkpoint_path is
-// not empty, the model + optimiser state is written there after every epoch and, with
-// resume = true, training continues from it and ends identical to an uninterrupted run.
-// With a process group (train/distributed.h) every rank calls this with the same data and
-// config and gets the same model; rank 0 alone writes the checkpoint.
-ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config,
-                     const std::string& checkpoint_path = "", bool resume = false,
-                     const std::shared_ptr<ProcessGroup>& group = nullptr);
-
 // The first 8 bytes of every model file (checked by ArfcModel::load).
 std::string model_file_magic();
 // What a model file holds, after full validation (ArfcModel::load on the CPU): format, task,
 // geometry (input_dim, token_width, max_tokens, max_values, modalities), solutions,
 // linear_base, parameters, fingerprint, file_bytes and the training summary.
 nlohmann::json describe_model_file(const std::string& path);
-
-// The default configuration (model + training) for a task and input dimension, as JSON.
-nlohmann::json default_arfc_config(Task task, int64_t input_dim);
 
 }  // namespace arfc

@@ -1,4 +1,4 @@
-#include "arfc/train/checkpoint.h"
+#include "arfc/nn/module_bytes.h"
 
 #include <algorithm>
 #include <map>

@@ -1,0 +1,71 @@
+#include "arfc/train/train_arfc.h"
+
+#include "arfc/core/error.h"
+#include "arfc/model/arc.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/train/arfc_config.h"
+#include "arfc/train/trainer.h"
+
+namespace arfc {
+
+nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
+  ARFC_CHECK(input_dim >= 1, "default_arfc_config: input_dim must be >= 1, got ", input_dim);
+  ArfcConfig c;
+  c.task = task;
+  c.model = ArcOptions(input_dim);
+  // Token width D/16 (16 for D = 256) and K_max = 16: f32 codes span 1..16x, f16/i8
+  // storage reach 32x/64x, and generation stays at 16 steps.
+  c.model.token_width(std::max<int64_t>(1, input_dim / 16));
+  c.model.max_tokens(std::min<int64_t>(16, input_dim / c.model.token_width()));
+  if (task == Task::Crossmodal) c.model.input_dim_b(input_dim);
+  c.model.linear_base(true);
+  // Up to D/4 discrete tokens (16x for D = 256), at most 64. Training keeps them for the
+  // budgets below one int8 token, and for larger budgets only where they search at least
+  // as well as int8 values on held-out rows (fit_codebooks; docs/DESIGN.md): on cls they
+  // do, on open-set retrieval int8 prefixes search better from 16 bytes up.
+  c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
+  // Beam 8 over the tokens after the first 4, each code's direction (docs/DESIGN.md,
+  // "Discrete tokens": better or level at every measured size on open-set and cross-modal
+  // retrieval; about 20x the greedy token search).
+  c.model.discrete_beam(8);
+  c.model.discrete_greedy(4);
+  c.model.discrete_unit(true);
+  c.loss = default_loss_options(task);
+  return c.to_json();
+}
+
+ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
+                     bool resume, const std::shared_ptr<ProcessGroup>& group) {
+  ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
+  nlohmann::json base = default_arfc_config(fs.task, fs.train_x.d);
+  if (fs.task == Task::Crossmodal) base["model"]["input_dim_b"] = fs.train_b.d;
+  nlohmann::json merged = merge_config(base, config.is_null() ? nlohmann::json::object() : config);
+  ARFC_CHECK(merged.value("task", "") == task_name(fs.task), "config.task is \"", merged.value("task", ""),
+             "\" but the data is for task \"", task_name(fs.task), "\". Hint: drop \"task\" from the config.");
+  ARFC_CHECK(merged["model"].value("input_dim", int64_t(0)) == fs.train_x.d, "config.model.input_dim is ",
+             merged["model"].value("input_dim", int64_t(0)), " but the training features have dimension ",
+             fs.train_x.d, ". Hint: drop input_dim from the config; it is taken from the data.");
+  merged.erase("summary");
+  merged.erase("geometry");
+  ArfcConfig cfg = parse_arfc_config(merged);
+  cfg.summary = nlohmann::json::object();
+  const torch::Device device = parse_device(cfg.train.device);
+  seed_everything(cfg.train.seed);
+  Arc arc(cfg.model);
+  arc->to(device);
+  if (cfg.model.linear_base()) {
+    std::vector<torch::Tensor> train = {to_tensor(fs.train_x)};
+    if (fs.task == Task::Crossmodal) train.push_back(to_tensor(fs.train_b));
+    arc->init_linear_base(train);
+  }
+  const nlohmann::json meta = cfg.to_json();
+  TrainSummary s = train_prefix_encoder(arc.ptr(), fs, cfg.train, cfg.loss, checkpoint_path, resume, meta, group);
+  cfg.summary = s.to_json();
+  cfg.summary["library_version"] = ARFC_VERSION;
+  ArfcModel model = ArfcModel::from_network(cfg.to_json(), arc.ptr(), cfg.train.device);
+  model.calibrate(fs);
+  model.fit_codebooks(fs);
+  return model;
+}
+
+}  // namespace arfc
