@@ -12,9 +12,11 @@
 // (per-value standard deviation)^a, then unscales (a weighting experiment); "MODE/bN"
 // encodes by a beam search with N candidates over all 64 tokens and cuts each size from it
 // (the prefix property), "MODE/bNgG" keeps the first G tokens greedy, "MODE/bNn" searches
-// each size separately (no prefix property; for comparison); prefixes "k:" / "P:" fit
+// each size separately (no prefix property; for comparison), "MODE/bNgGlL" decides each
+// token after L more (model/token_codebooks.h, lookahead); prefixes "k:" / "P:" fit
 // every token by plain / progressive k-means (default: progressive after the first 4).
-// Modes sharing the fit part share one fit. The encode column: time to encode the test rows at 64 bytes, per row.
+// Modes sharing the fit part share one fit. The encode columns: time to encode the test
+// rows at 8 and at 64 bytes, per row (the full continuous code not included).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -72,12 +74,12 @@ int main(int argc, char** argv) {
     std::printf("%s: D = %lld, %lld train / %lld test rows, metric %s (both sides compressed)\n\n", dir.c_str(),
                 (long long)g.input_dim, (long long)fs.train_x.n, (long long)fs.test_x.n,
                 fs.task == Task::Retrieval ? "R@1" : "10-NN accuracy");
-    std::printf("| codes | fit s | 64 B encode us/row |");
+    std::printf("| codes | fit s | 8 B encode us/row | 64 B encode us/row |");
     for (int64_t b : bytes) std::printf(" %lld B err | %lld B metric |", (long long)b, (long long)b);
-    std::printf("\n|---|--:|--:|");
+    std::printf("\n|---|--:|--:|--:|");
     for (size_t i = 0; i < bytes.size(); ++i) std::printf("--:|--:|");
     std::printf("\n");
-    std::printf("| continuous i8 | - | - |");
+    std::printf("| continuous i8 | - | - | - |");
     for (int64_t b : bytes) {
       if (b % g.token_width != 0) {
         std::printf(" - | - |");
@@ -98,13 +100,14 @@ int main(int argc, char** argv) {
       // prefix property); "/bNn": a beam search of each size separately (no prefix property).
       std::string head = spec;
       // "/bNgG": the first G tokens greedy, the beam after them.
-      int64_t beam = 1, greedy = 0;
+      int64_t beam = 1, greedy = 0, lookahead = 0;
       bool per_size = false;
       if (const auto sl = spec.find("/b"); sl != std::string::npos) {
         head = spec.substr(0, sl);
         per_size = spec.back() == 'n';
         beam = std::stoll(spec.substr(sl + 2));
         if (const auto gp = spec.find('g', sl); gp != std::string::npos) greedy = std::stoll(spec.substr(gp + 1));
+        if (const auto lp = spec.find('l', sl); lp != std::string::npos) lookahead = std::stoll(spec.substr(lp + 1));
       }
       // "k:" / "P:" prefix: fit every token by plain / progressive-dimension k-means (default:
       // plain for the first 4 tokens, progressive after); then "u:": quantise the codes scaled
@@ -128,6 +131,7 @@ int main(int argc, char** argv) {
               .mode(mode)
               .beam(per_size ? 1 : beam)
               .greedy_tokens(greedy)
+              .lookahead(lookahead)
               .progressive_from(progressive_from));
       // Encoding options share the codebooks of their mode: fitted once.
       const auto t0 = std::chrono::steady_clock::now();
@@ -140,12 +144,19 @@ int main(int argc, char** argv) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("| q8 %s | %.1f |", spec.c_str(), secs);
       // err is relative to the code the tokens quantise (unit rows with "u:").
-      const auto e0 = std::chrono::steady_clock::now();
-      // The prefix property: one encoding at the longest size serves every size.
       const auto te = t_test * scale, tr = t_train * scale;
-      const auto full_te = per_size ? torch::Tensor() : cb->encode(te, bytes.back());
-      const double enc = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
-      std::printf(" %s |", per_size ? "-" : std::to_string(int64_t(1e6 * enc / double(te.size(0)))).c_str());
+      auto us_per_row = [&](int64_t n, torch::Tensor* out) {
+        const auto e0 = std::chrono::steady_clock::now();
+        auto c = cb->encode(te, n);
+        if (out) *out = c;
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+        return std::to_string(int64_t(1e6 * s / double(te.size(0))));
+      };
+      // The prefix property: one encoding at the longest size serves every size.
+      torch::Tensor full_te;
+      const std::string short_us = per_size ? "-" : us_per_row(8, nullptr);
+      const std::string long_us = per_size ? "-" : us_per_row(bytes.back(), &full_te);
+      std::printf(" %s | %s |", short_us.c_str(), long_us.c_str());
       const auto full_tr = per_size ? torch::Tensor() : cb->encode(tr, bytes.back());
       for (int64_t b : bytes) {
         auto yte = cb->decode(per_size ? cb->beam_encode(te, b, beam, greedy) : full_te.narrow(1, 0, b)) / scale;

@@ -96,3 +96,31 @@ TEST(TokenCodebooks, BeamSearchLowersTheErrorAndKeepsThePrefixProperty) {
   EXPECT_THROW(greedy->beam_encode(test, 6, 0), Error);
   EXPECT_THROW(greedy->beam_encode(test, 7, 2), Error);
 }
+
+TEST(TokenCodebooks, BeamLookaheadKeepsThePrefixPropertyWithFewerSteps) {
+  auto train = ordered_codes(3000, 16, 5), test = ordered_codes(500, 16, 6);
+  TokenCodebooks full(TokenCodebooksOptions(8, 16).beam(8).greedy_tokens(1));
+  full->fit(train, 7);
+  // A lookahead reaching past the last token decides nothing early: the full search.
+  TokenCodebooks far(TokenCodebooksOptions(8, 16).beam(8).greedy_tokens(1).lookahead(8));
+  far->codebooks.copy_(full->codebooks);
+  const auto full_code = full->encode(test, 8);
+  EXPECT_TRUE(torch::equal(far->encode(test, 8), full_code));
+  // Lookahead 2: token j is decided after token j + 2, so a code of m tokens runs m + 2 steps
+  // and is still the first m tokens of the longest code.
+  TokenCodebooks near(TokenCodebooksOptions(8, 16).beam(8).greedy_tokens(1).lookahead(2));
+  near->codebooks.copy_(full->codebooks);
+  const auto near_code = near->encode(test, 8);
+  for (int64_t m = 1; m < 8; ++m) EXPECT_TRUE(torch::equal(near->encode(test, m), near_code.narrow(1, 0, m))) << m;
+  EXPECT_TRUE(torch::equal(near->encode(test, 3), near->beam_encode(test, 5, 8, 1, 2).narrow(1, 0, 3)));
+  EXPECT_FALSE(torch::equal(near_code, full_code)) << "an early decision changes some codes";
+  // Still a beam: closer than greedy at every length past the greedy token.
+  TokenCodebooks greedy(TokenCodebooksOptions(8, 16));
+  greedy->codebooks.copy_(full->codebooks);
+  for (int64_t m : {4, 8}) {
+    const double g = mse(greedy->decode(greedy->encode(test, m)), test);
+    const double l = mse(near->decode(near->encode(test, m)), test);
+    EXPECT_LT(l, 0.99 * g) << m << " tokens: lookahead 2 " << l << " vs greedy " << g;
+  }
+  EXPECT_THROW(full->beam_encode(test, 8, 8, 1, -1), Error);
+}

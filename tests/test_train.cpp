@@ -396,7 +396,7 @@ TEST_F(TrainTest, DiscreteTokensFromOneModel) {
 TEST_F(TrainTest, BeamSearchedDirectionTokens) {
   FeatureSet train = clustered(800, 8, 1), test = clustered(200, 8, 2);
   const nlohmann::json opts = {{"discrete_tokens", 8}, {"discrete_select", false}, {"discrete_beam", 4},
-                               {"discrete_greedy", 1}, {"discrete_unit", true}};
+                               {"discrete_greedy", 1}, {"discrete_lookahead", 2}, {"discrete_unit", true}};
   ArfcModel m = train_arfc(train, merge_config(tiny_config(2), {{"model", opts}}));
   const CodeGeometry g = m.geometry();
   ASSERT_EQ(g.discrete_tokens, 8);
@@ -413,10 +413,12 @@ TEST_F(TrainTest, BeamSearchedDirectionTokens) {
   const ArfcModel r = ArfcModel::load(path("beam.arfc"));
   EXPECT_EQ(r.fingerprint(), m.fingerprint());
   EXPECT_EQ(r.config()["model"]["discrete_beam"], 4);
+  EXPECT_EQ(r.config()["model"]["discrete_lookahead"], 2);
   EXPECT_EQ(r.config()["model"]["discrete_unit"], true);
   EXPECT_EQ(r.compress(test.train_x, make_layout(kD, 8, StorageType::Q8)).payload, c8.payload);
   EXPECT_EQ(r.code_values(c8).data, m.code_values(c8).data);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_beam", 0}}}})), Error);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_lookahead", -1}}}})), Error);
 }
 
 // The committed discrete-token fixture (tests/data/model_q8.arfc) loads and gives the

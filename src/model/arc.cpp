@@ -25,6 +25,7 @@ TokenCodebooksOptions codebook_options(const ArcOptions& o) {
       .mode(o.discrete_mode())
       .beam(o.discrete_beam())
       .greedy_tokens(o.discrete_greedy())
+      .lookahead(o.discrete_lookahead())
       .unit_norm(o.discrete_unit());
 }
 }  // namespace

@@ -57,6 +57,7 @@ json to_json(const ArcOptions& o) {
     if (o.discrete_beam() != 1) {
       j["discrete_beam"] = o.discrete_beam();
       j["discrete_greedy"] = o.discrete_greedy();
+      if (o.discrete_lookahead() > 0) j["discrete_lookahead"] = o.discrete_lookahead();
     }
     if (o.discrete_unit()) j["discrete_unit"] = true;
   }
@@ -68,7 +69,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
                         "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "decoder_hidden",
                         "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select",
-                        "discrete_beam", "discrete_greedy", "discrete_unit"});
+                        "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
   ARFC_CHECK(j.contains("input_dim"), where, ".input_dim is required");
@@ -97,6 +98,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.discrete_select(get_or<bool>(j, where, "discrete_select", o.discrete_select()));
   o.discrete_beam(get_or<int64_t>(j, where, "discrete_beam", o.discrete_beam()));
   o.discrete_greedy(get_or<int64_t>(j, where, "discrete_greedy", o.discrete_greedy()));
+  o.discrete_lookahead(get_or<int64_t>(j, where, "discrete_lookahead", o.discrete_lookahead()));
   o.discrete_unit(get_or<bool>(j, where, "discrete_unit", o.discrete_unit()));
   // Bounds checked before anything is allocated (model files are untrusted input).
   auto in = [&](const char* k, int64_t v, int64_t lo, int64_t hi) {
@@ -117,6 +119,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("discrete_tokens", o.discrete_tokens(), 0, 4096);
   in("discrete_beam", o.discrete_beam(), 1, 256);
   in("discrete_greedy", o.discrete_greedy(), 0, 4096);
+  in("discrete_lookahead", o.discrete_lookahead(), 0, 4096);
   ARFC_CHECK(o.d_model() % o.num_heads() == 0, where, ".d_model (", o.d_model(),
              ") must be a multiple of num_heads (", o.num_heads(), ")");
   ARFC_CHECK(o.mlp_ratio() > 0 && o.mlp_ratio() <= 64, where, ".mlp_ratio must be in (0, 64], got ", o.mlp_ratio());

@@ -2,6 +2,9 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <limits>
+
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
 #include "arfc/nn/pca.h"
@@ -143,11 +146,13 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
              options.steps(), "], got ", n_tokens);
   if (residual() && options.beam() > 1) {
-    // The beam runs over all M tokens and is cut, so every prefix is the shorter code. Codes
-    // within the greedy tokens are decided before the beam opens: the same computation
-    // stopped after n_tokens steps gives the same bytes, without the beam's cost.
-    const int64_t steps = n_tokens <= options.greedy_tokens() ? n_tokens : options.steps();
-    return beam_encode(targets, steps, options.beam(), options.greedy_tokens()).narrow(1, 0, n_tokens).contiguous();
+    // Token j is decided after token j + lookahead (or after all M tokens), whatever length
+    // is asked for, so running the search that far and cutting it gives every prefix the
+    // bytes of the longer code. Codes within the greedy tokens are decided before the beam
+    // opens: the same computation stopped after n_tokens steps, without the beam's cost.
+    const int64_t M = options.steps(), L = options.lookahead();
+    const int64_t steps = n_tokens <= options.greedy_tokens() ? n_tokens : L > 0 ? std::min(M, n_tokens + L) : M;
+    return beam_encode(targets, steps, options.beam(), options.greedy_tokens(), L).narrow(1, 0, n_tokens).contiguous();
   }
   torch::NoGradGuard ng;
   auto r = prepare(targets);
@@ -166,13 +171,14 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
 }
 
 torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam,
-                                              int64_t greedy_tokens) const {
+                                              int64_t greedy_tokens, int64_t lookahead) const {
   ARFC_CHECK(residual(), "token codebooks: beam search needs model.discrete_mode \"residual\"");
   ARFC_CHECK(targets.dim() == 2 && targets.size(1) == options.dim(), "token codebooks: expected codes [B, ",
              options.dim(), "], got ", targets.sizes());
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
              options.steps(), "], got ", n_tokens);
   ARFC_CHECK(beam >= 1, "token codebooks: beam must be >= 1, got ", beam);
+  ARFC_CHECK(lookahead >= 0, "token codebooks: lookahead must be >= 0, got ", lookahead);
   torch::NoGradGuard ng;
   const int64_t B = targets.size(0), V = options.dim(), K = kCodebookSize;
   auto r = prepare(targets).reshape({B, 1, V});                  // [B, b, V] residual per candidate
@@ -188,6 +194,13 @@ torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int6
     r = r.gather(1, parent.unsqueeze(2).expand({B, keep, V})) - cb.index_select(0, word.reshape(-1)).view({B, keep, V});
     err = r.pow(2).sum(2);
     codes = torch::cat({codes.gather(1, parent.unsqueeze(2).expand({B, keep, m})), word.unsqueeze(2)}, 2);
+    if (lookahead > 0 && m >= lookahead && keep > 1) {
+      // Decide token j = m - lookahead: the best candidate's byte there. Candidates with
+      // another byte get an infinite error, so neither they nor their extensions are kept.
+      const int64_t j = m - lookahead;
+      auto agree = codes.select(2, j).eq(codes.select(2, j).select(1, 0).unsqueeze(1));  // [B, keep]
+      err = err.masked_fill(agree.logical_not(), std::numeric_limits<float>::infinity());
+    }
   }
   return codes.select(1, 0).contiguous();  // candidates stay sorted by error: 0 is the best
 }

@@ -26,9 +26,12 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
   // Beam 8 over the tokens after the first 4, each code's direction (docs/DESIGN.md,
   // "Discrete tokens": better or level at every measured size on open-set and cross-modal
-  // retrieval; about 20x the greedy token search).
+  // retrieval; about 20x the greedy token search). Each token is decided 8 tokens later:
+  // the same code-space error as a search over all 64, and an 8-byte code costs 16 beam
+  // steps instead of 64 (docs/DESIGN.md, "Beam lookahead").
   c.model.discrete_beam(8);
   c.model.discrete_greedy(4);
+  c.model.discrete_lookahead(8);
   c.model.discrete_unit(true);
   c.loss = default_loss_options(task);
   return c.to_json();

@@ -76,6 +76,10 @@ struct ArcOptions {
   // first discrete_greedy tokens stay greedy (model/token_codebooks.h).
   TORCH_ARG(int64_t, discrete_beam) = 1;
   TORCH_ARG(int64_t, discrete_greedy) = 4;
+  // Beam search: token j is decided once the beam is discrete_lookahead tokens past it, so a
+  // code of n tokens costs n + lookahead steps; 0 (files written before the key existed):
+  // decided after all the model's tokens.
+  TORCH_ARG(int64_t, discrete_lookahead) = 0;
   // Tokens quantise each code scaled to the training codes' RMS norm (its direction: search
   // is by cosine); false (files written before the key existed) quantises the code as is.
   TORCH_ARG(bool, discrete_unit) = false;

@@ -9,8 +9,8 @@
 // depends on the tokens emitted before it (through y_{m-1}), later tokens correct the
 // quantisation error of earlier ones, and every prefix b_1..b_m is itself the coarser code
 // y_m (the prefix property: encoding at m tokens equals truncating a longer code, exactly:
-// greedy encoding decides each token once, and a beam search always runs over all M tokens
-// and is cut afterwards). C_m is fitted by k-means on the residuals of the training
+// greedy encoding decides each token once, and a beam search decides token j from the beam
+// after token j + lookahead, or after all M tokens, the same in a code of any length). C_m is fitted by k-means on the residuals of the training
 // codes after m-1 steps, level by level (staged training: continuous ARC first).
 //
 // Open loop ("per_token", for the ablation and tests): token m quantises only the m-th
@@ -40,6 +40,11 @@ struct TokenCodebooksOptions {
   TORCH_ARG(int64_t, beam) = 1;
   // The first greedy_tokens tokens are chosen greedily (beam 1), the rest by the beam.
   TORCH_ARG(int64_t, greedy_tokens) = 0;
+  // Beam search: token j is decided once the beam has extended lookahead tokens past it
+  // (candidates that disagree with the best one there are dropped), so a code of n tokens
+  // runs n + lookahead steps instead of M. 0: decided after all M tokens (the search over
+  // the whole code). Every prefix is still the shorter code.
+  TORCH_ARG(int64_t, lookahead) = 0;
   // Quantise the direction of each code: rows are scaled to the training codes' RMS norm
   // (stored as target_norm) before fit and encode. Search compares codes by cosine, so
   // the tokens spend no bits on a row's norm.
@@ -65,9 +70,10 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
   // Residual mode: targets [B, V] -> codes [B, n_tokens] of a beam search with `beam`
-  // candidates per row over the first n_tokens codebooks (beam 1 = greedy).
+  // candidates per row over the first n_tokens codebooks (beam 1 = greedy; the first
+  // greedy_tokens greedy; token j decided after token j + lookahead, 0 = at the end).
   torch::Tensor beam_encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam,
-                            int64_t greedy_tokens = 0) const;
+                            int64_t greedy_tokens = 0, int64_t lookahead = 0) const;
   // codes [B, m] int64 in [0, 256) -> [B, V] the code-space vector y_m the bytes stand for.
   torch::Tensor decode(const torch::Tensor& codes) const;
 
