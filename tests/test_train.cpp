@@ -421,6 +421,36 @@ TEST_F(TrainTest, BeamSearchedDirectionTokens) {
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_lookahead", -1}}}})), Error);
 }
 
+// Codebooks tuned with the task loss (train/codebook_tuning.h): the loss falls over the
+// tuning epochs, the tokens after the tuned ones are refitted, the codes keep the prefix
+// property and the model round-trips through its file.
+TEST_F(TrainTest, CodebookTuningLowersTheTaskLossAndKeepsPrefixes) {
+  FeatureSet train = clustered(600, 6, 1), test = clustered(200, 6, 2);
+  const nlohmann::json opts = {{"discrete_tokens", 8}, {"discrete_select", false}};
+  const nlohmann::json tune = {{"codebook_epochs", 3}, {"codebook_lr", 1e-2}, {"codebook_tokens", 4}};
+  ArfcModel m = train_arfc(train, merge_config(tiny_config(2), {{"model", opts}, {"train", tune}}));
+  const nlohmann::json s = m.config()["summary"]["codebook_tuning"];
+  EXPECT_EQ(s["tokens"], 4);
+  EXPECT_EQ(s["lengths"], nlohmann::json::array({2, 4}));
+  EXPECT_LT(s["last_loss"].get<double>(), s["first_loss"].get<double>());
+  EXPECT_TRUE(s.contains("refit_seconds"));
+  ArfcModel plain = train_arfc(train, merge_config(tiny_config(2), {{"model", opts}}));
+  EXPECT_FALSE(plain.config()["summary"].contains("codebook_tuning"));
+  const CodeLayout l8 = make_layout(kD, 8, StorageType::Q8);
+  EXPECT_NE(m.compress(test.train_x, l8).payload, plain.compress(test.train_x, l8).payload);
+  const CodeSet c8 = m.compress(test.train_x, l8);
+  for (int64_t k = 1; k < 8; ++k)
+    EXPECT_EQ(m.compress(test.train_x, make_layout(kD, k, StorageType::Q8)).payload,
+              truncate_codes(c8, make_layout(kD, k, StorageType::Q8)).payload) << k << " tokens";
+  m.save(path("tuned.arfc"));
+  const ArfcModel r = ArfcModel::load(path("tuned.arfc"));
+  EXPECT_EQ(r.fingerprint(), m.fingerprint());
+  EXPECT_EQ(r.compress(test.train_x, l8).payload, c8.payload);
+  EXPECT_EQ(r.config()["train"]["codebook_epochs"], 3);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"train", {{"codebook_epochs", -1}}}})), Error);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"train", {{"codebook_lr", 0}}}})), Error);
+}
+
 // The committed discrete-token fixture (tests/data/model_q8.arfc) loads and gives the
 // stored codes: later versions must keep reading it. ARFC_WRITE_FIXTURES=1 rewrites it.
 TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {

@@ -352,6 +352,11 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   impl_->finish();
 }
 
+void ArfcModel::network_updated(const std::string& key, const nlohmann::json& summary) {
+  impl_->cfg.summary[key] = summary;
+  impl_->finish();
+}
+
 const std::vector<float>& ArfcModel::i8_scales(int64_t modality) const {
   static const std::vector<float> none;
   if (impl_->i8_scales.empty()) return none;

@@ -114,16 +114,19 @@ torch::Tensor TokenCodebooksImpl::nearest(const torch::Tensor& r, const torch::T
   return partial_sq_distances(r, cb).argmin(1);
 }
 
-void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters) {
+void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters, int64_t first) {
   const int64_t M = options.steps(), V = options.dim(), K = kCodebookSize;
   ARFC_CHECK(targets.dim() == 2 && targets.size(1) == V, "token codebooks: expected training codes [N, ", V,
              "], got ", targets.sizes());
   ARFC_CHECK(targets.size(0) >= 1, "token codebooks: no training rows to fit them on.");
   torch::NoGradGuard ng;
   at::Generator gen = at::detail::createCPUGenerator(seed);
-  if (options.unit_norm()) target_norm.fill_(targets.to(torch::kFloat32).pow(2).sum(1).mean().sqrt().item<float>());
+  ARFC_CHECK(first >= 0 && first <= M, "token codebooks: first refitted token must be in [0, ", M, "], got ", first);
+  if (options.unit_norm() && first == 0)
+    target_norm.fill_(targets.to(torch::kFloat32).pow(2).sum(1).mean().sqrt().item<float>());
   auto r = prepare(targets);
-  for (int64_t m = 0; m < M; ++m) {
+  for (int64_t m = 0; m < first && residual(); ++m) r -= codebooks[m].index_select(0, nearest(r, codebooks[m]));
+  for (int64_t m = first; m < M; ++m) {
     auto x = residual() ? r : r.narrow(1, m * slice(), slice());
     // The first tokens decide the coarsest codes (the highest ratios), where one k-means
     // run depends visibly on its start: they keep the best of kRestarts runs.

@@ -1,9 +1,13 @@
 #include "arfc/train/train_arfc.h"
 
+#include <chrono>
+
 #include "arfc/core/error.h"
+#include "arfc/core/log.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
+#include "arfc/train/codebook_tuning.h"
 #include "arfc/train/trainer.h"
 
 namespace arfc {
@@ -37,6 +41,42 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   return c.to_json();
 }
 
+namespace {
+
+// The codebooks' task-aware tuning (train/codebook_tuning.h) on the rows they were fitted
+// on (the first up to 20 000, both modalities), then the tokens after the tuned ones
+// refitted on the residuals the tuned ones leave.
+void tune_model_codebooks(ArfcModel& model, const ArcImpl& arc, const FeatureSet& fs, const ArfcConfig& cfg) {
+  constexpr int64_t kRows = 20000;
+  const bool pairs = model.num_modalities() > 1;
+  const bool labelled = (fs.task == Task::Classification || fs.task == Task::Retrieval) &&
+                        fs.train_y.size() == size_t(fs.train_x.n);
+  if (!pairs && !labelled) {
+    log_warn("train.codebook_epochs: the codebooks are tuned with a task loss, and this task (" +
+             std::string(task_name(fs.task)) + ") has none; not tuned");
+    return;
+  }
+  const int64_t n = std::min(kRows, fs.train_x.n), V = model.geometry().max_values();
+  const torch::Device device = parse_device(cfg.train.device);
+  auto t_a = to_tensor(model.encode(slice_rows(fs.train_x, 0, n), V, 0)).to(device);
+  auto t_b = pairs ? to_tensor(model.encode(slice_rows(fs.train_b, 0, n), V, 1)).to(device) : torch::Tensor();
+  torch::Tensor labels;
+  if (labelled) labels = to_tensor(Labels(fs.train_y.begin(), fs.train_y.begin() + n)).to(device);
+  TokenCodebooksImpl& cb = *arc.codebooks();
+  nlohmann::json s = tune_codebooks(cb, t_a, t_b, labels, cfg.train, cfg.loss.task_tau, 1.0);
+  const int64_t tuned = s.at("tokens").get<int64_t>();
+  if (tuned < cb.options.steps()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    cb.fit(pairs ? torch::cat({t_a, t_b}, 0) : t_a, cfg.train.seed, 16, tuned);
+    s["refit_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  log_info("tuned the first " + std::to_string(tuned) + " discrete-token codebooks with the task loss in " +
+           format_duration(s.at("seconds").get<double>()));
+  model.network_updated("codebook_tuning", s);
+}
+
+}  // namespace
+
 ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
                      bool resume, const std::shared_ptr<ProcessGroup>& group) {
   ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
@@ -68,6 +108,7 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
   ArfcModel model = ArfcModel::from_network(cfg.to_json(), arc.ptr(), cfg.train.device);
   model.calibrate(fs);
   model.fit_codebooks(fs);
+  if (cfg.train.codebook_epochs > 0 && !arc->codebooks().is_empty()) tune_model_codebooks(model, *arc, fs, cfg);
   return model;
 }
 

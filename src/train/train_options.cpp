@@ -58,6 +58,12 @@ json to_json(const TrainOptions& o) {
   // Written only when not the default, so configs (and fingerprints) of models trained
   // before the option existed are unchanged.
   if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
+  // Written only when tuning is on: configs from before the keys existed stay as they were.
+  if (o.codebook_epochs > 0) {
+    j["codebook_epochs"] = o.codebook_epochs;
+    j["codebook_lr"] = o.codebook_lr;
+    j["codebook_tokens"] = o.codebook_tokens;
+  }
   return j;
 }
 
@@ -72,7 +78,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
-                        "micro_batches"});
+                        "micro_batches", "codebook_epochs", "codebook_lr", "codebook_tokens"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -92,6 +98,9 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "progressive", o.progressive);
   read(j, where, "prefix_weighting", o.prefix_weighting);
   read(j, where, "micro_batches", o.micro_batches);
+  read(j, where, "codebook_epochs", o.codebook_epochs);
+  read(j, where, "codebook_lr", o.codebook_lr);
+  read(j, where, "codebook_tokens", o.codebook_tokens);
   if (j.contains("fixed_tokens")) {
     const auto& v = j.at("fixed_tokens");
     ARFC_CHECK(v.is_array(), where, ".fixed_tokens: expected an array of token counts, got ", v.dump());
@@ -113,6 +122,11 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.clip_norm >= 0, where, ".clip_norm must be >= 0 (0 = off), got ", o.clip_norm);
   ARFC_CHECK(o.val_frac >= 0 && o.val_frac <= 0.5, where, ".val_frac must be in [0, 0.5], got ", o.val_frac);
   ARFC_CHECK(o.max_val_rows >= 2, where, ".max_val_rows must be >= 2, got ", o.max_val_rows);
+  ARFC_CHECK(o.codebook_epochs >= 0 && o.codebook_epochs <= 1000, where, ".codebook_epochs must be in [0, 1000], got ",
+             o.codebook_epochs);
+  ARFC_CHECK(o.codebook_lr > 0 && o.codebook_lr < 1, where, ".codebook_lr must be in (0, 1), got ", o.codebook_lr);
+  ARFC_CHECK(o.codebook_tokens >= 1 && o.codebook_tokens <= 4096, where, ".codebook_tokens must be in [1, 4096], got ",
+             o.codebook_tokens);
   ARFC_CHECK(o.prefix_mode == "beta" || o.prefix_mode == "fixed" || o.prefix_mode == "full", where,
              ".prefix_mode must be one of beta, fixed, full; got \"", o.prefix_mode, "\"");
   ARFC_CHECK(o.beta_a > 0 && o.beta_b > 0, where, ".beta_a and .beta_b must be > 0, got ", o.beta_a, " and ", o.beta_b);

@@ -88,6 +88,10 @@ class ArfcModel {
   // the fingerprint. Called by train_arfc; exposed for models trained before it existed.
   void calibrate(const FeatureSet& fs, int64_t max_rows = 20000);
 
+  // After the network's weights were changed in place (train/codebook_tuning.h tunes the
+  // codebooks): stores `summary` as config.summary[key] and recomputes the fingerprint.
+  void network_updated(const std::string& key, const nlohmann::json& summary);
+
   // A model around a trained network: `config` is its full configuration document
   // (ModelConfig::to_json(), e.g. ArfcConfig::to_json() after training; "train.seed" seeds
   // the codebook fit), `arc` the network built from config.model with its trained weights.

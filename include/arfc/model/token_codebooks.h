@@ -66,7 +66,9 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // k-means (plain: iters Lloyd iterations per level; progressive: the residuals rotated
   // onto their principal axes, clustered on 1, 3, 5, ..., V leading axes, 10 iterations
   // each, warm-started; the first tokens best of 3 starts; starts drawn with `seed`).
-  void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16);
+  // first > 0 keeps the codebooks of tokens [0, first) (and target_norm) and refits the rest
+  // on the residuals those leave (greedy), e.g. after the first ones were tuned.
+  void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0);
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
   // Residual mode: targets [B, V] -> codes [B, n_tokens] of a beam search with `beam`
@@ -77,6 +79,9 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // codes [B, m] int64 in [0, 256) -> [B, V] the code-space vector y_m the bytes stand for.
   torch::Tensor decode(const torch::Tensor& codes) const;
 
+  // targets [B, V] -> float32 [B, V] the rows the tokens quantise (see unit_norm).
+  torch::Tensor prepare(const torch::Tensor& targets) const;
+
   TokenCodebooksOptions options;
   torch::Tensor codebooks;  // [M, 256, V] (residual) or [M, 256, V / M] (per_token); no grad
   torch::Tensor target_norm;  // [1] with unit_norm (fitted), else undefined
@@ -84,8 +89,6 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
  private:
   bool residual() const { return options.mode() != "per_token"; }
   int64_t slice() const;  // values per token in per_token mode
-  // targets [B, V] -> float32 [B, V] the rows the tokens quantise (see unit_norm).
-  torch::Tensor prepare(const torch::Tensor& targets) const;
   // r [B, q] -> index [B] of the nearest row of cb [256, q].
   static torch::Tensor nearest(const torch::Tensor& r, const torch::Tensor& cb);
 };

@@ -60,6 +60,12 @@ struct TrainOptions {
   // takes micro_batches of the W x micro_batches parts (train/distributed.h), so W ranks
   // train the model one process trains with micro_batches = W.
   int64_t micro_batches = 1;
+  // Discrete-token codebooks tuned with the task loss after they are fitted
+  // (train/codebook_tuning.h): epochs over the fitting rows (0 = not tuned), Adam learning
+  // rate, and how many leading tokens are tuned (the later ones are refitted after).
+  int64_t codebook_epochs = 0;
+  double codebook_lr = 1e-3;
+  int64_t codebook_tokens = 16;
 };
 
 // The JSON "loss" section.
