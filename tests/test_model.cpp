@@ -44,6 +44,7 @@ TEST(ParameterCount, EqualsTheBuiltModule) {
       tiny().solutions(3).context_layers(0).generator_layers(3).mlp_ratio(1.5),
       tiny(25).context_chunks(7).linear_base(true).decoder_layers(0),
       tiny().input_dim_b(17).linear_base(true).discrete_tokens(5).decoder_layers(2),
+      tiny().input_dim_b(17).linear_base(true).base_hidden(9),
       tiny().discrete_tokens(6).discrete_mode("per_token").value_level(true),
   };
   for (size_t i = 0; i < variants.size(); ++i) {
@@ -209,6 +210,30 @@ TEST_F(Seeded, LinearBaseStartsAtPcaAndKeepsPrefixes) {
   auto cb = mixed->encode(torch::randn({5, 10}), 24, 1);
   EXPECT_EQ(cb.narrow(1, 10, 14).abs().max().item<float>(), 0.0f);
   EXPECT_THROW(mixed->init_linear_base({x}), Error);  // one modality missing
+}
+
+// The nonlinear base (model.base_hidden) starts as the PCA base (its MLP's output layer is
+// zero) and is trained with the rest: a few steps towards nonlinear targets move it away.
+TEST_F(Seeded, NonlinearBaseStartsAtPcaAndLearns) {
+  Arc lin(tiny().linear_base(true).base_only(true));
+  Arc mlp(tiny().linear_base(true).base_only(true).base_hidden(32));
+  auto x = torch::randn({300, 24}).mm(torch::randn({24, 24})) + 2.0;
+  lin->init_linear_base({x});
+  mlp->init_linear_base({x});
+  auto start = mlp->encode(x, 24).detach();
+  EXPECT_TRUE(torch::allclose(start, lin->encode(x, 24), 1e-5, 1e-5));
+  auto target = torch::tanh(start).detach();  // a nonlinear function of the input
+  torch::optim::Adam opt(mlp->parameters(), torch::optim::AdamOptions(1e-2));
+  const double before = (start - target).pow(2).mean().item<double>();
+  for (int step = 0; step < 50; ++step) {
+    opt.zero_grad();
+    auto loss = (mlp->encode(x, 24) - target).pow(2).mean();
+    loss.backward();
+    opt.step();
+  }
+  const double after = (mlp->encode(x, 24) - target).pow(2).mean().item<double>();
+  EXPECT_LT(after, 0.5 * before) << "before " << before << ", after " << after;
+  EXPECT_TRUE(torch::equal(mlp->encode(x, 8), mlp->encode(x, 24).narrow(1, 0, 8)));  // prefixes
 }
 
 TEST_F(Seeded, ValueLevelCodesAndDecoder) {

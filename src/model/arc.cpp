@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "arfc/core/error.h"
+#include "arfc/nn/mlp.h"
 #include "arfc/nn/pca.h"
 #include "arfc/nn/tensor_util.h"
 
@@ -19,6 +20,10 @@ DecoderHeadOptions decoder_options(const ArcOptions& o, int64_t D) {
   return DecoderHeadOptions(o.token_width() * o.max_tokens(), D)
       .hidden_dim(o.decoder_hidden())
       .hidden_layers(o.decoder_layers());
+}
+// The nonlinear base's MLP (the autoencoder baseline's encoder shape: Linear, LayerNorm, GELU).
+MlpOptions base_mlp_options(const ArcOptions& o, int64_t D) {
+  return MlpOptions(D, o.base_hidden(), o.token_width() * o.max_tokens()).layer_norm(true);
 }
 TokenCodebooksOptions codebook_options(const ArcOptions& o) {
   return TokenCodebooksOptions(o.discrete_tokens(), o.token_width() * o.max_tokens())
@@ -38,6 +43,7 @@ int64_t ArcImpl::parameter_count(const ArcOptions& o) {
     const int64_t D = m == 0 ? o.input_dim() : o.input_dim_b();
     n += linear_parameter_count((D + C - 1) / C, d) + linear_parameter_count(D, d) +
          DecoderHeadImpl::parameter_count(decoder_options(o, D)) + (o.linear_base() ? linear_parameter_count(D, V) : 0);
+    if (o.linear_base() && o.base_hidden() > 0) n += MlpImpl::parameter_count(base_mlp_options(o, D));
   }
   n += (C + 1) * d + M * d;                                                            // chunk_pos, modality_embed
   n += o.context_layers() * TransformerBlockImpl::parameter_count(block_options(o, false));
@@ -74,6 +80,14 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
     global_embed_.push_back(register_module("global_embed" + sfx, torch::nn::Linear(D, d)));
     decoders_.push_back(register_module("decoder" + sfx, DecoderHead(decoder_options(o, D))));
     if (o.linear_base()) base_.push_back(register_module("base" + sfx, torch::nn::Linear(D, max_values())));
+    if (o.linear_base() && o.base_hidden() > 0) {
+      Mlp mlp(base_mlp_options(o, D));
+      {
+        torch::NoGradGuard ng;  // output layer zero: the base is PCA until training moves it
+        for (auto& p : mlp->net[mlp->net->size() - 1]->parameters()) p.zero_();
+      }
+      base_mlp_.push_back(register_module("base_mlp" + sfx, mlp));
+    }
   }
   chunk_pos_ = register_parameter("chunk_pos", torch::randn({C + 1, d}) * 0.02);
   modality_embed_ = register_parameter("modality_embed", torch::randn({num_modalities(), d}) * 0.02);
@@ -152,7 +166,9 @@ void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
 
 torch::Tensor ArcImpl::base_tokens(const torch::Tensor& xn, int64_t modality) {
   if (!options.linear_base()) return {};
-  return base_[size_t(modality)](xn).view({xn.size(0), options.max_tokens(), options.token_width()});
+  auto b = base_[size_t(modality)](xn);
+  if (!base_mlp_.empty()) b = b + base_mlp_[size_t(modality)]->forward(xn);
+  return b.view({xn.size(0), options.max_tokens(), options.token_width()});
 }
 
 int64_t ArcImpl::modality_dim(int64_t modality) const {

@@ -49,6 +49,7 @@ json to_json(const ArcOptions& o) {
   // fingerprint) exactly as it was written.
   if (o.linear_base()) j["linear_base"] = true;
   if (o.base_only()) j["base_only"] = true;
+  if (o.base_hidden() > 0) j["base_hidden"] = o.base_hidden();
   if (o.discrete_tokens() > 0) {
     j["discrete_tokens"] = o.discrete_tokens();
     j["discrete_mode"] = o.discrete_mode();
@@ -67,7 +68,7 @@ json to_json(const ArcOptions& o) {
 ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
-                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "decoder_hidden",
+                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "decoder_hidden",
                         "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select",
                         "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
@@ -91,6 +92,9 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.linear_base(get_or<bool>(j, where, "linear_base", o.linear_base()));
   o.base_only(get_or<bool>(j, where, "base_only", o.base_only()));
   ARFC_CHECK(!o.base_only() || o.linear_base(), where, ".base_only needs linear_base = true (the base is the code).");
+  o.base_hidden(get_or<int64_t>(j, where, "base_hidden", o.base_hidden()));
+  ARFC_CHECK(o.base_hidden() == 0 || o.linear_base(), where,
+             ".base_hidden needs linear_base = true (the MLP is added to the linear base).");
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   o.discrete_tokens(get_or<int64_t>(j, where, "discrete_tokens", o.discrete_tokens()));
@@ -116,6 +120,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("solutions", o.solutions(), 1, 64);
   in("decoder_hidden", o.decoder_hidden(), 1, 1 << 16);
   in("decoder_layers", o.decoder_layers(), 0, 16);
+  in("base_hidden", o.base_hidden(), 0, 1 << 16);
   in("discrete_tokens", o.discrete_tokens(), 0, 4096);
   in("discrete_beam", o.discrete_beam(), 1, 256);
   in("discrete_greedy", o.discrete_greedy(), 0, 4096);

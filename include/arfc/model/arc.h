@@ -9,7 +9,8 @@
 //   emitted token z_t = base_t(x) + bound * tanh(head(fused) / bound) in R^w, where the
 //   optional linear base (model.linear_base) is a learned linear map of x, initialised to
 //   the leading principal directions of the training features (init_linear_base), so that
-//   training starts from PCA codes and the transformer learns the correction. The base
+//   training starts from PCA codes and the transformer learns the correction (plus, with
+//   model.base_hidden, a zero-initialised MLP of x: a nonlinear base). The base
 //   does not depend on earlier tokens, so it cannot destabilise the fed-back loop.
 //   Fusion at t only sees
 //   position t of each solution (whose causal history covers positions < t), so every
@@ -29,6 +30,7 @@
 #include "arfc/model/decoder_head.h"
 #include "arfc/model/prefix_encoder.h"
 #include "arfc/model/token_codebooks.h"
+#include "arfc/nn/mlp.h"
 #include "arfc/nn/transformer.h"
 
 namespace arfc {
@@ -63,6 +65,11 @@ struct ArcOptions {
   // Ablation "base only": the code is the linear base alone (needs linear_base); the
   // transformer is not used. Answers "what does the transformer add over its own base?".
   TORCH_ARG(bool, base_only) = false;
+  // Nonlinear base: hidden units of an MLP (D -> base_hidden -> K_max * w; Linear, LayerNorm,
+  // GELU, Linear) added to the linear base, its output layer zero-initialised so that
+  // training still starts from PCA codes. 0 (files written before the key existed): the
+  // base is linear. Needs linear_base.
+  TORCH_ARG(int64_t, base_hidden) = 0;
   // Discrete tokens (model/token_codebooks.h): up to discrete_tokens one-byte tokens,
   // codebooks in the code space fitted after the continuous ARC is trained. 0 = none
   // (model files written before discrete tokens existed); the training defaults turn it on.
@@ -157,6 +164,7 @@ class ArcImpl : public PrefixEncoderImpl {
   torch::nn::Linear head_{nullptr};       // d -> w
   std::vector<DecoderHead> decoders_;     // per modality
   std::vector<torch::nn::Linear> base_;   // per modality, D -> K_max * w (linear_base)
+  std::vector<Mlp> base_mlp_;             // per modality, D -> h -> K_max * w (base_hidden)
   TokenCodebooks codebooks_{nullptr};     // discrete tokens (shared by the modalities)
 };
 TORCH_MODULE(Arc);
