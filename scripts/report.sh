@@ -8,6 +8,9 @@
 #   LIMIT=10000 EPOCHS=3 bash scripts/report.sh   # the reduced protocol of docs/RESULTS.md
 #   SETS="cls twoview" bash scripts/report.sh
 #   METHODS=pca,pca+i8,pq,opq,rq,rabitq bash scripts/report.sh   # the non-learned methods only
+#   SPLIT=1 bash scripts/report.sh         # per set, arfc and the other methods as two
+#                                          # one-thread processes side by side, then merged
+#                                          # (`arfc eval --merge`); parts kept in OUT/parts/
 # Environment: ARFC (binary, default build/arfc), DATA (default data/fmnist), OUT (default
 # docs/reports), SEED, THREADS, EPOCHS (learned methods; empty = their default), LIMIT (rows
 # of train and of test; empty = all), ABLATION=0, ABLATION_LIMIT (default: LIMIT).
@@ -28,6 +31,7 @@ THREADS=${THREADS:-0}
 EPOCHS=${EPOCHS:-}
 ABLATION=${ABLATION:-1}
 QUICK=${QUICK:-0}
+SPLIT=${SPLIT:-0}
 LIMIT=${LIMIT:-}
 
 if [ ! -x "$ARFC" ]; then
@@ -55,8 +59,21 @@ echo "== feature sets ($DATA): $SETS"
 mkdir -p "$OUT"
 for set in $SETS; do
   echo "== eval $set"
-  "$ARFC" eval --data "$DATA/$set" --methods "$METHODS" --ratios "$RATIOS" --out "$OUT/$set" \
-    --seed "$SEED" --threads "$THREADS" "${eval_limit[@]}" "${extra[@]}" > /dev/null
+  others=$(echo ",$METHODS," | sed -e 's/,arfc,/,/g' -e 's/^,//' -e 's/,$//')
+  if [ "$SPLIT" = 1 ] && [ "$others" != "$METHODS" ] && [ -n "$others" ]; then
+    parts="$OUT/parts/$set"
+    mkdir -p "$parts"
+    "$ARFC" eval --data "$DATA/$set" --methods arfc --ratios "$RATIOS" --out "$parts/arfc" \
+      --seed "$SEED" --threads 1 "${eval_limit[@]}" "${extra[@]}" > /dev/null 2> "$parts/arfc.log" &
+    arfc_pid=$!
+    "$ARFC" eval --data "$DATA/$set" --methods "$others" --ratios "$RATIOS" --out "$parts/others" \
+      --seed "$SEED" --threads 1 "${eval_limit[@]}" "${extra[@]}" > /dev/null 2> "$parts/others.log"
+    wait "$arfc_pid"
+    "$ARFC" eval --merge "$parts/arfc,$parts/others" --out "$OUT/$set" > /dev/null
+  else
+    "$ARFC" eval --data "$DATA/$set" --methods "$METHODS" --ratios "$RATIOS" --out "$OUT/$set" \
+      --seed "$SEED" --threads "$THREADS" "${eval_limit[@]}" "${extra[@]}" > /dev/null
+  fi
 done
 
 if [ "$ABLATION" = 1 ]; then

@@ -16,6 +16,7 @@
 #include "arfc/eval/harness.h"
 #include "arfc/eval/metrics.h"
 #include "arfc/eval/report.h"
+#include "arfc/eval/report_merge.h"
 
 using namespace arfc;
 namespace fs = std::filesystem;
@@ -279,6 +280,75 @@ TEST(Harness, RetrievalAndCrossmodalReferences) {
   bad = o;
   bad.ratios = {};
   EXPECT_THROW(run_evaluation(f, bad), Error);
+}
+
+// A report split over two runs (e.g. baselines once, ARFC in another process) and merged
+// equals the single run of every method, cell for cell; the JSON round trip keeps every
+// field; parts of another protocol, or a method measured twice, are refused.
+TEST_F(TempDir, ReportsOfOneProtocolMergeIntoTheSingleRun) {
+  FeatureSet f = tiny_classification();
+  auto options = [](const std::string& methods) {
+    EvalOptions o;
+    for (const auto& s : parse_method_list(methods)) o.methods.push_back({s, s});
+    o.ratios = {2, 4, 32};
+    o.command_line = "arfc eval --methods " + methods;
+    return o;
+  };
+  const EvalReport whole = run_evaluation(f, options("pca+f32,i8,trunc+f32"));
+  const EvalReport a = run_evaluation(f, options("pca+f32,i8")), b = run_evaluation(f, options("trunc+f32"));
+  write_report(a, (dir_ / "a").string());  // false only when the png cannot be drawn
+  write_report(b, (dir_ / "b").string());
+  const EvalReport ra = read_report((dir_ / "a").string()), rb = read_report((dir_ / "b").string());
+  EXPECT_EQ(report_csv(ra), report_csv(a));  // the JSON round trip keeps every record
+  EXPECT_EQ(ra.notes, a.notes);
+  EXPECT_EQ(ra.command_line, a.command_line);
+
+  const EvalReport m = merge_reports({ra, rb}, {"a", "b"});
+  EXPECT_EQ(m.methods, whole.methods);
+  EXPECT_EQ(m.distances, whole.distances);
+  ASSERT_EQ(m.records.size(), whole.records.size());
+  for (size_t i = 0; i < m.records.size(); ++i) {
+    const EvalRecord &x = m.records[i], &y = whole.records[i];
+    EXPECT_EQ(x.method, y.method);
+    EXPECT_EQ(x.ratio_requested, y.ratio_requested);
+    EXPECT_EQ(x.bytes_per_vector, y.bytes_per_vector);
+    EXPECT_EQ(x.metric, y.metric);
+    EXPECT_EQ(x.variant, y.variant);
+    EXPECT_EQ(x.error, y.error);
+    if (std::isnan(y.value)) {
+      EXPECT_TRUE(std::isnan(x.value));
+    } else {
+      EXPECT_DOUBLE_EQ(x.value, y.value) << x.method << " " << x.ratio_requested << " " << x.metric;
+    }
+  }
+  EXPECT_DOUBLE_EQ(m.seconds, a.seconds + b.seconds);
+  ASSERT_EQ(m.sources.size(), 2u);
+  EXPECT_NE(m.sources[1].find("trunc+f32"), std::string::npos) << m.sources[1];
+  EXPECT_NE(report_markdown(m).find("merged from 2 runs"), std::string::npos);
+  EXPECT_EQ(parse_report_json(report_json(m), "m").sources, m.sources);
+
+  EXPECT_THROW(merge_reports({ra, ra}, {"a", "a2"}), Error);  // the same methods twice
+  EXPECT_THROW(merge_reports({ra}, {"a"}), Error);
+  EvalReport other = rb;
+  other.seed = 7;
+  EXPECT_THROW(merge_reports({ra, other}, {"a", "b"}), Error);
+  other = rb;
+  other.records[0].value -= 0.01;  // another reference value: other data or probe
+  EXPECT_THROW(merge_reports({ra, other}, {"a", "b"}), Error);
+  other = rb;
+  other.notes.back() += " changed";
+  EXPECT_THROW(merge_reports({ra, other}, {"a", "b"}), Error);
+  // Not a report, truncated, or of another version.
+  EXPECT_THROW(parse_report_json("{\"format\": \"arfc-model\"}", "x"), Error);
+  const std::string text = report_json(a);
+  EXPECT_THROW(parse_report_json(text.substr(0, text.size() / 2), "x"), Error);
+  auto j = nlohmann::json::parse(text);
+  j["version"] = 1;
+  EXPECT_THROW(parse_report_json(j.dump(), "x"), Error);
+  j = nlohmann::json::parse(text);
+  j["records"][0].erase("metric");
+  EXPECT_THROW(parse_report_json(j.dump(), "x"), Error);
+  EXPECT_THROW(read_report((dir_ / "missing").string()), Error);
 }
 
 TEST(Report, VerdictComparesArfcWithTheBestCodeOfNoMoreBytes) {

@@ -234,6 +234,8 @@ TEST_F(Seeded, NonlinearBaseStartsAtPcaAndLearns) {
   const double after = (mlp->encode(x, 24) - target).pow(2).mean().item<double>();
   EXPECT_LT(after, 0.5 * before) << "before " << before << ", after " << after;
   EXPECT_TRUE(torch::equal(mlp->encode(x, 8), mlp->encode(x, 24).narrow(1, 0, 8)));  // prefixes
+  EXPECT_THROW(Arc(tiny().base_hidden(32)), Error);  // the MLP is added to a linear base
+  EXPECT_THROW(Arc(tiny().linear_base(true).base_hidden(-1)), Error);
 }
 
 TEST_F(Seeded, ValueLevelCodesAndDecoder) {

@@ -153,7 +153,7 @@ TEST_F(TrainTest, LearnsClusteredDataAndBeatsUntrainedCodes) {
   EXPECT_LT(epoch_loss.back(), epoch_loss.front() * 0.8);
   // Untrained and without the PCA-initialised linear base: random codes.
   ArfcModel untrained =
-      train_arfc(train, merge_config(tiny_config(1), {{"train", {{"lr", 1e-9}}}, {"model", {{"linear_base", false}}}}));
+      train_arfc(train, merge_config(tiny_config(1), {{"train", {{"lr", 1e-9}}}, {"model", {{"linear_base", false}, {"base_hidden", 0}}}}));
   for (int64_t tokens : {1, 4}) {
     const double acc = knn_accuracy(model.encode(test.train_x, 4 * tokens), test.train_y);
     const double base = knn_accuracy(untrained.encode(test.train_x, 4 * tokens), test.train_y);
@@ -404,6 +404,11 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(r.encode(test.train_x, 8).data, m.encode(test.train_x, 8).data);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"linear_base", false}}}})), Error);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"base_hidden", -1}}}})), Error);
+  // Default: nonlinear for classification and cross-modal models, linear for retrieval of
+  // unseen classes (docs/DESIGN.md, "Nonlinear base").
+  EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("base_hidden", 0), 512);
+  EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("base_hidden", 0), 512);
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("base_hidden", 0), 0);
 }
 
 // Beam-searched tokens of each code's direction (discrete_beam, discrete_unit): every

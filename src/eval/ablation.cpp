@@ -14,7 +14,7 @@ const std::vector<AblationVariant>& arfc_ablation_variants() {
       {"s4", {"arfc S=4", "arfc", R"({"model": {"solutions": 4}})"}},
       {"s8", {"arfc S=8", "arfc", R"({"model": {"solutions": 8}})"}},
       {"ergc_off", {"arfc ERGC off", "arfc", R"({"loss": {"ergc_weight": 0}})"}},
-      {"linear_base_off", {"arfc linear base off", "arfc", R"({"model": {"linear_base": false}})"}},
+      {"linear_base_off", {"arfc linear base off", "arfc", R"({"model": {"linear_base": false, "base_hidden": 0}})"}},
       {"base_only", {"arfc base only (no transformer)", "arfc", R"({"model": {"base_only": true}})"}},
       {"length_prefixes", {"arfc length-weighted prefixes", "arfc", R"({"train": {"prefix_weighting": "length"}})"}},
       {"beta25", {"arfc Beta(2,5)", "arfc", R"({"train": {"beta_a": 2, "beta_b": 5}})"}},

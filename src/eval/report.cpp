@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -145,11 +146,17 @@ std::string report_markdown(const EvalReport& r) {
   md << "- features: D = " << r.dim << ", " << r.n_train << " train rows, " << r.n_test << " test rows\n";
   md << "- seed " << r.seed << ", epochs for learned methods: " << (r.epochs > 0 ? std::to_string(r.epochs) : "default")
      << ", limit: " << (r.limit > 0 ? std::to_string(r.limit) : "none") << "\n";
-  md << "- run time: " << format_duration(r.seconds) << "\n";
+  md << "- run time: " << format_duration(r.seconds) << (r.sources.empty() ? "" : " (the sum of the merged runs)")
+     << "\n";
   if (const EvalRecord* ref = find_record(r, "uncompressed", 1.0, r.metrics[0]); ref && std::isfinite(ref->se))
     md << "- standard error of " << r.metrics[0] << ": " << fmt("%.2f", 100 * ref->se)
        << " points at the uncompressed level (binomial over the test queries; CSV/JSON give it per cell)\n";
   if (!r.command_line.empty()) md << "- command: `" << r.command_line << "`\n";
+  if (!r.sources.empty()) {
+    md << "- merged from " << r.sources.size() << " runs of this protocol (same data, seed, limit, epochs, ratios "
+          "and probe; checked):\n";
+    for (const auto& src : r.sources) md << "  - " << md_escape(src) << "\n";
+  }
   md << "\nCells: metric in percent at the achieved ratio (shown in brackets when it differs from the "
         "column's requested ratio by more than 3%). `-`: not applicable (fixed-rate methods appear once).\n";
 
@@ -263,6 +270,7 @@ std::string report_json(const EvalReport& r) {
   j["ratios"] = r.ratios;
   j["metrics"] = r.metrics;
   j["notes"] = r.notes;
+  if (!r.sources.empty()) j["sources"] = r.sources;
   j["methods"] = nlohmann::json::array();
   for (size_t k = 0; k < r.methods.size(); ++k)
     j["methods"].push_back({{"name", r.methods[k]}, {"distance", r.distances[k]}});
@@ -292,6 +300,75 @@ std::string report_json(const EvalReport& r) {
     j["records"].push_back(rec);
   }
   return j.dump(2) + "\n";
+}
+
+EvalReport parse_report_json(const std::string& text, const std::string& where) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where + ": not valid JSON (" + e.what() + ").");
+  }
+  ARFC_CHECK(j.is_object() && j.value("format", std::string()) == "arfc-eval-report", where,
+             ": not an arfc eval report (expected \"format\": \"arfc-eval-report\").");
+  ARFC_CHECK(j.value("version", 0) == 2, where, ": report version ", j.value("version", 0),
+             ", expected 2. Hint: rerun `arfc eval` with this build.");
+  EvalReport r;
+  try {
+    r.dataset = j.at("dataset").get<std::string>();
+    r.task = j.at("task").get<std::string>();
+    r.dim = j.at("dim").get<int64_t>();
+    r.n_train = j.at("n_train").get<int64_t>();
+    r.n_test = j.at("n_test").get<int64_t>();
+    r.seed = j.at("seed").get<uint64_t>();
+    r.epochs = j.at("epochs").get<int64_t>();
+    r.limit = j.at("limit").get<int64_t>();
+    r.seconds = j.at("seconds").get<double>();
+    r.command_line = j.at("command_line").get<std::string>();
+    r.ratios = j.at("ratios").get<std::vector<double>>();
+    r.metrics = j.at("metrics").get<std::vector<std::string>>();
+    r.notes = j.at("notes").get<std::vector<std::string>>();
+    r.sources = j.value("sources", std::vector<std::string>());
+    for (const auto& m : j.at("methods")) {
+      r.methods.push_back(m.at("name").get<std::string>());
+      r.distances.push_back(m.at("distance").get<std::string>());
+    }
+    auto num = [](const nlohmann::json& v) { return v.is_null() ? std::nan("") : v.get<double>(); };
+    for (const auto& x : j.at("records")) {
+      EvalRecord rec;
+      rec.task = x.at("task").get<std::string>();
+      rec.method = x.at("method").get<std::string>();
+      rec.ratio_requested = x.at("ratio_requested").get<double>();
+      rec.ratio_achieved = x.at("ratio_achieved").get<double>();
+      rec.bytes_per_vector = x.at("bytes_per_vector").get<int64_t>();
+      rec.metric = x.at("metric").get<std::string>();
+      rec.distance = x.at("distance").get<std::string>();
+      rec.seconds = x.at("seconds").get<double>();
+      rec.value = num(x.at("value"));
+      rec.se = num(x.at("se"));
+      rec.variant = x.value("layout", std::string());
+      rec.error = x.value("error", std::string());
+      rec.unreachable = x.value("unreachable", false);
+      r.records.push_back(rec);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where + ": malformed report (" + e.what() + ").");
+  }
+  ARFC_CHECK(!r.metrics.empty() && !r.ratios.empty() && !r.methods.empty(), where,
+             ": a report needs metrics, ratios and methods.");
+  for (const auto& rec : r.records)
+    ARFC_CHECK(std::find(r.methods.begin(), r.methods.end(), rec.method) != r.methods.end() &&
+                   std::find(r.metrics.begin(), r.metrics.end(), rec.metric) != r.metrics.end(),
+               where, ": record of method '", rec.method, "', metric '", rec.metric,
+               "' not listed in the report's methods/metrics.");
+  return r;
+}
+
+EvalReport read_report(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "report.json").string();
+  ARFC_CHECK(std::filesystem::is_regular_file(path), "report ", path,
+             " not found. Hint: pass the --out directory of an earlier `arfc eval`.");
+  return parse_report_json(read_file_bytes(path, int64_t(1) << 28), path);
 }
 
 std::string report_gnuplot(const EvalReport& r, const std::string& png_name) {

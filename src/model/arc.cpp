@@ -71,6 +71,9 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
              "model.mos_context must be \"film\" or \"shared\", got \"", o.mos_context(), "\"");
   ARFC_CHECK(o.mos_feedback() == "fused" || o.mos_feedback() == "own",
              "model.mos_feedback must be \"fused\" or \"own\", got \"", o.mos_feedback(), "\"");
+  ARFC_CHECK(o.base_hidden() >= 0, "model.base_hidden must be >= 0 (0: linear base), got ", o.base_hidden());
+  ARFC_CHECK(o.base_hidden() == 0 || o.linear_base(), "model.base_hidden (", o.base_hidden(),
+             ") needs model.linear_base: the MLP is added to the linear base");
 
   for (int64_t m = 0; m < num_modalities(); ++m) {
     const int64_t D = modality_dim(m);

@@ -464,6 +464,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"modalities", m.num_modalities()},
           {"solutions", cfg["model"].value("solutions", int64_t(1))},
           {"linear_base", cfg["model"].value("linear_base", false)},
+          {"base_hidden", cfg["model"].value("base_hidden", int64_t(0))},
           {"discrete_tokens", g.discrete_tokens},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"parameters", params},

@@ -94,7 +94,8 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(!o.base_only() || o.linear_base(), where, ".base_only needs linear_base = true (the base is the code).");
   o.base_hidden(get_or<int64_t>(j, where, "base_hidden", o.base_hidden()));
   ARFC_CHECK(o.base_hidden() == 0 || o.linear_base(), where,
-             ".base_hidden needs linear_base = true (the MLP is added to the linear base).");
+             ".base_hidden (", o.base_hidden(), ") needs linear_base = true (the MLP is added to the linear base). "
+             "Hint: to turn the whole base off, set linear_base to false and base_hidden to 0.");
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   o.discrete_tokens(get_or<int64_t>(j, where, "discrete_tokens", o.discrete_tokens()));

@@ -9,6 +9,7 @@
 #include "arfc/eval/codec_factory.h"
 #include "arfc/eval/harness.h"
 #include "arfc/eval/report.h"
+#include "arfc/eval/report_merge.h"
 #include "arfc/io/feature_set.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
@@ -22,6 +23,7 @@ namespace {
 struct EvalArgs {
   std::string data, out, methods, ratios = "2,3,4,5.3,8,12,16,32,64,128,256,512", device = "cpu", train_config;
   std::string variants;  // --ablation: keys of arfc_ablation_variants(); empty = all
+  std::string merge;     // report directories to merge instead of evaluating
   uint64_t seed = 0;
   int threads = 0;
   int64_t limit = 0, epochs = 0;
@@ -48,7 +50,31 @@ std::string command_line(const EvalArgs& a, bool methods_given) {
   return os.str();
 }
 
+// --merge A,B,...: one report from runs of the same protocol (eval/report_merge.h).
+void run_merge(const EvalArgs& a) {
+  std::vector<std::string> dirs;
+  std::stringstream ss(a.merge);
+  for (std::string d; std::getline(ss, d, ',');)
+    if (!d.empty()) dirs.push_back(d);
+  std::vector<EvalReport> parts;
+  for (const auto& d : dirs) parts.push_back(read_report(d));
+  EvalReport rep = merge_reports(parts, dirs);
+  rep.command_line = "arfc eval --merge " + a.merge + " --out " + a.out;
+  const bool png = write_report(rep, a.out);
+  std::printf("%s", report_markdown(rep).c_str());
+  log_info("merged " + std::to_string(dirs.size()) + " reports into " + a.out + "/report.{md,csv,json,gp" +
+           (png ? ",png" : "") + "}");
+}
+
 void run(const EvalArgs& a, bool methods_given) {
+  if (!a.merge.empty()) {
+    ARFC_CHECK(a.data.empty() && !methods_given && !a.ablation && a.train_config.empty(),
+               "--merge combines finished reports; it takes only --out (no --data, --methods, --ablation or "
+               "--train-config).");
+    run_merge(a);
+    return;
+  }
+  ARFC_CHECK(!a.data.empty(), "--data is required: the feature-set directory to evaluate on (or --merge DIRS).");
   // Bad input fails before any loading or training.
   EvalOptions o;
   o.ratios = parse_ratio_list(a.ratios);
@@ -93,7 +119,7 @@ void add_eval_command(CLI::App& app) {
   sub->footer("Methods:\n" + describe_methods() +
               "\nExample:\n  arfc eval --data data/fmnist/cls --methods arfc,pca,pca+i8,pq,opq,rq,rabitq "
               "--ratios 2,4,8,16,32,64,128,256,512 --out reports/cls --limit 5000");
-  sub->add_option("--data", a->data, "Feature-set directory (meta.json, train_x.npy, ...)")->required();
+  sub->add_option("--data", a->data, "Feature-set directory (meta.json, train_x.npy, ...); required unless --merge");
   sub->add_option("--out", a->out, "Report directory (report.md/.csv/.json/.gp/.png)")->required();
   auto* m = sub->add_option("--methods", a->methods,
                             "Comma-separated methods (default: every registered method; see below)");
@@ -116,6 +142,10 @@ void add_eval_command(CLI::App& app) {
   sub->add_option("--variants", a->variants,
                   "With --ablation: comma-separated variants to run (default all): default, s1, s4, s8, ergc_off, "
                   "linear_base_off, base_only, length_prefixes, beta25, beta52");
+  sub->add_option("--merge", a->merge,
+                  "Comma-separated --out directories of earlier runs of the same protocol (same --data, --limit, "
+                  "--seed, --epochs, --ratios, build) to merge into one report in --out instead of evaluating: "
+                  "e.g. the baselines in one process and arfc in another; each method in one run only");
   sub->callback([a, m] { run(*a, m->count() > 0); });
 }
 

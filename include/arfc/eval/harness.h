@@ -68,8 +68,9 @@ struct EvalReport {
   std::string command_line;
   uint64_t seed = 0;
   int64_t epochs = 0, limit = 0;
-  double seconds = 0;                 // whole run
+  double seconds = 0;                 // whole run (merged reports: the sum of their runs)
   std::vector<std::string> notes;     // protocol notes for the report
+  std::vector<std::string> sources;   // merged reports (eval/report_merge.h): one line per part
 };
 
 // The metric names of a task, main metric first.

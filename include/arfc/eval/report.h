@@ -42,6 +42,13 @@ std::string report_json(const EvalReport& r);
 // script's directory when gnuplot runs there); -e "outfile='X'" overrides it.
 std::string report_gnuplot(const EvalReport& r, const std::string& png_name = "report.png");
 
+// Reads back what report_json wrote (format "arfc-eval-report", version 2): every field of
+// the EvalReport; the derived "verdicts" are recomputed, not read. `where` names the source
+// in errors; anything missing, mistyped or of another format throws arfc::Error.
+EvalReport parse_report_json(const std::string& text, const std::string& where);
+// dir/report.json, read with parse_report_json (at most 256 MiB).
+EvalReport read_report(const std::string& dir);
+
 // Writes dir/report.{md,csv,json,gp} and renders dir/report.png. Creates dir if needed.
 // Returns false when the png could not be rendered (gnuplot missing or failing: logged
 // with the apt-get hint); the other files are written regardless.
