@@ -328,6 +328,20 @@ TEST_F(TempDir, ReportsOfOneProtocolMergeIntoTheSingleRun) {
   EXPECT_EQ(parse_report_json(report_json(m), "m").sources, m.sources);
 
   EXPECT_THROW(merge_reports({ra, ra}, {"a", "a2"}), Error);  // the same methods twice
+  // --replace: a re-measured method's rows come from the later part, in their old place.
+  EvalReport again = run_evaluation(f, options("i8"));
+  for (auto& r : again.records)
+    if (r.method == "i8") r.value = 0.5;  // stands for a re-measured method
+  const EvalReport rep = merge_reports({m, again}, {"m", "again"}, true);
+  EXPECT_EQ(rep.methods, whole.methods);
+  ASSERT_EQ(rep.records.size(), whole.records.size());
+  for (size_t i = 0; i < rep.records.size(); ++i) {
+    EXPECT_EQ(rep.records[i].method, whole.records[i].method);
+    EXPECT_EQ(rep.records[i].metric, whole.records[i].metric);
+    if (rep.records[i].method == "i8") EXPECT_EQ(rep.records[i].value, 0.5);
+  }
+  EXPECT_NE(rep.sources.back().find("replaces the earlier rows of i8"), std::string::npos) << rep.sources.back();
+  EXPECT_THROW(merge_reports({m, again}, {"m", "again"}), Error);  // without replace
   EXPECT_THROW(merge_reports({ra}, {"a"}), Error);
   EvalReport other = rb;
   other.seed = 7;

@@ -48,7 +48,8 @@ std::vector<const EvalRecord*> records_of(const EvalReport& r, const std::string
 
 }  // namespace
 
-EvalReport merge_reports(const std::vector<EvalReport>& parts, const std::vector<std::string>& names) {
+EvalReport merge_reports(const std::vector<EvalReport>& parts, const std::vector<std::string>& names,
+                         bool replace) {
   ARFC_CHECK(parts.size() >= 2, "merge: expected at least two reports, got ", parts.size(), ".");
   ARFC_CHECK(names.size() == parts.size(), "merge: ", parts.size(), " reports but ", names.size(), " names.");
   const EvalReport& first = parts.front();
@@ -79,14 +80,31 @@ EvalReport merge_reports(const std::vector<EvalReport>& parts, const std::vector
                  "merge: the '", kReference, "' ", ref[i]->metric, " differs between ", names[0], " (", va, ") and ",
                  names[p], " (", vb, "): not the same data or probe. Hint: rerun both with this build.");
     }
+    std::string replaced;
     for (size_t k = 0; k < part.methods.size(); ++k) {
       const std::string& m = part.methods[k];
       if (m == kReference) continue;
-      ARFC_CHECK(std::find(out.methods.begin(), out.methods.end(), m) == out.methods.end(), "merge: method '", m,
-                 "' is in more than one report (again in ", names[p],
-                 "). Hint: run each method in one part only, or drop it from --methods of one run.");
-      out.methods.push_back(m);
-      out.distances.push_back(part.distances.at(k));
+      auto at = std::find(out.methods.begin(), out.methods.end(), m);
+      if (at != out.methods.end()) {
+        ARFC_CHECK(replace, "merge: method '", m, "' is in more than one report (again in ", names[p],
+                   "). Hint: run each method in one part only, or pass --replace to take the later part's rows.");
+        out.distances[size_t(at - out.methods.begin())] = part.distances.at(k);
+        double dropped = 0;  // the replaced rows' seconds: each (method, ratio) counted once per metric set
+        std::vector<EvalRecord> kept;
+        for (auto& r : out.records) {
+          if (r.method != m) {
+            kept.push_back(r);
+          } else if (r.metric == out.metrics.front()) {
+            dropped += r.seconds;
+          }
+        }
+        out.records.swap(kept);
+        out.seconds -= dropped;
+        replaced += (replaced.empty() ? "" : ", ") + m;
+      } else {
+        out.methods.push_back(m);
+        out.distances.push_back(part.distances.at(k));
+      }
       for (const EvalRecord* r : records_of(part, m)) out.records.push_back(*r);
     }
     out.seconds += part.seconds;
@@ -100,7 +118,14 @@ EvalReport merge_reports(const std::vector<EvalReport>& parts, const std::vector
       out.sources.push_back(names[p] + " (" + methods + "; " + format_duration(part.seconds) + "): `" +
                             part.command_line + "`");
     }
+    if (!replaced.empty()) out.sources.back() += " [replaces the earlier rows of " + replaced + "]";
   }
+  // Row order: the reference, then methods in order of first appearance; records follow it.
+  std::vector<EvalRecord> ordered;
+  for (const auto& m : out.methods)
+    for (const auto& r : out.records)
+      if (r.method == m) ordered.push_back(r);
+  out.records.swap(ordered);
   return out;
 }
 

@@ -28,6 +28,7 @@ struct EvalArgs {
   int threads = 0;
   int64_t limit = 0, epochs = 0;
   bool ablation = false;
+  bool replace = false;  // --merge: later parts' rows replace earlier rows of a method
 };
 
 std::string default_methods() {
@@ -58,8 +59,8 @@ void run_merge(const EvalArgs& a) {
     if (!d.empty()) dirs.push_back(d);
   std::vector<EvalReport> parts;
   for (const auto& d : dirs) parts.push_back(read_report(d));
-  EvalReport rep = merge_reports(parts, dirs);
-  rep.command_line = "arfc eval --merge " + a.merge + " --out " + a.out;
+  EvalReport rep = merge_reports(parts, dirs, a.replace);
+  rep.command_line = "arfc eval --merge " + a.merge + (a.replace ? " --replace" : "") + " --out " + a.out;
   const bool png = write_report(rep, a.out);
   std::printf("%s", report_markdown(rep).c_str());
   log_info("merged " + std::to_string(dirs.size()) + " reports into " + a.out + "/report.{md,csv,json,gp" +
@@ -67,6 +68,7 @@ void run_merge(const EvalArgs& a) {
 }
 
 void run(const EvalArgs& a, bool methods_given) {
+  ARFC_CHECK(!a.replace || !a.merge.empty(), "--replace needs --merge.");
   if (!a.merge.empty()) {
     ARFC_CHECK(a.data.empty() && !methods_given && !a.ablation && a.train_config.empty(),
                "--merge combines finished reports; it takes only --out (no --data, --methods, --ablation or "
@@ -146,6 +148,9 @@ void add_eval_command(CLI::App& app) {
                   "Comma-separated --out directories of earlier runs of the same protocol (same --data, --limit, "
                   "--seed, --epochs, --ratios, build) to merge into one report in --out instead of evaluating: "
                   "e.g. the baselines in one process and arfc in another; each method in one run only");
+  sub->add_flag("--replace", a->replace,
+                "With --merge: a method in several reports is taken from the last one listed (re-measure one "
+                "method against rows measured before); without it, such a method is an error");
   sub->callback([a, m] { run(*a, m->count() > 0); });
 }
 
