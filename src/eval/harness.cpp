@@ -116,7 +116,12 @@ std::vector<double> evaluate_codec(Codec& codec, const FeatureSet& fs, const Eva
       Representation tr = codec.encode(fs.train_x, 0), te = codec.encode(fs.test_x, 0);
       check_finite(tr.codes, codec.name() + " codes of the train split");
       check_finite(te.codes, codec.name() + " codes of the test split");
-      double acc = linear_probe_accuracy(tr.codes, fs.train_y, te.codes, fs.test_y, probe);
+      const ProbeResult pr = linear_probe(tr.codes, fs.train_y, te.codes, fs.test_y, probe);
+      const double acc = pr.accuracy;
+      std::ostringstream why;  // the probe's own choices, for reading a surprising cell (-v)
+      why << codec.name() << " probe: l2 " << pr.l2 << " (held-out accuracy " << pr.holdout_accuracy << ", "
+          << pr.evaluations << " loss evaluations)";
+      log_debug(why.str());
       double knn = knn_accuracy(tr.codes, fs.train_y, te.codes, fs.test_y, tr.sim, opt.knn_k);
       return {acc, knn};
     }
