@@ -392,6 +392,27 @@ TEST_F(TrainTest, DiscreteTokensFromOneModel) {
   }
 }
 
+// train.base_lr_scale: 0 keeps the base where PCA put it (the base-only code of a model
+// trained so equals the untrained one's), 1 lets it learn; bad values are refused.
+TEST_F(TrainTest, BaseLearningRateScale) {
+  FeatureSet train = clustered(400, 8, 1), test = clustered(100, 8, 2);
+  auto cfg = merge_config(tiny_config(2), {{"model", {{"base_only", true}, {"base_hidden", 0}}}});
+  const Matrix pca = train_arfc(train, merge_config(cfg, {{"train", {{"lr", 1e-12}}}})).encode(test.train_x, 8);
+  ArfcModel frozen = train_arfc(train, merge_config(cfg, {{"train", {{"base_lr_scale", 0.0}}}}));
+  const Matrix learned = train_arfc(train, cfg).encode(test.train_x, 8);
+  const Matrix kept = frozen.encode(test.train_x, 8);
+  double d_kept = 0, d_learned = 0;
+  for (size_t i = 0; i < pca.data.size(); ++i) {
+    d_kept = std::max(d_kept, double(std::abs(kept.data[i] - pca.data[i])));
+    d_learned = std::max(d_learned, double(std::abs(learned.data[i] - pca.data[i])));
+  }
+  EXPECT_LT(d_kept, 1e-5);
+  EXPECT_GT(d_learned, 1e-2);
+  EXPECT_EQ(frozen.config()["train"]["base_lr_scale"], 0.0);
+  EXPECT_FALSE(train_arfc(train, tiny_config(1)).config()["train"].contains("base_lr_scale"));  // default: not written
+  EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"train", {{"base_lr_scale", -1}}}})), Error);
+}
+
 // The nonlinear base (model.base_hidden) is trained, written to the model file and read
 // back with the same codes; it needs the linear base it is added to.
 TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {

@@ -58,6 +58,7 @@ json to_json(const TrainOptions& o) {
   // Written only when not the default, so configs (and fingerprints) of models trained
   // before the option existed are unchanged.
   if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
+  if (o.base_lr_scale != 1.0) j["base_lr_scale"] = o.base_lr_scale;
   // Written only when tuning is on: configs from before the keys existed stay as they were.
   if (o.codebook_epochs > 0) {
     j["codebook_epochs"] = o.codebook_epochs;
@@ -78,7 +79,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
-                        "micro_batches", "codebook_epochs", "codebook_lr", "codebook_tokens"});
+                        "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr", "codebook_tokens"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -98,6 +99,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "progressive", o.progressive);
   read(j, where, "prefix_weighting", o.prefix_weighting);
   read(j, where, "micro_batches", o.micro_batches);
+  read(j, where, "base_lr_scale", o.base_lr_scale);
   read(j, where, "codebook_epochs", o.codebook_epochs);
   read(j, where, "codebook_lr", o.codebook_lr);
   read(j, where, "codebook_tokens", o.codebook_tokens);
@@ -116,6 +118,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.micro_batches >= 1 && o.micro_batches <= o.batch_size / 2, where, ".micro_batches must be in [1, ",
              o.batch_size / 2, "] (each micro-batch needs 2 rows), got ", o.micro_batches);
   ARFC_CHECK(o.lr > 0, where, ".lr must be > 0, got ", o.lr);
+  ARFC_CHECK(o.base_lr_scale >= 0 && o.base_lr_scale <= 100, where, ".base_lr_scale must be in [0, 100], got ",
+             o.base_lr_scale);
   ARFC_CHECK(o.weight_decay >= 0, where, ".weight_decay must be >= 0, got ", o.weight_decay);
   ARFC_CHECK(o.warmup_frac >= 0 && o.warmup_frac < 1, where, ".warmup_frac must be in [0, 1), got ", o.warmup_frac);
   ARFC_CHECK(o.min_lr_frac >= 0 && o.min_lr_frac <= 1, where, ".min_lr_frac must be in [0, 1], got ", o.min_lr_frac);

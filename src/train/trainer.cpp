@@ -306,10 +306,21 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   PrototypeClassifier head(PrototypeClassifierOptions(model.max_values(), std::max<int64_t>(1, num_classes)).scale(lo.proto_scale));
   head->to(dev);
   Objective obj(task, lo, model, head);
-  std::vector<torch::Tensor> params = model.parameters();
+  // One parameter group, or two when the base learns at its own rate (base_lr_scale).
+  std::vector<torch::Tensor> params, base_params;
+  for (const auto& item : model.named_parameters()) {
+    const bool is_base = opt.base_lr_scale != 1.0 && item.key().rfind("base", 0) == 0;
+    (is_base ? base_params : params).push_back(item.value());
+  }
   if (task == Task::Classification)
     for (auto& p : head->parameters()) params.push_back(p);
-  torch::optim::AdamW optim(params, torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
+  std::vector<torch::optim::OptimizerParamGroup> groups{torch::optim::OptimizerParamGroup(params)};
+  std::vector<double> group_lr_scale{1.0};
+  if (!base_params.empty()) {
+    groups.emplace_back(base_params);
+    group_lr_scale.push_back(opt.base_lr_scale);
+  }
+  torch::optim::AdamW optim(groups, torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
 
   int64_t start_epoch = 0;
   if (resume && !checkpoint_path.empty()) {
@@ -369,7 +380,8 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
     for (int64_t s = 0; s < steps_per_epoch; ++s) {
       const int64_t global_step = epoch * steps_per_epoch + s;
       const double lr = scheduled_lr(opt, global_step, total_steps);
-      for (auto& g : optim.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+      for (size_t g = 0; g < optim.param_groups().size(); ++g)
+        static_cast<torch::optim::AdamWOptions&>(optim.param_groups()[g].options()).lr(lr * group_lr_scale[g]);
       auto lengths = sample_prefixes(rng, opt, model, double(global_step) / double(total_steps));
       optim.zero_grad();
       double lv = 0;

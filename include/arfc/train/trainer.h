@@ -60,6 +60,9 @@ struct TrainOptions {
   // takes micro_batches of the W x micro_batches parts (train/distributed.h), so W ranks
   // train the model one process trains with micro_batches = W.
   int64_t micro_batches = 1;
+  // Learning rate of the code's base (ARC parameters named base*, the PCA-initialised
+  // linear base and its MLP) as a multiple of lr; 0 keeps the base where it started.
+  double base_lr_scale = 1.0;
   // Discrete-token codebooks tuned with the task loss after they are fitted
   // (train/codebook_tuning.h): epochs over the fitting rows (0 = not tuned), Adam learning
   // rate, and how many leading tokens are tuned (the later ones are refitted after).
