@@ -24,7 +24,7 @@ SETS=${SETS:-"cls openset twoview pixels"}
 # The like-for-like protocol: every float codec with its best storage per budget and as
 # +i8, the quantisers (PQ, OPQ, RQ, RaBitQ, post-training quantisation), the dedicated AE
 # and the Matryoshka adaptor at int8, ARFC; 2x..512x.
-METHODS=${METHODS:-arfc,pca,pca+i8,rp+i8,trunc+i8,pq,opq,rq,rabitq,ptq,ae+i8,mrl+i8}
+METHODS=${METHODS:-arfc,pca,pca+i8,rp,trunc,pq,opq,rq,rabitq,ptq,ae,mrl}
 RATIOS=${RATIOS:-2,3,4,5.3,8,12,16,32,64,128,256,512}
 SEED=${SEED:-0}
 THREADS=${THREADS:-0}

@@ -119,7 +119,7 @@ TEST(Ratio, MappingTable) {
     EXPECT_EQ(l.n_values, r.tokens * 16);
     EXPECT_EQ(l.dtype, r.got);
     EXPECT_NEAR(l.ratio, r.achieved, 1e-9);
-    EXPECT_EQ(l.bytes_per_vector, l.n_values * bytes_per_value(l.dtype));
+    EXPECT_EQ(l.bytes_per_vector, code_bytes(l.dtype, l.n_values));
     EXPECT_GE(l.ratio, r.requested * (1 - kRatioTolerance));
   }
 }
@@ -350,14 +350,93 @@ TEST(Quantize, TruncationEqualsRequantisingThePrefix) {
   EXPECT_HAS(error_of([&] { truncate_codes(i8, make_layout(256, 24, StorageType::I8)); }), "multiple of the token");
 }
 
+TEST(Quantize, Int4PacksTwoValuesPerByteWithCalibratedClipping) {
+  const Matrix v = random_codes(200, 40, 5);
+  const std::vector<float> s4 = calibrate_scales(v, StorageType::I4);
+  ASSERT_EQ(s4.size(), 40u);
+  // i4 without calibrated scales is refused (they belong to the model or codec).
+  EXPECT_HAS(error_of([&] { quantize_codes(v, StorageType::I4, 3, 256, 8, true); }), "calibrated int4");
+  const CodeSet c = quantize_codes(v, StorageType::I4, 3, 256, 8, true, s4);
+  EXPECT_EQ(c.bytes_per_vector(), 20);
+  ASSERT_EQ(c.payload.size(), size_t(200 * 20));
+  const Matrix back = dequantize_codes(c);
+  double err_mse = 0, err_max = 0;
+  for (int64_t j = 0; j < 40; ++j) {
+    float mx = 0;
+    for (int64_t i = 0; i < 200; ++i) mx = std::max(mx, std::fabs(v.at(i, j)));
+    const float smax = mx / 7.0f;
+    EXPECT_LE(s4[size_t(j)], smax * (1 + 1e-6f));  // clipping at or inside max |value|
+    for (int64_t i = 0; i < 200; ++i) {
+      const float x = v.at(i, j), q = back.at(i, j);
+      // Each stored value is a level of its column, and nearest unless clipped.
+      const float lv = q / s4[size_t(j)];
+      EXPECT_NEAR(lv, std::nearbyint(lv), 1e-4);
+      EXPECT_LE(std::fabs(lv), 7.0f + 1e-4f);
+      if (std::fabs(x) < 7 * s4[size_t(j)]) EXPECT_LE(std::fabs(q - x), s4[size_t(j)] * 0.5f * (1 + 1e-5f));
+      const float qm = std::clamp(std::nearbyint(x / smax), -7.0f, 7.0f) * smax;
+      err_mse += double(q - x) * double(q - x);
+      err_max += double(qm - x) * double(qm - x);
+    }
+  }
+  // The calibrated clip has less squared error than scaling to max |value| (Gaussian values).
+  EXPECT_LT(err_mse, 0.8 * err_max);
+  // Value 2k in the low nibble of byte k, two's complement.
+  const Matrix one = prefix_cols(slice_rows(v, 0, 1), 3);
+  const CodeSet b = quantize_codes(one, StorageType::I4, 3, 256, 8, true, s4);
+  ASSERT_EQ(b.payload.size(), 2u);
+  auto level = [&](int j) { return int(std::clamp(std::nearbyint(one.at(0, j) / s4[size_t(j)]), -7.0f, 7.0f)); };
+  EXPECT_EQ(int(b.payload[0]), (level(0) & 0xF) | ((level(1) & 0xF) << 4));
+  EXPECT_EQ(int(b.payload[1]), level(2) & 0xF);  // odd count: the high nibble stays zero
+  // A vector's code does not depend on the other rows.
+  const CodeSet row7 = quantize_codes(slice_rows(v, 7, 8), StorageType::I4, 3, 256, 8, true, s4);
+  EXPECT_TRUE(std::equal(row7.payload.begin(), row7.payload.end(), c.payload.begin() + 7 * 20));
+  // Truncation keeps the bytes: an even prefix is a byte prefix, an odd one clears the last nibble.
+  const CodeSet t10 = truncate_codes(c, make_layout(256, 10, StorageType::I4));
+  const CodeSet t7 = truncate_codes(c, make_layout(256, 7, StorageType::I4));
+  EXPECT_EQ(t10.payload, quantize_codes(prefix_cols(v, 10), StorageType::I4, 3, 256, 8, true, s4).payload);
+  EXPECT_EQ(t7.payload, quantize_codes(prefix_cols(v, 7), StorageType::I4, 3, 256, 8, true, s4).payload);
+  EXPECT_EQ(t7.bytes_per_vector(), 4);
+  // Other types cannot become i4 without the model's scales.
+  const CodeSet i8 = quantize_codes(v, StorageType::I8, 3, 256, 8, true);
+  EXPECT_HAS(error_of([&] { truncate_codes(i8, make_layout(256, 8, StorageType::I4)); }), "calibrated int4");
+}
+
+TEST(Ratio, Int4JoinsTheRuleWhereCalibrated) {
+  CodeGeometry g = geo();  // D = 256, w = 16, K_max = 16
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(16)).dtype, StorageType::I8);  // no int4 scales: as before
+  EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::ratio(16, StorageType::I4)); }), "int4");
+  g.int4 = true;
+  // Ties go to more values at lower precision: i4 wherever twice the int8 values fit.
+  const struct { double ratio; int64_t values; StorageType t; } rows[] = {
+      {2, 256, StorageType::F16}, {4, 256, StorageType::I8}, {5.3, 192, StorageType::I8}, {8, 256, StorageType::I4},
+      {16, 128, StorageType::I4}, {64, 32, StorageType::I4}, {128, 16, StorageType::I4}};
+  for (const auto& r : rows) {
+    const CodeLayout l = choose_layout(g, CodeBudget::ratio(r.ratio));
+    EXPECT_EQ(l.n_values, r.values) << r.ratio;
+    EXPECT_EQ(l.dtype, r.t) << r.ratio;
+    EXPECT_NEAR(l.ratio, r.ratio, 0.04);
+  }
+  EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::ratio(256)); }), "128x");
+  EXPECT_EQ(all_layouts(g).back().bytes_per_vector, 8);
+  // Truncating: i4 only from i4 codes, and never to a wider type unless asked.
+  EXPECT_EQ(choose_truncated_layout(g, CodeBudget::ratio(64), 256, StorageType::I8).dtype, StorageType::I8);
+  const CodeLayout t = choose_truncated_layout(g, CodeBudget::ratio(64), 256, StorageType::I4);
+  EXPECT_EQ(t.dtype, StorageType::I4);
+  EXPECT_EQ(t.n_values, 32);
+  EXPECT_HAS(error_of([&] { choose_truncated_layout(g, CodeBudget::ratio(8, StorageType::I4), 64, StorageType::I8); }),
+             "arfc compress --dtype i4");
+  EXPECT_EQ(parse_storage_type("int4"), StorageType::I4);
+}
+
 // ---------------------------------------------------------------- code files
 
 using CodeFile = TempDir;
 
 TEST_F(CodeFile, RoundTripEachDtype) {
   const Matrix v = random_codes(11, 32, 3);
-  for (StorageType t : {StorageType::F32, StorageType::F16, StorageType::I8}) {
-    const CodeSet c = quantize_codes(v, t, 0x0123456789abcdefULL, 256, 16);
+  for (StorageType t : {StorageType::F32, StorageType::F16, StorageType::I8, StorageType::I4}) {
+    const CodeSet c = quantize_codes(v, t, 0x0123456789abcdefULL, 256, 16, false,
+                                     t == StorageType::I4 ? calibrate_scales(v, t) : std::vector<float>{});
     const std::string p = path("c_" + storage_name(t) + ".arfc");
     write_code_file(p, c);
     EXPECT_EQ(int64_t(fs::file_size(p)), 64 + int64_t(c.scales.size()) * 4 + int64_t(c.payload.size()) + 4);
@@ -480,7 +559,8 @@ TEST_F(CodeFile, MalformedFilesGiveUsefulErrors) {
   expect_error("short.arfc", good.substr(0, 30), {"truncated", "30"});
   expect_error("cut.arfc", good.substr(0, good.size() - 1), {"field 'n'", "cut short", std::to_string(good.size())});
   expect_error("appended.arfc", good + "xxxx", {"field 'n'", "appended"});
-  expect_error("version.arfc", patched(8, {3}), {"version", "expected 1 to 2, got 3", "newer"});
+  expect_error("version.arfc", patched(8, {4}), {"version", "expected 1 to 3, got 4", "newer"});
+  expect_error("dtype_v1.arfc", patched(12, {4}), {"dtype", "4 (i4, from version 3 on)", "version 1 file, got 4"});
   expect_error("dtype.arfc", patched(12, {7}), {"dtype", "got 7"});
   expect_error("flags.arfc", patched(13, {0x80}), {"flags"});
   expect_error("huge_n.arfc", patched(40, {0, 0, 0, 0, 0, 0, 0, 0x40}), {"field 'n'", "cut short"});
@@ -502,7 +582,7 @@ TEST_F(CodeFile, NonFiniteFloatPayloadIsRejectedDespiteAValidChecksum) {
     const std::string p = path("nan.arfc");
     write_code_file(p, quantize_codes(random_codes(3, 16, 2), t, 1, 64, 16));
     std::string s = slurp(p);
-    const size_t at = 64 + size_t(bytes_per_value(t)) * (16 + 5);  // row 1, column 5
+    const size_t at = 64 + size_t(bits_per_value(t) / 8) * (16 + 5);  // row 1, column 5
     if (t == StorageType::F32) {
       s[at] = 0, s[at + 1] = 0, s[at + 2] = char(0xc0), s[at + 3] = char(0x7f);  // NaN
     } else {

@@ -7,6 +7,7 @@
 #include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "arfc/core/matrix.h"
+#include "arfc/core/text.h"
 
 using namespace arfc;
 
@@ -103,4 +104,15 @@ TEST(Interrupt, ProgressStopsLongWorkWhenAsked) {
   } catch (const Error& e) {  // an arfc::Error, so every front end reports it
     EXPECT_STREQ(e.what(), "interrupted");
   }
+}
+
+TEST(Text, SplitListTrimsAndKeepsEmptyItems) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(split_list(""), V{});
+  EXPECT_EQ(split_list("pca"), V{"pca"});
+  EXPECT_EQ(split_list(" pca ,\trq:per-size , 8"), (V{"pca", "rq:per-size", "8"}));
+  EXPECT_EQ(split_list("a,,b"), (V{"a", "", "b"}));
+  EXPECT_EQ(split_list("a,"), (V{"a", ""}));
+  EXPECT_EQ(split_list(" "), V{""});
+  EXPECT_EQ(split_list("x;y", ';'), (V{"x", "y"}));
 }

@@ -181,15 +181,23 @@ TEST_F(TrainTest, SameSeedSameModelAndSaveLoadRoundTrip) {
   EXPECT_THROW(c.encode(train.train_x, 6), Error);
   // int8 calibration: fitted on training rows, stored, part of the fingerprint.
   ASSERT_TRUE(a.calibrated());
-  ASSERT_EQ(a.i8_scales(0).size(), 16u);
-  EXPECT_EQ(c.i8_scales(0), a.i8_scales(0));
+  ASSERT_EQ(a.scales(StorageType::I8, 0).size(), 16u);
+  EXPECT_EQ(c.scales(StorageType::I8, 0), a.scales(StorageType::I8, 0));
   // A vector's int8 code does not depend on the file (rows) it is compressed with.
   const Matrix v = c.encode(train.train_x, 8);
-  const CodeSet all = quantize_codes(v, StorageType::I8, c.fingerprint(), kD, 4, false, c.i8_scales(0));
+  const CodeSet all = quantize_codes(v, StorageType::I8, c.fingerprint(), kD, 4, false, c.scales(StorageType::I8, 0));
   const CodeSet one = quantize_codes(slice_rows(v, 5, 6), StorageType::I8, c.fingerprint(), kD, 4, false,
-                                     c.i8_scales(0));
+                                     c.scales(StorageType::I8, 0));
   EXPECT_TRUE(std::equal(one.payload.begin(), one.payload.end(), all.payload.begin() + 5 * 8));
   EXPECT_EQ(one.scales, all.scales);
+  // int4 calibration likewise: stored, reloaded, and a row's i4 code is the same alone.
+  ASSERT_TRUE(c.geometry().int4);
+  ASSERT_EQ(a.scales(StorageType::I4, 0).size(), 16u);
+  EXPECT_EQ(c.scales(StorageType::I4, 0), a.scales(StorageType::I4, 0));
+  const CodeSet all4 = c.compress(train.train_x, make_layout(kD, 8, StorageType::I4));
+  const CodeSet one4 = c.compress(slice_rows(train.train_x, 5, 6), make_layout(kD, 8, StorageType::I4));
+  ASSERT_EQ(all4.bytes_per_vector(), 4);
+  EXPECT_TRUE(std::equal(one4.payload.begin(), one4.payload.end(), all4.payload.begin() + 5 * 4));
   // A different seed gives a different model.
   ArfcModel d = train_arfc(train, merge_config(cfg, {{"train", {{"seed", 6}}}}));
   EXPECT_FALSE(equal(a.encode(train.train_x, 4), d.encode(train.train_x, 4)));

@@ -67,9 +67,9 @@ void bind_codes(py::module_& m) {
       .def_property_readonly("n_values", [](const PyLayout& l) { return l.layout.n_values; },
                              "Stored values per code (for q8: discrete tokens, one byte each).")
       .def_property_readonly("dtype", [](const PyLayout& l) { return storage_name(l.layout.dtype); },
-                             "Storage type: 'f32', 'f16', 'i8' (values) or 'q8' (discrete tokens).")
+                             "Storage type: 'f32', 'f16', 'i8', 'i4' (values) or 'q8' (discrete tokens).")
       .def_property_readonly("bytes_per_vector", [](const PyLayout& l) { return l.layout.bytes_per_vector; },
-                             "Stored bytes per vector (the i8 scales are per file, not per vector).")
+                             "Stored bytes per vector (the i8/i4 scales are per model, not per vector).")
       .def_property_readonly("ratio", [](const PyLayout& l) { return l.layout.ratio; },
                              "Achieved ratio: float32 bytes of the input / bytes per vector.")
       .def("__repr__", [](const PyLayout& l) { return "<arfc.Layout: " + l.text + ">"; })
@@ -96,8 +96,8 @@ void bind_codes(py::module_& m) {
             std::memcpy(s.mutable_data(), c.codes.scales.data(), sizeof(float) * c.codes.scales.size());
             return std::move(s);
           },
-          "i8 codes: the dequantisation scale of each value position (value = int8 * scale), the "
-          "model's calibration; None for other storage types.")
+          "i8 and i4 codes: the dequantisation scale of each value position (value = integer * scale),\n"
+          "the model's calibration; None for other storage types.")
       .def(
           "truncate",
           [](const PyCodes& c, const py::object& ratio, const py::object& bytes, const py::object& tokens,
@@ -127,7 +127,8 @@ void bind_codes(py::module_& m) {
             return out;
           },
           "The stored bytes, uint8 [N, bytes_per_vector], row-major, as in the code file's payload\n"
-          "(f32/f16 little-endian values, i8 two's complement, q8 codeword indices).")
+          "(f32/f16 little-endian values, i8 two's complement, i4 two's-complement nibbles with value\n"
+          "2k in the low nibble of byte k, q8 codeword indices).")
       .def(
           "save", [](const PyCodes& c, const std::string& path) { file_call([&] { write_code_file(path, c.codes); }); },
           py::arg("path"), "Writes an .arfc code file (atomically), readable by the CLI and arfc.read_codes.")

@@ -29,7 +29,7 @@ struct PyLayout {
 PyLayout layout_of(const CodeSet& c);
 
 // Exactly one of ratio / bytes / tokens (ValueError otherwise); dtype None = chosen by
-// the budget rules (codes/ratio.h), else "f32", "f16", "i8" or "q8".
+// the budget rules (codes/ratio.h), else "f32", "f16", "i8", "i4" or "q8".
 CodeBudget budget_from_kwargs(const py::object& ratio, const py::object& bytes, const py::object& tokens,
                               const py::object& dtype);
 

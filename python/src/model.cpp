@@ -117,7 +117,7 @@ void bind_model(py::module_& m) {
            "  bytes   a byte budget per vector\n"
            "  tokens  a token count (f32 unless dtype says otherwise; with dtype='q8', discrete tokens)\n"
            "dtype: None picks the storage by the model's rule (discrete tokens for budgets up to the\n"
-           "model's discrete_tokens bytes, else the best of f32/f16/i8), or 'f32', 'f16', 'i8', 'q8'.\n"
+           "model's discrete_tokens bytes, else the best of f32/f16/i8/i4), or 'f32', 'f16', 'i8', 'i4', 'q8'.\n"
            "Same codes as `arfc compress` for the same model and input. The GIL is released.")
       .def("__repr__",
            [](const ArfcModel& self) {

@@ -15,6 +15,7 @@ CodeGeometry value_geometry(int64_t input_dim, int64_t max_values) {
   g.token_width = 1;
   g.max_tokens = max_values;
   g.value_level = true;
+  g.int4 = true;  // every float codec calibrates its int4 scales on training rows
   return g;
 }
 

@@ -34,20 +34,21 @@ const CodeLayout& FloatCodec::layout() const {
 void FloatCodec::fit(const FeatureSet& fs) {
   fit_transform(fs);
   scales_.clear();
-  if (layout().dtype != StorageType::I8) return;
+  if (layout().dtype != StorageType::I8 && layout().dtype != StorageType::I4) return;
   const int64_t mods = fs.task == Task::Crossmodal && !fs.train_b.empty() ? 2 : 1;
   for (int64_t m = 0; m < mods; ++m) {
     scales_.push_back(calibrate(fs, m));
     ARFC_ASSERT(int64_t(scales_.back().size()) >= layout().n_values, name(), ": ", scales_.back().size(),
-                " int8 scales for ", layout().n_values, " values");
+                " ", storage_name(layout().dtype), " scales for ", layout().n_values, " values");
   }
 }
 
 std::vector<float> FloatCodec::calibrate(const FeatureSet& fs, int64_t modality) const {
   const Matrix& x = modality == 0 ? fs.train_x : fs.train_b;
-  ARFC_CHECK(!x.empty(), name(), ": no training rows to calibrate int8 storage on (modality ", modality, ").");
+  ARFC_CHECK(!x.empty(), name(), ": no training rows to calibrate ", storage_name(layout().dtype),
+             " storage on (modality ", modality, ").");
   const Matrix head = x.n > kCalibrationRows ? slice_rows(x, 0, kCalibrationRows) : x;
-  return i8_scales_from_values(transform(head, layout().n_values, modality));
+  return calibrate_scales(transform(head, layout().n_values, modality), layout().dtype);
 }
 
 Representation FloatCodec::encode(const Matrix& x, int64_t modality) const {
@@ -60,7 +61,7 @@ Representation FloatCodec::encode(const Matrix& x, int64_t modality) const {
   if (l.dtype != StorageType::F32) {
     std::vector<float> none;
     const std::vector<float>* scales = &none;
-    if (l.dtype == StorageType::I8) {
+    if (l.dtype == StorageType::I8 || l.dtype == StorageType::I4) {
       ARFC_CHECK(modality >= 0 && modality < int64_t(scales_.size()), name(), ": encode() of modality ", modality,
                  " before fit() calibrated it. Hint: fit the codec on the training split first.");
       scales = &scales_[size_t(modality)];

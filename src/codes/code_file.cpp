@@ -12,6 +12,19 @@
 #include "arfc/io/embeddings.h"
 
 namespace arfc {
+
+uint32_t code_file_version(StorageType t) {
+  switch (t) {
+    case StorageType::Q8: return 2;
+    case StorageType::I4: return 3;
+    default: return 1;
+  }
+}
+
+namespace {
+// Integer codes store one float32 scale per value position after the header.
+bool has_scales(StorageType t) { return t == StorageType::I8 || t == StorageType::I4; }
+}  // namespace
 namespace {
 
 constexpr int64_t kHeaderBytes = 64;
@@ -100,9 +113,9 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
              version, ". Hint: ", (version > kCodeFormatVersion ? "written by a newer arfc; upgrade arfc."
                                                                 : "the header is corrupt."));
   const uint8_t dtype = p[12], flags = p[13];
-  ARFC_CHECK(dtype <= (version >= 2 ? 3 : 2), f, ": field 'dtype': expected 0 (f32), 1 (f16), 2 (i8)",
-             (version >= 2 ? " or 3 (q8)" : " (or 3, q8, from version 2 on)"), ", got ", int(dtype),
-             ". Hint: the header is corrupt.");
+  ARFC_CHECK(dtype <= 4 && code_file_version(StorageType(dtype)) <= version, f,
+             ": field 'dtype': expected 0 (f32), 1 (f16), 2 (i8), 3 (q8, from version 2 on) or 4 (i4, from "
+             "version 3 on) in a version ", version, " file, got ", int(dtype), ". Hint: the header is corrupt.");
   ARFC_CHECK((flags & ~(kFlagValueLevel | kFlagModality1)) == 0 && get_le(p + 14, 2) == 0, f,
              ": field 'flags': expected only bits 0 (value_level) and 1 (modality 1) and zero reserved bytes, got flags ",
              int(flags),
@@ -132,7 +145,7 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
              "token_width ", c.token_width, " (codes are whole tokens), got ", c.n_values, ". Hint: the header is corrupt.");
   ARFC_CHECK(std::fabs(stored_ratio - c.ratio()) <= 1e-9 * c.ratio(), f, ": field 'ratio': expected ", c.ratio(),
              " (4 * input_dim / bytes per code), got ", stored_ratio, ". Hint: the header is corrupt.");
-  const int64_t scale_bytes = c.dtype == StorageType::I8 ? 4 * c.n_values : 0;
+  const int64_t scale_bytes = has_scales(c.dtype) ? 4 * c.n_values : 0;
   const int64_t row_bytes = c.bytes_per_vector();
   const int64_t room = file_size - kHeaderBytes - kChecksumBytes - scale_bytes;
   const bool fits = room >= 0 && n <= uint64_t(room / row_bytes);
@@ -141,7 +154,7 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
         n <= (uint64_t(1) << 40) ? std::to_string(kHeaderBytes + scale_bytes + int64_t(n) * row_bytes + kChecksumBytes)
                                  : std::string("more than 2^40");
     ARFC_THROW(f, ": field 'n': the header declares ", n, " codes of ", row_bytes, " bytes",
-               (scale_bytes ? " plus " + std::to_string(scale_bytes) + " bytes of i8 scales" : std::string()),
+               (scale_bytes ? " plus " + std::to_string(scale_bytes) + " bytes of " + storage_name(c.dtype) + " scales" : std::string()),
                ", so the file should have ", expected, " bytes; it has ", file_size, ". Hint: the file was ",
                (fits ? "appended to" : "cut short"), " or its header is corrupt; re-create it.");
   }
@@ -179,11 +192,11 @@ namespace {
 // The fixed header and the i8 scales of a file of n codes shaped like `c`.
 std::string code_file_head(const CodeSet& c, int64_t n) {
   ARFC_ASSERT(c.input_dim > 0 && c.token_width > 0 && c.n_values > 0 && n >= 0, "invalid CodeSet");
-  ARFC_ASSERT(int64_t(c.scales.size()) == (c.dtype == StorageType::I8 ? c.n_values : 0), "scales size");
+  ARFC_ASSERT(int64_t(c.scales.size()) == (has_scales(c.dtype) ? c.n_values : 0), "scales size");
   ARFC_ASSERT(c.modality == 0 || c.modality == 1, "modality ", c.modality);
   std::string s;
   s.append(kCodeMagic, 8);
-  put_u32(s, c.dtype == StorageType::Q8 ? 2 : 1);
+  put_u32(s, code_file_version(c.dtype));
   put_u8(s, uint8_t(c.dtype));
   put_u8(s, uint8_t((c.value_level ? kFlagValueLevel : 0) | (c.modality == 1 ? kFlagModality1 : 0)));
   put_u16(s, 0);
@@ -256,7 +269,7 @@ std::vector<unsigned char> read_head(std::ifstream& in, int64_t size) {
   in.read(reinterpret_cast<char*>(head.data()), std::streamsize(head.size()));
   // Validate the fixed header first (parse needs the scales only for i8, and checks their
   // size against the file length before we read them).
-  if (size >= kHeaderBytes + kChecksumBytes && head[12] == uint8_t(StorageType::I8)) {
+  if (size >= kHeaderBytes + kChecksumBytes && head[12] <= 4 && has_scales(StorageType(head[12]))) {
     const uint64_t nv = get_le(head.data() + 48, 8);
     if (nv >= 1 && nv <= uint64_t(kMaxDim) && int64_t(4 * nv) <= size - kHeaderBytes - kChecksumBytes) {
       head.resize(size_t(kHeaderBytes + 4 * int64_t(nv)));
@@ -320,7 +333,7 @@ nlohmann::json describe_code_file(const std::string& path) {
   std::ifstream in;
   nlohmann::json j;
   j["format"] = "arfc-codes";
-  j["version"] = c.dtype == StorageType::Q8 ? 2 : 1;
+  j["version"] = code_file_version(c.dtype);
   j["path"] = path;
   j["file_bytes"] = file_size_of(path, in);
   j["model_fingerprint"] = format_fingerprint(c.model_fingerprint);

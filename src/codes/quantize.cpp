@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
@@ -9,7 +10,7 @@
 
 namespace arfc {
 
-int64_t CodeSet::bytes_per_vector() const { return n_values * bytes_per_value(dtype); }
+int64_t CodeSet::bytes_per_vector() const { return code_bytes(dtype, n_values); }
 double CodeSet::ratio() const { return 4.0 * double(input_dim) / double(bytes_per_vector()); }
 int64_t CodeSet::tokens() const {
   return dtype == StorageType::Q8 ? n_values : (n_values + token_width - 1) / token_width;
@@ -21,6 +22,7 @@ CodeGeometry CodeSet::geometry() const {
   g.token_width = token_width;
   g.max_tokens = tokens();
   g.value_level = value_level;
+  g.int4 = dtype == StorageType::I4;
   if (dtype == StorageType::Q8) {
     g.discrete_tokens = n_values;
     g.max_tokens = 1;
@@ -47,18 +49,62 @@ float load_f32(const uint8_t* src) {
 
 }  // namespace
 
-std::vector<float> i8_scales_from_values(const Matrix& values) {
+namespace {
+
+// Largest stored magnitude of the symmetric integer types: [-127, 127] and [-7, 7].
+float int_levels(StorageType t) { return t == StorageType::I4 ? 7.0f : 127.0f; }
+
+float quantize_value(float v, float scale, float levels) {
+  return std::clamp(std::nearbyint(v / scale), -levels, levels);
+}
+
+// int4: the clipping point with the least squared error on the column's values, searched
+// over kClipSteps fractions of max |value| from 1 down to kMinClip (largest on ties).
+constexpr int kClipSteps = 46;
+constexpr double kMinClip = 0.1;
+
+float mse_scale(const Matrix& values, int64_t j, float max_abs, float levels) {
+  double best_err = std::numeric_limits<double>::infinity();
+  float best = max_abs / levels;
+  for (int k = 0; k < kClipSteps; ++k) {
+    const double f = 1.0 - (1.0 - kMinClip) * double(k) / double(kClipSteps - 1);
+    const float s = float(double(max_abs) * f / double(levels));
+    if (!(s > 0)) continue;
+    double err = 0;
+    for (int64_t i = 0; i < values.n; ++i) {
+      const float v = values.at(i, j);
+      const double e = double(v) - double(quantize_value(v, s, levels)) * double(s);
+      err += e * e;
+    }
+    if (err < best_err) {
+      best_err = err;
+      best = s;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<float> calibrate_scales(const Matrix& values, StorageType dtype) {
+  ARFC_CHECK(dtype == StorageType::I8 || dtype == StorageType::I4, "calibration: ", storage_name(dtype),
+             " has no scales; only i8 and i4 are calibrated.");
   check_finite(values, "calibration values");
   std::vector<float> s(size_t(values.d), 0.0f);
   for (int64_t i = 0; i < values.n; ++i)
     for (int64_t j = 0; j < values.d; ++j) s[size_t(j)] = std::max(s[size_t(j)], std::fabs(values.at(i, j)));
-  for (float& v : s) v = v > 0 ? v / 127.0f : 1.0f;
+  const float levels = int_levels(dtype);
+  for (int64_t j = 0; j < values.d; ++j) {
+    float& v = s[size_t(j)];
+    if (!(v > 0)) v = 1.0f;
+    else v = dtype == StorageType::I4 ? mse_scale(values, j, v, levels) : v / levels;
+  }
   return s;
 }
 
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
                        int64_t input_dim, int64_t token_width, bool value_level,
-                       const std::vector<float>& i8_scales) {
+                       const std::vector<float>& scales) {
   ARFC_CHECK(input_dim > 0 && token_width > 0, "codes: expected input_dim and token_width >= 1, got D=",
              input_dim, ", w=", token_width, ". Hint: take both from the model's geometry().");
   ARFC_CHECK(values.d >= 1, "codes: expected at least 1 value per code, got ", values.d, ".");
@@ -86,7 +132,7 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
   c.dtype = dtype;
   c.value_level = value_level;
   const int64_t m = values.n * values.d;
-  c.payload.resize(size_t(m * bytes_per_value(dtype)));
+  c.payload.assign(size_t(values.n * code_bytes(dtype, values.d)), 0);
   uint8_t* out = c.payload.data();
   switch (dtype) {
     case StorageType::F32:
@@ -100,21 +146,27 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
       }
       break;
     case StorageType::Q8: break;  // refused above
-    case StorageType::I8: {
-      if (i8_scales.empty()) {
-        c.scales = i8_scales_from_values(values);
+    case StorageType::I8:
+    case StorageType::I4: {
+      const char* kind = dtype == StorageType::I8 ? "int8" : "int4";
+      if (scales.empty()) {
+        ARFC_CHECK(dtype == StorageType::I8, "codes: i4 codes need calibrated int4 scales (fitted on training "
+                   "codes). Hint: the model or codec provides them; models trained before i4 existed have none.");
+        c.scales = calibrate_scales(values, dtype);
       } else {
-        ARFC_CHECK(int64_t(i8_scales.size()) >= values.d, "codes: ", i8_scales.size(),
-                   " calibrated int8 scales for codes of ", values.d, " values. Hint: the calibration "
-                   "belongs to another model.");
-        c.scales.assign(i8_scales.begin(), i8_scales.begin() + values.d);
+        ARFC_CHECK(int64_t(scales.size()) >= values.d, "codes: ", scales.size(), " calibrated ", kind,
+                   " scales for codes of ", values.d, " values. Hint: the calibration belongs to another model.");
+        c.scales.assign(scales.begin(), scales.begin() + values.d);
         for (float s : c.scales)
-          ARFC_CHECK(std::isfinite(s) && s > 0, "codes: calibrated int8 scale ", s, " is not a positive number.");
+          ARFC_CHECK(std::isfinite(s) && s > 0, "codes: calibrated ", kind, " scale ", s, " is not a positive number.");
       }
+      const float levels = int_levels(dtype);
+      const int64_t row_bytes = code_bytes(dtype, values.d);
       for (int64_t i = 0; i < values.n; ++i)
         for (int64_t j = 0; j < values.d; ++j) {
-          const float q = std::nearbyint(values.at(i, j) / c.scales[size_t(j)]);
-          out[i * values.d + j] = uint8_t(int8_t(std::clamp(q, -127.0f, 127.0f)));
+          const int q = int(quantize_value(values.at(i, j), c.scales[size_t(j)], levels));
+          if (dtype == StorageType::I8) out[i * row_bytes + j] = uint8_t(int8_t(q));
+          else out[i * row_bytes + j / 2] |= uint8_t((q & 0xF) << (4 * (j % 2)));
         }
       break;
     }
@@ -142,7 +194,7 @@ Matrix dequantize_codes(const CodeSet& c) {
   ARFC_CHECK(c.dtype != StorageType::Q8, "q8 codes are discrete tokens (codeword indices): only the model that "
              "made them turns them into values. Hint: arfc decompress --model, or arfc export --model.");
   const int64_t m = c.n * c.n_values;
-  ARFC_ASSERT(int64_t(c.payload.size()) == m * bytes_per_value(c.dtype), "payload size ", c.payload.size(),
+  ARFC_ASSERT(int64_t(c.payload.size()) == c.n * c.bytes_per_vector(), "payload size ", c.payload.size(),
               " for ", c.n, " x ", c.n_values, " ", storage_name(c.dtype));
   Matrix x(c.n, c.n_values);
   const uint8_t* in = c.payload.data();
@@ -160,6 +212,16 @@ Matrix dequantize_codes(const CodeSet& c) {
         for (int64_t j = 0; j < c.n_values; ++j)
           x.at(i, j) = float(int8_t(in[i * c.n_values + j])) * c.scales[size_t(j)];
       break;
+    case StorageType::I4: {
+      ARFC_ASSERT(int64_t(c.scales.size()) == c.n_values, "i4 scales ", c.scales.size(), " vs ", c.n_values);
+      const int64_t row_bytes = c.bytes_per_vector();
+      for (int64_t i = 0; i < c.n; ++i)
+        for (int64_t j = 0; j < c.n_values; ++j) {
+          const int nib = (in[i * row_bytes + j / 2] >> (4 * (j % 2))) & 0xF;
+          x.at(i, j) = float(nib >= 8 ? nib - 16 : nib) * c.scales[size_t(j)];
+        }
+      break;
+    }
   }
   return x;
 }
@@ -174,14 +236,20 @@ CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout) {
   ARFC_CHECK(c.dtype == StorageType::Q8 || c.value_level || layout.n_values % c.token_width == 0,
              "truncate: expected a multiple of the token "
              "width ", c.token_width, ", got ", layout.n_values, " values. Hint: these codes end on whole tokens.");
+  ARFC_CHECK(layout.dtype != StorageType::I4 || c.dtype == StorageType::I4, "truncate: ", storage_name(c.dtype),
+             " codes cannot become i4 codes: those need the calibrated int4 scales of the model that made them. "
+             "Hint: arfc compress --dtype i4 with the model.");
   if (layout.dtype == c.dtype) {
+    // The prefix's bytes are the first bytes of each row; an odd i4 prefix clears the
+    // unused high nibble of its last byte.
     CodeSet t = c;
-    const int64_t bpv = bytes_per_value(c.dtype);
+    const int64_t in_bytes = c.bytes_per_vector(), out_bytes = code_bytes(c.dtype, layout.n_values);
     t.n_values = layout.n_values;
-    t.payload.resize(size_t(c.n * layout.n_values * bpv));
-    for (int64_t i = 0; i < c.n; ++i)
-      std::memcpy(t.payload.data() + i * layout.n_values * bpv, c.payload.data() + i * c.n_values * bpv,
-                  size_t(layout.n_values * bpv));
+    t.payload.resize(size_t(c.n * out_bytes));
+    for (int64_t i = 0; i < c.n; ++i) {
+      std::memmove(t.payload.data() + i * out_bytes, c.payload.data() + i * in_bytes, size_t(out_bytes));
+      if (c.dtype == StorageType::I4 && layout.n_values % 2) t.payload[size_t(i * out_bytes + out_bytes - 1)] &= 0x0F;
+    }
     if (!t.scales.empty()) t.scales.resize(size_t(layout.n_values));
     return t;
   }

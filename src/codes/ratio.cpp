@@ -4,23 +4,26 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "arfc/core/error.h"
+#include "arfc/core/text.h"
 
 namespace arfc {
 
-int64_t bytes_per_value(StorageType t) {
+int64_t bits_per_value(StorageType t) {
   switch (t) {
-    case StorageType::F32: return 4;
-    case StorageType::F16: return 2;
-    case StorageType::I8: return 1;
-    case StorageType::Q8: return 1;
+    case StorageType::F32: return 32;
+    case StorageType::F16: return 16;
+    case StorageType::I8: return 8;
+    case StorageType::Q8: return 8;
+    case StorageType::I4: return 4;
   }
   ARFC_ASSERT(false, "unknown StorageType ", int(t));
   return 0;
 }
+
+int64_t code_bytes(StorageType t, int64_t n_values) { return (n_values * bits_per_value(t) + 7) / 8; }
 
 std::string storage_name(StorageType t) {
   switch (t) {
@@ -28,6 +31,7 @@ std::string storage_name(StorageType t) {
     case StorageType::F16: return "f16";
     case StorageType::I8: return "i8";
     case StorageType::Q8: return "q8";
+    case StorageType::I4: return "i4";
   }
   ARFC_ASSERT(false, "unknown StorageType ", int(t));
   return "";
@@ -37,10 +41,11 @@ StorageType parse_storage_type(const std::string& s) {
   if (s == "f32" || s == "float32") return StorageType::F32;
   if (s == "f16" || s == "float16") return StorageType::F16;
   if (s == "i8" || s == "int8") return StorageType::I8;
+  if (s == "i4" || s == "int4") return StorageType::I4;
   if (s == "q8") return StorageType::Q8;
-  ARFC_THROW("storage type: expected one of f32, f16, i8, q8, got '", s,
-             "'. Hint: f32 keeps full precision, f16 halves the bytes, i8 quarters them, q8 stores discrete "
-             "tokens (one byte each).");
+  ARFC_THROW("storage type: expected one of f32, f16, i8, i4, q8, got '", s,
+             "'. Hint: f32 keeps full precision, f16 halves the bytes, i8 quarters them, i4 stores two values "
+             "per byte, q8 stores discrete tokens (one byte each).");
 }
 
 std::string format_ratio(double r) {
@@ -59,7 +64,7 @@ CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t) {
   CodeLayout l;
   l.n_values = n_values;
   l.dtype = t;
-  l.bytes_per_vector = n_values * bytes_per_value(t);
+  l.bytes_per_vector = code_bytes(t, n_values);
   l.ratio = 4.0 * double(input_dim) / double(l.bytes_per_vector);
   return l;
 }
@@ -84,7 +89,12 @@ std::string describe_layout(const CodeLayout& l, int64_t token_width) {
 
 namespace {
 
-constexpr StorageType kAllTypes[] = {StorageType::F32, StorageType::F16, StorageType::I8};
+// The continuous storage types a geometry offers, most precise first.
+std::vector<StorageType> continuous_types(const CodeGeometry& g) {
+  std::vector<StorageType> t = {StorageType::F32, StorageType::F16, StorageType::I8};
+  if (g.int4) t.push_back(StorageType::I4);
+  return t;
+}
 
 // Far above any real model (code files cap D, w and n_values at 2^24 too), low enough that
 // no product of these overflows or asks for an absurd allocation.
@@ -147,11 +157,10 @@ struct Search {
   CodeLayout best_within(double budget_bytes, const std::string& request, bool by_bytes = false) const {
     int64_t best_bytes = 0;
     for (StorageType t : dtypes) {
-      const int64_t bpv = bytes_per_value(t);
-      double n = std::floor(budget_bytes / double(bpv));
+      double n = std::floor(std::floor(budget_bytes) * 8.0 / double(bits_per_value(t)));
       n = std::min(n, double(sizing_values));
       const int64_t nv = (int64_t(n) / step()) * step();
-      best_bytes = std::max(best_bytes, nv * bpv);
+      if (nv > 0) best_bytes = std::max(best_bytes, code_bytes(t, nv));
     }
     if (best_bytes == 0) {
       const CodeLayout s = smallest();
@@ -162,20 +171,22 @@ struct Search {
                            : "a ratio of at most " + format_ratio(s.ratio)),
                  (std::find(dtypes.begin(), dtypes.end(), StorageType::I8) == dtypes.end() ? ", or --dtype i8" : ""), ".");
     }
+    // The most values of each type in exactly best_bytes bytes (0 when none fill them).
+    auto values_in = [&](StorageType t) -> int64_t {
+      const int64_t nv = std::min((best_bytes * 8 / bits_per_value(t)) / step() * step(), sizing_values);
+      return nv > 0 && code_bytes(t, nv) == best_bytes ? nv : 0;
+    };
     CodeLayout best;
     for (StorageType t : dtypes) {
-      const int64_t bpv = bytes_per_value(t);
-      if (best_bytes % bpv != 0) continue;
-      const int64_t nv = best_bytes / bpv;
-      if (nv % step() != 0 || nv > available_values) continue;
+      const int64_t nv = values_in(t);
+      if (nv == 0 || nv > available_values) continue;
       if (nv > best.n_values) best = make_layout(g.input_dim, nv, t);
     }
     if (best.n_values == 0) {
       // Only reachable when truncating: the request needs a longer code than stored.
       CodeLayout need;
       for (StorageType t : dtypes)
-        if (best_bytes % bytes_per_value(t) == 0 && best_bytes / bytes_per_value(t) > need.n_values)
-          need = make_layout(g.input_dim, best_bytes / bytes_per_value(t), t);
+        if (values_in(t) > need.n_values) need = make_layout(g.input_dim, values_in(t), t);
       ARFC_THROW(request, " needs ", describe_layout(need, g.token_width), ", but ", source,
                  " stores only ", available_values, " values per code. Hint: truncation can only "
                  "shorten codes; ask for a higher ratio, or re-compress the features with the model.");
@@ -268,8 +279,13 @@ CodeLayout choose_layout(const CodeGeometry& g, const CodeBudget& b) {
     if (d.n_values <= g.discrete_tokens) return d;
   }
   Search s{g, g.max_values(), g.max_values(), {}, "this model", false};
-  if (b.dtype) s.dtypes = {*b.dtype};
-  else s.dtypes.assign(std::begin(kAllTypes), std::end(kAllTypes));
+  if (b.dtype) {
+    ARFC_CHECK(*b.dtype != StorageType::I4 || g.int4, "--dtype i4: this model has no calibrated int4 scales (it "
+               "was trained before i4 storage existed). Hint: use f32, f16 or i8, or retrain the model.");
+    s.dtypes = {*b.dtype};
+  } else {
+    s.dtypes = continuous_types(g);
+  }
   switch (b.kind) {
     case CodeBudget::Kind::Ratio: return s.by_ratio(b.value);
     case CodeBudget::Kind::Bytes: return s.by_bytes(b.value);
@@ -298,10 +314,14 @@ CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, i
   const int64_t sizing = std::max(stored_values, ((4 * g.input_dim + w - 1) / w) * w);
   Search s{g, stored_values, sizing, {}, "this code file", true};
   if (b.dtype) {
+    ARFC_CHECK(*b.dtype != StorageType::I4 || stored_dtype == StorageType::I4, "--dtype i4: this code file stores ",
+               storage_name(stored_dtype), " values, and int4 codes need the calibrated int4 scales of the model "
+               "that made them. Hint: arfc compress --dtype i4 with the model.");
     s.dtypes = {*b.dtype};
   } else {
-    for (StorageType t : kAllTypes)
-      if (bytes_per_value(t) <= bytes_per_value(stored_dtype)) s.dtypes.push_back(t);
+    for (StorageType t : continuous_types(g))
+      if (bits_per_value(t) <= bits_per_value(stored_dtype) && (t != StorageType::I4 || stored_dtype == StorageType::I4))
+        s.dtypes.push_back(t);
   }
   const int64_t stored_tokens = (stored_values + w - 1) / w;
   switch (b.kind) {
@@ -316,12 +336,13 @@ CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, i
 std::vector<CodeLayout> all_layouts(const CodeGeometry& g) {
   check_geometry(g);
   const int64_t step = g.value_level ? 1 : g.token_width;
-  const int64_t count = 3 * (g.max_values() / step) + g.discrete_tokens;
+  const std::vector<StorageType> types = continuous_types(g);
+  const int64_t count = int64_t(types.size()) * (g.max_values() / step) + g.discrete_tokens;
   ARFC_CHECK(count <= kMaxLayouts, "all_layouts: the geometry has ", count, " layouts, more than ", kMaxLayouts,
              ". Hint: ask choose_layout for the one a budget buys.");
   std::vector<CodeLayout> out;
   out.reserve(size_t(count));
-  for (StorageType t : kAllTypes)
+  for (StorageType t : types)
     for (int64_t nv = step; nv <= g.max_values(); nv += step) out.push_back(make_layout(g.input_dim, nv, t));
   for (int64_t n = 1; n <= g.discrete_tokens; ++n) out.push_back(make_layout(g.input_dim, n, StorageType::Q8));
   std::sort(out.begin(), out.end(), [](const CodeLayout& a, const CodeLayout& b) {
@@ -333,13 +354,9 @@ std::vector<CodeLayout> all_layouts(const CodeGeometry& g) {
 
 std::vector<double> parse_ratio_list(const std::string& list) {
   std::vector<double> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  for (const std::string& item : split_list(list)) {
     ARFC_CHECK(out.size() < kMaxRatioList, "--ratios lists more than ", kMaxRatioList, " ratios. Hint: a report "
                "grid has about a dozen, e.g. 2,4,8,16,32,64.");
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
     size_t used = 0;
     double r = 0;
     try {

@@ -1,9 +1,9 @@
 #include "arfc/eval/ablation.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "arfc/core/error.h"
+#include "arfc/core/text.h"
 
 namespace arfc {
 
@@ -26,10 +26,7 @@ const std::vector<AblationVariant>& arfc_ablation_variants() {
 std::vector<EvalMethod> select_ablation_variants(const std::string& keys) {
   const auto& all = arfc_ablation_variants();
   std::vector<std::string> wanted;
-  std::stringstream ss(keys);
-  for (std::string k; std::getline(ss, k, ',');) {
-    k.erase(0, k.find_first_not_of(' '));
-    k.erase(k.find_last_not_of(' ') + 1);
+  for (const std::string& k : split_list(keys)) {
     const bool known = std::any_of(all.begin(), all.end(), [&](const AblationVariant& v) { return v.key == k; });
     if (!known) {
       std::string list;

@@ -19,6 +19,7 @@ CodeGeometry planned_geometry(int64_t input_dim, const std::string& overrides_js
   g.max_tokens = c.model.max_tokens();
   g.value_level = c.model.value_level();
   g.discrete_tokens = c.model.discrete_tokens();
+  g.int4 = true;  // train_arfc calibrates int4 scales
   return g;
 }
 
@@ -74,7 +75,7 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
               "arfc: trained geometry differs from the planned one");
   // Training keeps only the discrete tokens that measured better than int8 values
   // (ArfcModel::fit_codebooks): the layout of this budget follows the trained model.
-  if (g.discrete_tokens != geometry().discrete_tokens) set_geometry(g);
+  if (g.discrete_tokens != geometry().discrete_tokens || g.int4 != geometry().int4) set_geometry(g);
 }
 
 namespace {
@@ -115,7 +116,7 @@ Matrix ArfcCodec::inverse(const Matrix& values, int64_t modality) const {
 }
 
 std::vector<float> ArfcCodec::calibrate(const FeatureSet& fs, int64_t modality) const {
-  if (model_->calibrated()) return model_->i8_scales(modality);
+  if (!model_->scales(layout().dtype, modality).empty()) return model_->scales(layout().dtype, modality);
   log_warn("arfc: model " + model_path_ + " stores no int8 calibration (older file): calibrating on the training split");
   return FloatCodec::calibrate(fs, modality);
 }

@@ -3,7 +3,6 @@
 #include "arfc/eval/codec_factory.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "arfc/baselines/learned_codec.h"
 #include "arfc/baselines/pca.h"
@@ -12,6 +11,7 @@
 #include "arfc/baselines/scalar_quant.h"
 #include "arfc/baselines/truncation.h"
 #include "arfc/core/error.h"
+#include "arfc/core/text.h"
 #include "arfc/eval/arfc_codec.h"
 #ifdef ARFC_HAVE_FAISS
 #include "arfc/baselines/product_quant.h"
@@ -137,7 +137,7 @@ SpecParts split_spec(const std::string& spec) {
 std::string accepted_list() {
   std::string s;
   for (const auto& e : codec_registry())
-    s += (s.empty() ? "" : ", ") + e.prefix + (e.storage_axis ? "[+f32|f16|i8]" : "") + (e.argument_allowed ? "[:ARG]" : "");
+    s += (s.empty() ? "" : ", ") + e.prefix + (e.storage_axis ? "[+f32|f16|i8|i4]" : "") + (e.argument_allowed ? "[:ARG]" : "");
   for (const auto& g : groups()) s += std::string(", ") + g.name;
   return s;
 }
@@ -155,9 +155,9 @@ const CodecEntry& checked_entry(const std::string& spec, const char* where) {
              "' has no storage variants (it stores its own codes), got '", spec, "'. Hint: write just '", e->prefix,
              "'.");
   const bool discrete_ok = e->prefix == "arfc";  // discrete tokens are ARFC's own storage
-  ARFC_CHECK(!p.has_storage || p.storage == "f32" || p.storage == "f16" || p.storage == "i8" ||
+  ARFC_CHECK(!p.has_storage || p.storage == "f32" || p.storage == "f16" || p.storage == "i8" || p.storage == "i4" ||
                  (discrete_ok && p.storage == "q8"),
-             where, "method '", spec, "': unknown storage '", p.storage, "'; expected f32, f16 or i8",
+             where, "method '", spec, "': unknown storage '", p.storage, "'; expected f32, f16, i8 or i4",
              (discrete_ok ? " or q8 (discrete tokens)" : ""), " (e.g. ", e->prefix, "+i8).");
   return *e;
 }
@@ -181,11 +181,7 @@ std::vector<std::string> parse_method_list(const std::string& list) {
   auto add = [&out](const std::string& s) {
     if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
   };
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
+  for (const std::string& item : split_list(list)) {
     ARFC_CHECK(!item.empty(), "--methods '", list, "': empty entry. Hint: separate methods by single commas, e.g. pca,rp,ptq.");
     bool grouped = false;
     for (const auto& g : groups())
@@ -204,7 +200,7 @@ std::vector<std::string> parse_method_list(const std::string& list) {
 std::string describe_methods() {
   std::string s;
   for (const auto& e : codec_registry())
-    s += "  " + e.prefix + (e.storage_axis ? (e.prefix == "arfc" ? "[+f32|f16|i8|q8]" : "[+f32|f16|i8]") : "") +
+    s += "  " + e.prefix + (e.storage_axis ? (e.prefix == "arfc" ? "[+f32|f16|i8|i4|q8]" : "[+f32|f16|i8|i4]") : "") +
          (e.argument_allowed ? "[:ARG]" : "") + ": " +
          e.description + "\n";
   for (const auto& g : groups()) {
@@ -212,8 +208,8 @@ std::string describe_methods() {
     for (const auto& m : g.members) s += " " + m;
     s += "\n";
   }
-  s += "  Float codecs without +STORAGE pick f32/f16/i8 per budget by ARFC's rule (the largest code that\n"
-       "  fits; ties to more values at lower precision); int8 scales are fitted on training rows. ARFC\n"
+  s += "  Float codecs without +STORAGE pick f32/f16/i8/i4 per budget by ARFC's rule (the largest code\n"
+       "  that fits; ties to more values at lower precision); int8/int4 scales are fitted on training rows. ARFC\n"
        "  serves budgets of at most model.discrete_tokens bytes with discrete tokens (q8, one byte each).\n";
   return s;
 }

@@ -316,12 +316,14 @@ EvalReport run_evaluation(const FeatureSet& fs_in, const EvalOptions& opt) {
     rep.notes.push_back(describe_probe(probe));
   }
   rep.notes.push_back("Storage: every float codec (pca, rp, trunc, ae, qformer, mrl, arfc) stores its values as "
-                      "f32, f16 or int8; '+f32/+f16/+i8' fixes the type, a plain name picks per budget by ARFC's "
-                      "rule (largest code that fits; ties to more values at lower precision). int8 scales are "
-                      "fitted on training rows and belong to the codec/model: nothing per vector or per file. ARFC "
-                      "also stores discrete tokens (q8: one byte = one of 256 codewords) for the budgets its "
-                      "model measured them better for (always those below one int8 token); they are compared "
-                      "by cosine of the code-space vectors they stand for.");
+                      "f32, f16, int8 or int4 (two values per byte); '+f32/+f16/+i8/+i4' fixes the type, a plain "
+                      "name picks per budget by ARFC's rule (largest code that fits; ties to more values at lower "
+                      "precision, so int4 wherever twice the int8 values fit). int8 scales (max |value|) and int4 "
+                      "scales (least squared error clip) are fitted on training rows and belong to the "
+                      "codec/model: nothing per vector or per file. ARFC also stores discrete tokens (q8: one "
+                      "byte = one of 256 codewords) for the budgets its model measured them better for (always "
+                      "those below its smallest continuous code); they are compared by cosine of the code-space "
+                      "vectors they stand for.");
   rep.notes.push_back("Fixed-rate methods (f16, i8, i4, bin, rabitq) appear once, in the column nearest their "
                       "native ratio.");
   rep.notes.push_back("Search is symmetric (both sides compressed) in every table except '... asym': raw query "

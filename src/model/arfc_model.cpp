@@ -38,12 +38,17 @@ struct ArfcModel::Impl {
   torch::Device device{torch::kCPU};
   uint64_t fingerprint = 0;
   std::vector<std::vector<float>> i8_scales;  // per modality, [max_values]; empty = not calibrated
+  std::vector<std::vector<float>> i4_scales;  // per modality, [max_values]; empty = no i4 (older file)
 
   // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
   // the CPU, whole batches on an accelerator.
   int64_t encode_block() const { return device.is_cpu() ? ArfcModel::kEncodeBlock : ArfcModel::kEncodeBatch; }
 
-  nlohmann::json calibration_json() const { return {{"i8_scales", i8_scales}}; }
+  nlohmann::json calibration_json() const {
+    nlohmann::json j = {{"i8_scales", i8_scales}};
+    if (!i4_scales.empty()) j["i4_scales"] = i4_scales;
+    return j;
+  }
   void finish() {
     config = cfg.to_json();
     arc->eval();
@@ -80,6 +85,7 @@ CodeGeometry ArfcModel::geometry() const {
   g.max_tokens = impl_->cfg.model.max_tokens();
   g.value_level = impl_->cfg.model.value_level();
   g.discrete_tokens = impl_->cfg.model.discrete_tokens();
+  g.int4 = !impl_->i4_scales.empty();
   return g;
 }
 
@@ -149,7 +155,8 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
     ARFC_CHECK(values.d >= layout.n_values, "quantize: ", values.d, " values per row, the layout needs ",
                layout.n_values);
     CodeSet c = quantize_codes(values.d == layout.n_values ? values : prefix_cols(values, layout.n_values),
-                               layout.dtype, fingerprint(), dim, g.token_width, g.value_level, i8_scales(modality));
+                               layout.dtype, fingerprint(), dim, g.token_width, g.value_level,
+                               scales(layout.dtype, modality));
     c.modality = modality;
     return c;
   }
@@ -251,7 +258,7 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   auto cb = impl_->arc->codebooks();
   if (cb.is_empty()) return;
   const CodeGeometry g = geometry();
-  const int64_t candidates = g.discrete_tokens, w = g.token_width, n = fs.train_x.n;
+  const int64_t candidates = g.discrete_tokens, n = fs.train_x.n;
   const uint64_t seed = impl_->cfg.train.value("seed", uint64_t(0));
   const bool select = impl_->cfg.model.discrete_select();
   const bool pairs = num_modalities() > 1;
@@ -296,10 +303,15 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
 
   int64_t keep = candidates;
   if (select && held >= 50) {
-    // Discrete tokens always serve the budgets below one int8 token; a larger budget of b
-    // bytes (b = w, 2w, ...) joins them while b discrete tokens search at least as well as
-    // b int8 values on the held-out rows (measured per model: docs/DESIGN.md).
-    keep = std::min(candidates, std::max<int64_t>(1, w - 1));
+    // Discrete tokens always serve the budgets below the smallest continuous code (one
+    // token of the least precise type: i4 when calibrated, else i8); a larger budget of b
+    // bytes (multiples of that size) joins them while b discrete tokens search at least as
+    // well as the continuous code the budget buys (choose_layout: i4 or i8 values) on the
+    // held-out rows (measured per model: docs/DESIGN.md).
+    CodeGeometry continuous = g;
+    continuous.discrete_tokens = 0;
+    const int64_t step_bytes = all_layouts(continuous).back().bytes_per_vector;
+    keep = std::min(candidates, std::max<int64_t>(1, step_bytes - 1));
     const Matrix x = gather_rows(fs.train_x, held_rows);
     torch::Tensor labels;
     // Labels judge when there are any (classification and open-set retrieval): on the
@@ -318,23 +330,25 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     const Matrix full_a = encode(x, g.max_values(), 0);
     const Matrix full_b = pairs ? encode(gather_rows(fs.train_b, held_rows), g.max_values(), 1) : Matrix();
     const torch::Tensor reference = labels.defined() || pairs ? torch::Tensor() : to_tensor(full_a);
-    auto score = [&](StorageType t, int64_t b) {
-      const Matrix a = code_values(quantize(full_a, make_layout(g.input_dim, b, t), 0));
-      if (pairs) return pair_score(a, code_values(quantize(full_b, make_layout(input_dim(1), b, t), 1)));
+    auto score = [&](const CodeLayout& l) {
+      const Matrix a = code_values(quantize(full_a, l, 0));
+      if (pairs) return pair_score(a, code_values(quantize(full_b, make_layout(input_dim(1), l.n_values, l.dtype), 1)));
       return search_score(a, labels, reference);
     };
     const char* measure = pairs ? "crossmodal_r1" : labels.defined() ? "knn1_accuracy" : "knn10_overlap";
     const std::string rows_text =
         std::to_string(held) + (by_class ? " rows of held-out classes" : " held-out rows");
     nlohmann::json trials = nlohmann::json::array();
-    for (int64_t b = w; b <= candidates && b <= g.max_values(); b += w) {
-      const double q8 = score(StorageType::Q8, b);
-      const double i8 = score(StorageType::I8, b);
-      trials.push_back({{"bytes", b}, {"q8", q8}, {"i8", i8}});
-      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " + std::to_string(q8) +
-               " vs int8 values " + std::to_string(i8) + " on " + rows_text);
-      if (q8 < i8) break;
-      keep = std::min(candidates, b + w - 1);
+    for (int64_t b = step_bytes; b <= candidates && b <= g.max_values(); b += step_bytes) {
+      const CodeLayout cont = choose_layout(continuous, CodeBudget::bytes(double(b)));
+      const double q8 = score(make_layout(g.input_dim, b, StorageType::Q8));
+      const double c = score(cont);
+      trials.push_back({{"bytes", b}, {"q8", q8}, {storage_name(cont.dtype), c}, {"values", cont.n_values}});
+      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " + std::to_string(q8) + " vs " +
+               std::to_string(cont.n_values) + " " + storage_name(cont.dtype) + " values " + std::to_string(c) +
+               " on " + rows_text);
+      if (q8 < c) break;
+      keep = std::min(candidates, b + step_bytes - 1);
     }
     impl_->cfg.summary["discrete_selection"] = {
         {"held_out_rows", held}, {"measure", measure}, {"trials", trials}, {"discrete_tokens", keep}};
@@ -357,12 +371,14 @@ void ArfcModel::network_updated(const std::string& key, const nlohmann::json& su
   impl_->finish();
 }
 
-const std::vector<float>& ArfcModel::i8_scales(int64_t modality) const {
+const std::vector<float>& ArfcModel::scales(StorageType t, int64_t modality) const {
   static const std::vector<float> none;
-  if (impl_->i8_scales.empty()) return none;
-  ARFC_CHECK(modality >= 0 && modality < int64_t(impl_->i8_scales.size()), "i8_scales: modality must be in [0, ",
-             impl_->i8_scales.size() - 1, "], got ", modality);
-  return impl_->i8_scales[size_t(modality)];
+  static const std::vector<std::vector<float>> no_table;
+  const auto& all = t == StorageType::I8 ? impl_->i8_scales : t == StorageType::I4 ? impl_->i4_scales : no_table;
+  if (all.empty()) return none;
+  ARFC_CHECK(modality >= 0 && modality < int64_t(all.size()), "scales: modality must be in [0, ", all.size() - 1,
+             "], got ", modality);
+  return all[size_t(modality)];
 }
 
 bool ArfcModel::calibrated() const { return !impl_->i8_scales.empty(); }
@@ -370,13 +386,16 @@ bool ArfcModel::calibrated() const { return !impl_->i8_scales.empty(); }
 void ArfcModel::calibrate(const FeatureSet& fs, int64_t max_rows) {
   std::vector<const Matrix*> mods{&fs.train_x};
   if (num_modalities() > 1) mods.push_back(&fs.train_b);
-  std::vector<std::vector<float>> scales;
+  std::vector<std::vector<float>> s8, s4;
   for (size_t m = 0; m < mods.size(); ++m) {
     ARFC_CHECK(!mods[m]->empty(), "calibrate: modality ", m, " has no training rows.");
     const Matrix x = mods[m]->n > max_rows ? slice_rows(*mods[m], 0, max_rows) : *mods[m];
-    scales.push_back(i8_scales_from_values(encode(x, geometry().max_values(), int64_t(m))));
+    const Matrix codes = encode(x, geometry().max_values(), int64_t(m));
+    s8.push_back(calibrate_scales(codes, StorageType::I8));
+    s4.push_back(calibrate_scales(codes, StorageType::I4));
   }
-  impl_->i8_scales = std::move(scales);
+  impl_->i8_scales = std::move(s8);
+  impl_->i4_scales = std::move(s4);
   impl_->finish();
 }
 
@@ -415,20 +434,26 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
   if (c.header.contains("calibration")) {
     const nlohmann::json& cal = c.header.at("calibration");
     const int64_t mods = impl->arc->num_modalities(), values = impl->arc->max_values();
-    ARFC_CHECK(cal.is_object() && cal.contains("i8_scales") && cal.at("i8_scales").is_array() &&
-                   int64_t(cal.at("i8_scales").size()) == mods,
-               "model file '", path, "': \"calibration\" must hold \"i8_scales\", one array per modality (", mods,
-               "). Hint: the file is corrupt.");
-    for (const auto& row : cal.at("i8_scales")) {
-      ARFC_CHECK(row.is_array() && int64_t(row.size()) == values, "model file '", path, "': calibration has ",
-                 row.is_array() ? row.size() : 0, " int8 scales per modality, expected ", values, " (max_values).");
-      std::vector<float> v;
-      for (const auto& e : row) {
-        ARFC_CHECK(e.is_number() && std::isfinite(e.get<double>()) && e.get<double>() > 0, "model file '", path,
-                   "': calibration scale ", e.dump(), " is not a positive finite number.");
-        v.push_back(e.get<float>());
+    ARFC_CHECK(cal.is_object() && cal.contains("i8_scales"), "model file '", path,
+               "': \"calibration\" must hold \"i8_scales\". Hint: the file is corrupt.");
+    // i4_scales exist in files written since i4 storage; older files have int8 only.
+    for (const char* key : {"i8_scales", "i4_scales"}) {
+      if (!cal.contains(key)) continue;
+      const nlohmann::json& table = cal.at(key);
+      ARFC_CHECK(table.is_array() && int64_t(table.size()) == mods, "model file '", path, "': calibration \"", key,
+                 "\" must hold one array per modality (", mods, "). Hint: the file is corrupt.");
+      auto& out = std::string(key) == "i8_scales" ? impl->i8_scales : impl->i4_scales;
+      for (const auto& row : table) {
+        ARFC_CHECK(row.is_array() && int64_t(row.size()) == values, "model file '", path, "': calibration has ",
+                   row.is_array() ? row.size() : 0, " ", key, " per modality, expected ", values, " (max_values).");
+        std::vector<float> v;
+        for (const auto& e : row) {
+          ARFC_CHECK(e.is_number() && std::isfinite(e.get<double>()) && e.get<double>() > 0, "model file '", path,
+                     "': calibration scale ", e.dump(), " is not a positive finite number.");
+          v.push_back(e.get<float>());
+        }
+        out.push_back(std::move(v));
       }
-      impl->i8_scales.push_back(std::move(v));
     }
   }
   impl->finish();
@@ -467,6 +492,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"base_hidden", cfg["model"].value("base_hidden", int64_t(0))},
           {"discrete_tokens", g.discrete_tokens},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
+          {"int4_calibration", g.int4 ? "stored (fitted on training rows)" : "none (no i4 storage)"},
           {"parameters", params},
           {"fingerprint", hex64(m.fingerprint())},
           {"file_bytes", ec ? int64_t(0) : int64_t(bytes)},

@@ -26,9 +26,10 @@ struct BudgetOptions {
     g->add_option("--bytes", bytes, "Byte budget per vector; the largest code that fits is chosen");
     g->require_option(1);
     sub->add_option("--dtype", dtype,
-                    "Storage type: f32, f16 or i8 values, or q8 discrete tokens (one byte each; --tokens then "
-                    "counts discrete tokens). " + dtype_help)
-        ->check(CLI::IsMember({"f32", "f16", "i8", "q8"}));
+                    "Storage type: f32, f16, i8 or i4 values (i4: two per byte, models trained since i4 "
+                    "existed), or q8 discrete tokens (one byte each; --tokens then counts discrete tokens). " +
+                        dtype_help)
+        ->check(CLI::IsMember({"f32", "f16", "i8", "i4", "q8"}));
   }
 
   CodeBudget budget() const {

@@ -5,6 +5,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/core/text.h"
 #include "arfc/eval/ablation.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/eval/harness.h"
@@ -53,10 +54,10 @@ std::string command_line(const EvalArgs& a, bool methods_given) {
 
 // --merge A,B,...: one report from runs of the same protocol (eval/report_merge.h).
 void run_merge(const EvalArgs& a) {
-  std::vector<std::string> dirs;
-  std::stringstream ss(a.merge);
-  for (std::string d; std::getline(ss, d, ',');)
-    if (!d.empty()) dirs.push_back(d);
+  const std::vector<std::string> dirs = split_list(a.merge);
+  for (const auto& d : dirs)
+    ARFC_CHECK(!d.empty(), "--merge '", a.merge, "': empty entry. Hint: list report directories separated by single "
+               "commas, e.g. --merge runs/a,runs/b.");
   std::vector<EvalReport> parts;
   for (const auto& d : dirs) parts.push_back(read_report(d));
   EvalReport rep = merge_reports(parts, dirs, a.replace);

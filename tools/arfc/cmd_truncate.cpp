@@ -29,7 +29,7 @@ void add_truncate_command(CLI::App& app) {
     const CodeSet c = read_code_file(o->in);
     const CodeLayout layout =
         choose_truncated_layout(c.geometry(), o->budget.budget(), c.n_values, c.dtype);
-    if (bytes_per_value(layout.dtype) > bytes_per_value(c.dtype))
+    if (bits_per_value(layout.dtype) > bits_per_value(c.dtype))
       log_warn("--dtype " + storage_name(layout.dtype) + " is wider than the stored " + storage_name(c.dtype) +
                ": the file grows but gains no precision");
     const CodeSet t = truncate_codes(c, layout);

@@ -1,11 +1,11 @@
 // A float codec is a transform (x -> up to max_values float values: PCA, random projection,
 // truncation, the learned encoders, ARFC) composed with a storage type for those values:
-// f32, f16 or calibrated symmetric int8. FAISS writes this "PCA16,SQ8"; the codec factory
-// writes "pca+i8" (storage fixed) or "pca" (storage chosen per budget).
+// f32, f16, or calibrated symmetric int8 or int4. FAISS writes this "PCA16,SQ8"; the codec
+// factory writes "pca+i8" (storage fixed) or "pca" (storage chosen per budget).
 //
 // Every float codec, ARFC included, picks its layout for a byte budget by the same rule:
 // choose_layout(geometry, budget) (codes/ratio.h): the largest code that fits, ties to more
-// values at lower precision. The bytes counted are the stored values only; the int8 scales
+// values at lower precision. The bytes counted are the stored values only; the integer scales
 // are per-codec (fitted on training rows once, like FAISS's SQ8 trained ranges), never
 // per vector or per file, so a vector's code does not depend on the rows around it.
 //
@@ -61,8 +61,9 @@ class FloatCodec : public Codec {
   virtual bool invertible() const { return false; }
   // values [N, m] -> [N, D_modality].
   virtual Matrix inverse(const Matrix& values, int64_t modality) const;
-  // int8 scales [>= n_values] for a modality. Default: i8_scales_from_values on the
-  // transform of the first kCalibrationRows training rows of that modality.
+  // int8 / int4 scales [>= n_values] for a modality (layout().dtype). Default:
+  // calibrate_scales on the transform of the first kCalibrationRows training rows of that
+  // modality.
   virtual std::vector<float> calibrate(const FeatureSet& fs, int64_t modality) const;
 
  private:
@@ -72,7 +73,7 @@ class FloatCodec : public Codec {
   CodeGeometry geometry_;
   CodeLayout layout_;
   bool have_layout_ = false;
-  std::vector<std::vector<float>> scales_;  // per modality (int8 layouts only)
+  std::vector<std::vector<float>> scales_;  // per modality (i8 and i4 layouts only)
 };
 
 }  // namespace arfc

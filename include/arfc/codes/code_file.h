@@ -15,9 +15,12 @@
 
 namespace arfc {
 
-// Version 2 added discrete tokens (dtype 3, q8). Files of continuous codes are still
-// written as version 1, so older readers keep reading them; q8 files are version 2.
-constexpr uint32_t kCodeFormatVersion = 2;
+// Version 2 added discrete tokens (dtype 3, q8), version 3 int4 values (dtype 4, i4). Each
+// file is written with the lowest version that has its dtype (f32/f16/i8: 1, q8: 2, i4:
+// 3), so older readers keep reading what they can.
+constexpr uint32_t kCodeFormatVersion = 3;
+// The version a file of this dtype is written as.
+uint32_t code_file_version(StorageType t);
 constexpr char kCodeMagic[9] = "ARFCCODE";
 
 // A q8 CodeSet holds discrete tokens: n_values is the token count, one byte each (the
@@ -30,8 +33,8 @@ struct CodeSet {
   int64_t n = 0;                   // number of codes
   int64_t n_values = 0;            // values per code
   StorageType dtype = StorageType::F32;
-  std::vector<float> scales;       // I8: one dequantisation scale per value position; else empty
-  std::vector<uint8_t> payload;    // n * n_values * bytes_per_value(dtype), row-major
+  std::vector<float> scales;       // I8, I4: one dequantisation scale per value position; else empty
+  std::vector<uint8_t> payload;    // n * code_bytes(dtype, n_values), row-major
   // The producing model accepts codes ending part-way through a token (then n_values need
   // not be a multiple of token_width). Stored as flag bit 0.
   bool value_level = false;
@@ -48,28 +51,33 @@ struct CodeSet {
 };
 
 // values: [N, n_values] float32, finite (arfc::Error names the first bad row/column).
-// I8: i8_scales [>= n_values] are the calibrated scales of the producing model or codec
-// (fitted on training data, see i8_scales_from_values), and the first n_values are used;
-// values round to nearest and clip to [-127, 127], so a vector's code never depends on the
-// other rows of the file. Empty i8_scales: scales are fitted on `values` themselves (max
-// |value| per column / 127) -- only for models written before calibration was stored.
+// I8, I4: scales [>= n_values] are the calibrated scales of the producing model or codec
+// (fitted on training data, see calibrate_scales), and the first n_values are used; values
+// round to nearest and clip to [-127, 127] (i4: [-7, 7]), so a vector's code never depends
+// on the other rows of the file. Empty scales: i8 scales are fitted on `values` themselves
+// (max |value| per column / 127) -- only for models written before calibration was
+// stored; i4 without scales is an arfc::Error.
 // F16: round to nearest even; |value| > 65504 -> arfc::Error (use f32 or i8).
 // Unless value_level, n_values must be a multiple of token_width.
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
                        int64_t input_dim, int64_t token_width, bool value_level = false,
-                       const std::vector<float>& i8_scales = {});
-// Symmetric int8 calibration: values [N, m] (training codes) -> m scales, max |value| per
-// column / 127 (1 where the column is all zero). Non-finite values -> arfc::Error.
-std::vector<float> i8_scales_from_values(const Matrix& values);
+                       const std::vector<float>& scales = {});
+// Symmetric integer calibration: values [N, m] (training codes) -> m scales (1 where the
+// column is all zero). I8: max |value| per column / 127. I4: the clipping point with the
+// least squared error on the column (16 levels are too few to span outliers: clipping at
+// max |value| rounds most values coarsely), searched over fractions 1 .. 0.1 of max |value|,
+// divided by 7. Other dtypes or non-finite values -> arfc::Error.
+std::vector<float> calibrate_scales(const Matrix& values, StorageType dtype);
 // -> [N, n_values] float32. q8 codes -> arfc::Error (they need the model).
 Matrix dequantize_codes(const CodeSet& c);
 // tokens: [n, n_tokens] row-major codeword indices -> a q8 CodeSet (no scales).
 CodeSet discrete_codes(std::vector<uint8_t> tokens, int64_t n, int64_t n_tokens, uint64_t model_fingerprint,
                        int64_t input_dim, int64_t token_width);
 // A coarser code from a stored one (prefix property): keep the first layout.n_values
-// values and convert to layout.dtype (same dtype: the stored bytes and i8 scales are kept
+// values and convert to layout.dtype (same dtype: the stored bytes and scales are kept
 // exactly; other dtype: dequantise, then quantise the prefix). Errors if layout asks for
-// more values than stored, or for a partial token when the code is not value-level.
+// more values than stored, for a partial token when the code is not value-level, or for
+// i4 from another dtype (no calibrated int4 scales).
 CodeSet truncate_codes(const CodeSet& c, const CodeLayout& layout);
 
 void write_code_file(const std::string& path, const CodeSet& c);  // atomic
@@ -97,7 +105,7 @@ class CodeFileWriter {
 // the file length, checksum, scales) before allocating; arfc::Error names the file, the
 // field, expected vs actual, and a hint.
 CodeSet read_code_file(const std::string& path);
-// Header and i8 scales only (payload left empty, checksum not verified): cheap on big files.
+// Header and scales only (payload left empty, checksum not verified): cheap on big files.
 CodeSet read_code_file_header(const std::string& path);
 // Out-of-core reading: the header is validated as by read_code_file_header, then `sink`
 // gets the codes in order, at most chunk_rows at a time (rows.n of them, starting at row0;
@@ -112,7 +120,7 @@ bool is_code_file(const std::string& path);
 // For `arfc info`: {"format": "arfc-codes", "version", "path", "file_bytes",
 // "model_fingerprint" (16 hex digits), "input_dim", "token_width", "n", "n_values",
 // "tokens", "value_level", "modality", "dtype", "bytes_per_vector", "ratio", "layout" (text) and, for
-// i8, "scale_min"/"scale_max"}. Reads the header only.
+// i8 and i4, "scale_min"/"scale_max"}. Reads the header only.
 nlohmann::json describe_code_file(const std::string& path);
 // 16 lowercase hex digits.
 std::string format_fingerprint(uint64_t fp);

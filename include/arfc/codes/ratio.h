@@ -1,14 +1,17 @@
 // Ratio arithmetic: which (number of stored values, storage type) a budget buys.
 //
 // ratio = bytes of the original float32 vector / bytes of the stored code
-//       = 4 * input_dim / (n_values * bytes_per_value(dtype)).
+//       = 4 * input_dim / code_bytes(dtype, n_values)   (ceil(n_values * bits / 8)).
 // Per-file metadata (the int8 scales in the code file header) is not counted per vector.
 //
 // Rules (docs/FORMAT.md, "Ratios"):
 //  - A budget buys the largest code (in bytes per vector) that fits it.
 //  - Ties (same bytes, e.g. 2 tokens as i8 vs 1 token as f16): more values at lower
 //    precision win. A learned token adds a new direction of information; int8 with a
-//    per-position scale costs about 0.2% relative error per value.
+//    per-position scale costs about 0.2% relative error per value. i4 (two values per
+//    byte) joins the candidates only where the producer has calibrated int4 scales
+//    (CodeGeometry::int4); then it wins every budget that can hold twice the int8 values
+//    (docs/RESULTS.md has the measurement behind the rule).
 //  - A requested ratio is met within kRatioTolerance (relative), so rounded figures such as
 //    10.7 (= 32/3) or 5.3 (= 16/3) select the code they name. The achieved ratio is always
 //    reported in CodeLayout::ratio.
@@ -30,10 +33,14 @@
 namespace arfc {
 
 // Q8: discrete tokens, one byte each (a codeword index; "values" of a q8 code are tokens).
-enum class StorageType : uint8_t { F32 = 0, F16 = 1, I8 = 2, Q8 = 3 };
+// I4: calibrated symmetric int4, two values per byte (value 2k in the low nibble of byte k).
+enum class StorageType : uint8_t { F32 = 0, F16 = 1, I8 = 2, Q8 = 3, I4 = 4 };
 
-int64_t bytes_per_value(StorageType t);          // 4, 2, 1, 1
-std::string storage_name(StorageType t);          // "f32", "f16", "i8", "q8"
+int64_t bits_per_value(StorageType t);           // 32, 16, 8, 8, 4
+// Bytes of one stored code of n_values values: ceil(n_values * bits / 8) (rows start on a
+// byte; an odd i4 code leaves the last high nibble zero).
+int64_t code_bytes(StorageType t, int64_t n_values);
+std::string storage_name(StorageType t);          // "f32", "f16", "i8", "q8", "i4"
 StorageType parse_storage_type(const std::string& s);  // unknown -> arfc::Error
 
 // What a model (or any prefix codec) can express.
@@ -43,6 +50,7 @@ struct CodeGeometry {
   int64_t max_tokens = 0;   // K_max
   bool value_level = false; // true: a code may end part-way through its last token
   int64_t discrete_tokens = 0;  // M: most one-byte discrete tokens (0 = continuous only)
+  bool int4 = false;            // i4 storage available (the producer has calibrated int4 scales)
   int64_t max_values() const { return token_width * max_tokens; }
 };
 
@@ -76,7 +84,9 @@ CodeLayout choose_layout(const CodeGeometry& g, const CodeBudget& b);
 
 // The layout for shortening a stored code (the prefix property): only the first
 // stored_values values exist, and unless b.dtype is set only storage types no more precise
-// than stored_dtype are considered (f32 > f16 > i8: widening adds bytes, not information).
+// than stored_dtype are considered (f32 > f16 > i8 > i4: widening adds bytes, not
+// information); i4 only from i4 codes (other files lack calibrated int4 scales: an explicit
+// --dtype i4 for them is an arfc::Error that says to re-compress).
 // A token budget without dtype keeps stored_dtype. Throws arfc::Error, naming what is
 // stored and what the request needs, when the best layout for the budget needs more values
 // than stored (the request asks for a longer code: re-compress with the model instead).

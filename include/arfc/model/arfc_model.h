@@ -77,12 +77,13 @@ class ArfcModel {
   // Called by train_arfc.
   void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);
 
-  // int8 calibration of this model's codes, per modality: [max_values] scales (max |value|
-  // per position over training codes / 127), fitted by train_arfc on training rows only
-  // and stored in the model file, so a vector's int8 code never depends on the file it is
-  // compressed in. Empty for models written before calibration was stored (then int8
-  // codes fall back to per-file scales).
-  const std::vector<float>& i8_scales(int64_t modality = 0) const;
+  // Integer calibration of this model's codes, per storage type (i8, i4) and modality:
+  // [max_values] scales (codes/code_file.h, calibrate_scales), fitted by train_arfc on
+  // training rows only and stored in the model file, so a vector's integer code never
+  // depends on the file it is compressed in. Empty for other types and for models written
+  // before that calibration was stored (then int8 codes fall back to per-file scales, and
+  // the geometry offers no i4).
+  const std::vector<float>& scales(StorageType t, int64_t modality = 0) const;
   bool calibrated() const;
   // Fits the calibration on up to max_rows rows of fs.train_x (and fs.train_b) and updates
   // the fingerprint. Called by train_arfc; exposed for models trained before it existed.
