@@ -118,6 +118,26 @@ TEST_F(CliCodes, Export) {
   EXPECT_HAS(r.err, "unknown extension");
 }
 
+TEST_F(CliCodes, Int4CodesTruncateAndDescribe) {
+  const Matrix v = random_matrix(10, 64, 4);
+  const std::string in = path("i4.arfc");
+  write_code_file(in, quantize_codes(v, StorageType::I4, 0x77, 256, 16, false, calibrate_scales(v, StorageType::I4)));
+  CliResult r = run("truncate --in " + in + " --out " + path("t.arfc") + " --ratio 64");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "2 tokens (32 values), i4: 16 bytes/vector, ratio 64x");
+  const CodeSet t = read_code_file(path("t.arfc"));
+  EXPECT_EQ(t.dtype, StorageType::I4);
+  EXPECT_EQ(t.payload.size(), size_t(10 * 16));
+  r = run("info " + path("t.arfc"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "i4");
+  // An int8 file has no int4 calibration: asking for i4 says how to get it.
+  write_code_file(path("i8.arfc"), quantize_codes(v, StorageType::I8, 0x77, 256, 16));
+  r = run("truncate --in " + path("i8.arfc") + " --out " + path("t.arfc") + " --ratio 64 --dtype i4");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "arfc compress --dtype i4");
+}
+
 class CliCodesWithModel : public CliCodes {
  protected:
   void SetUp() override {
@@ -145,6 +165,14 @@ TEST_F(CliCodesWithModel, CompressTruncateDecompress) {
   EXPECT_EQ(c.n_values, g.max_values());
   EXPECT_EQ(c.dtype, StorageType::F32);
   EXPECT_EQ(c.model_fingerprint, m.fingerprint());
+
+  // A model written before i4 storage has no int4 calibration: its budgets keep int8, and
+  // --dtype i4 is refused with the reason.
+  r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("c4.arfc") +
+          " --ratio 16 --dtype i4 --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "no calibrated int4 scales");
+  EXPECT_FALSE(fs::exists(path("c4.arfc")));
 
   // Prefix property: truncating the stored code equals compressing at the shorter length.
   r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("c1.arfc") +
