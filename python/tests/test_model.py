@@ -26,8 +26,12 @@ def test_train_info_save_load(tiny_model, tmp_path):
     again = arfc.Model.load(path)
     assert again.fingerprint == tiny_model.fingerprint
     x, _ = clustered(50, seed=1)
-    for kw in ({"ratio": 4}, {"bytes": 4, "dtype": "q8"}, {"tokens": 3, "dtype": "i8"}):
+    for kw in ({"ratio": 4}, {"bytes": 4, "dtype": "q8"}, {"tokens": 3, "dtype": "i8"}, {"tokens": 2, "dtype": "i4"}):
         assert np.array_equal(again.encode(x, **kw).raw(), tiny_model.encode(x, **kw).raw()), kw
+    # int4: two values per byte, with the model's calibrated scales.
+    c4 = again.encode(x, tokens=2, dtype="i4")
+    assert c4.layout.dtype == "i4" and c4.raw().shape[1] * 2 == c4.layout.n_values
+    assert c4.scales is not None and len(c4.scales) == c4.layout.n_values
     # The CLI reads the model Python wrote.
     assert "classification" in run_cli("info", path).stdout
 
