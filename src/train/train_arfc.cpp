@@ -28,9 +28,10 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   // base, which generalises better there (docs/DESIGN.md, "Nonlinear base").
   if (task == Task::Classification || task == Task::Crossmodal) c.model.base_hidden(512);
   // Up to D/4 discrete tokens (16x for D = 256), at most 64. Training keeps them for the
-  // budgets below one int8 token, and for larger budgets only where they search at least
-  // as well as int8 values on held-out rows (fit_codebooks; docs/DESIGN.md): on cls they
-  // do, on open-set retrieval int8 prefixes search better from 16 bytes up.
+  // budgets below the smallest continuous code (one i4 token), and for larger budgets only
+  // where they search at least as well as the continuous code of that size on held-out
+  // rows (fit_codebooks; docs/DESIGN.md): on cls they beat int8 values, on open-set
+  // retrieval int8 prefixes searched better from 16 bytes up.
   c.model.discrete_tokens(std::min<int64_t>(64, std::max<int64_t>(1, input_dim / 4)));
   // Beam 8 over the tokens after the first 4, each code's direction (docs/DESIGN.md,
   // "Discrete tokens": better or level at every measured size on open-set and cross-modal

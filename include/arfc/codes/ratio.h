@@ -18,9 +18,9 @@
 //  - Whole tokens only, unless CodeGeometry::value_level.
 //  - Discrete tokens (q8: one byte = the index of a codeword, model/token_codebooks.h): a
 //    model with discrete_tokens = M serves every budget of at most M bytes per vector with
-//    discrete tokens, one per byte, and larger budgets with continuous values (f32/f16/i8)
-//    by the rules above (the default M = w - 1 covers exactly the budgets below one int8
-//    token; docs/DESIGN.md has the measurement behind it). q8 must be asked for
+//    discrete tokens, one per byte, and larger budgets with continuous values
+//    (f32/f16/i8/i4) by the rules above (training keeps at least the budgets below the
+//    smallest continuous code; docs/DESIGN.md has the measurement behind it). q8 must be asked for
 //    explicitly (--dtype q8) for token budgets, and truncating keeps q8 codes q8.
 #pragma once
 

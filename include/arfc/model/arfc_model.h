@@ -66,8 +66,10 @@ class ArfcModel {
   // Fits the discrete-token codebooks on the full continuous codes of up to max_rows
   // training rows per modality (all modalities share them), and updates the fingerprint.
   // With model.discrete_select, held-out rows decide how many discrete tokens to keep:
-  // always the budgets below one int8 token (w - 1), extended by w at a time while b
-  // discrete tokens search at least as well as b int8 values: cross-modal R@1 of held-out
+  // always the budgets below the smallest continuous code (one i4 token, w/2 bytes, for a
+  // model with an int4 calibration; one int8 token otherwise), extended by that size at a
+  // time while b discrete tokens search at least as well as the continuous code b bytes
+  // buy (choose_layout without discrete tokens): cross-modal R@1 of held-out
   // pairs (both directions, both sides compressed) for two-modality models, 1-NN label
   // accuracy with labels, else the 10-NN overlap with the full code. The held-out rows are
   // the last min(2000, N/5) rows, left out of the fit; for open-set retrieval models they
