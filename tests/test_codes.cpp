@@ -406,10 +406,10 @@ TEST(Ratio, Int4JoinsTheRuleWhereCalibrated) {
   EXPECT_EQ(choose_layout(g, CodeBudget::ratio(16)).dtype, StorageType::I8);  // no int4 scales: as before
   EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::ratio(16, StorageType::I4)); }), "int4");
   g.int4 = true;
-  // Ties go to more values at lower precision: i4 wherever twice the int8 values fit.
+  // i4 competes for budgets of at most D/8 bytes (32x and up) and wins the tie there.
   const struct { double ratio; int64_t values; StorageType t; } rows[] = {
-      {2, 256, StorageType::F16}, {4, 256, StorageType::I8}, {5.3, 192, StorageType::I8}, {8, 256, StorageType::I4},
-      {16, 128, StorageType::I4}, {64, 32, StorageType::I4}, {128, 16, StorageType::I4}};
+      {2, 256, StorageType::F16}, {4, 256, StorageType::I8}, {5.3, 192, StorageType::I8}, {8, 128, StorageType::I8},
+      {16, 64, StorageType::I8},  {32, 64, StorageType::I4},  {64, 32, StorageType::I4}, {128, 16, StorageType::I4}};
   for (const auto& r : rows) {
     const CodeLayout l = choose_layout(g, CodeBudget::ratio(r.ratio));
     EXPECT_EQ(l.n_values, r.values) << r.ratio;
@@ -418,6 +418,11 @@ TEST(Ratio, Int4JoinsTheRuleWhereCalibrated) {
   }
   EXPECT_HAS(error_of([&] { choose_layout(g, CodeBudget::ratio(256)); }), "128x");
   EXPECT_EQ(all_layouts(g).back().bytes_per_vector, 8);
+  EXPECT_EQ(choose_layout(g, CodeBudget::bytes(32)).dtype, StorageType::I4);
+  EXPECT_EQ(choose_layout(g, CodeBudget::bytes(33)).dtype, StorageType::I8);  // above D/8 bytes
+  const CodeLayout asked = choose_layout(g, CodeBudget::ratio(8, StorageType::I4));  // asked for: any budget
+  EXPECT_EQ(asked.dtype, StorageType::I4);
+  EXPECT_EQ(asked.n_values, 256);
   // Truncating: i4 only from i4 codes, and never to a wider type unless asked.
   EXPECT_EQ(choose_truncated_layout(g, CodeBudget::ratio(64), 256, StorageType::I8).dtype, StorageType::I8);
   const CodeLayout t = choose_truncated_layout(g, CodeBudget::ratio(64), 256, StorageType::I4);

@@ -144,6 +144,18 @@ struct Search {
 
   int64_t step() const { return g.value_level ? 1 : g.token_width; }
 
+  // The candidate types for a budget: i4 competes only for budgets of at most D/8 bytes
+  // (32x and up), unless it is the only type asked for. Measured on PCA codes of two sets
+  // (docs/DESIGN.md, item 7): there twice the values at 4 bits search better than int8;
+  // above it int8 keeps almost every dimension it needs and its precision wins.
+  std::vector<StorageType> usable(double budget_bytes) const {
+    if (dtypes.size() == 1 || std::floor(budget_bytes) * 8.0 <= double(g.input_dim)) return dtypes;
+    std::vector<StorageType> out;
+    for (StorageType t : dtypes)
+      if (t != StorageType::I4) out.push_back(t);
+    return out;
+  }
+
   CodeLayout smallest() const {
     CodeLayout best;
     for (StorageType t : dtypes) {
@@ -156,7 +168,7 @@ struct Search {
   // Largest bytes <= budget over the sizing range; ties -> more values; must be available.
   CodeLayout best_within(double budget_bytes, const std::string& request, bool by_bytes = false) const {
     int64_t best_bytes = 0;
-    for (StorageType t : dtypes) {
+    for (StorageType t : usable(budget_bytes)) {
       double n = std::floor(std::floor(budget_bytes) * 8.0 / double(bits_per_value(t)));
       n = std::min(n, double(sizing_values));
       const int64_t nv = (int64_t(n) / step()) * step();
@@ -177,7 +189,7 @@ struct Search {
       return nv > 0 && code_bytes(t, nv) == best_bytes ? nv : 0;
     };
     CodeLayout best;
-    for (StorageType t : dtypes) {
+    for (StorageType t : usable(budget_bytes)) {
       const int64_t nv = values_in(t);
       if (nv == 0 || nv > available_values) continue;
       if (nv > best.n_values) best = make_layout(g.input_dim, nv, t);
@@ -185,7 +197,7 @@ struct Search {
     if (best.n_values == 0) {
       // Only reachable when truncating: the request needs a longer code than stored.
       CodeLayout need;
-      for (StorageType t : dtypes)
+      for (StorageType t : usable(budget_bytes))
         if (values_in(t) > need.n_values) need = make_layout(g.input_dim, values_in(t), t);
       ARFC_THROW(request, " needs ", describe_layout(need, g.token_width), ", but ", source,
                  " stores only ", available_values, " values per code. Hint: truncation can only "

@@ -10,8 +10,8 @@
 //    precision win. A learned token adds a new direction of information; int8 with a
 //    per-position scale costs about 0.2% relative error per value. i4 (two values per
 //    byte) joins the candidates only where the producer has calibrated int4 scales
-//    (CodeGeometry::int4); then it wins every budget that can hold twice the int8 values
-//    (docs/RESULTS.md has the measurement behind the rule).
+//    (CodeGeometry::int4), and only for budgets of at most D/8 bytes (ratio 32x and up);
+//    there it wins the tie (docs/DESIGN.md, item 7, has the measurement behind the rule).
 //  - A requested ratio is met within kRatioTolerance (relative), so rounded figures such as
 //    10.7 (= 32/3) or 5.3 (= 16/3) select the code they name. The achieved ratio is always
 //    reported in CodeLayout::ratio.
