@@ -96,12 +96,16 @@ TEST(FloatCodecs, StorageIsAnAxisChosenByArfcsRule) {
   FeatureSet fs = random_set(200, 20, D);
   CodecCache cache;
   // Plain "pca" picks the layout like ARFC: 2x = 64 B -> f16 x 32 (ties: more values);
-  // 8x = 16 B -> i8 x 16; 128x = 1 B -> i8 x 1.
+  // 8x = 16 B -> i8 x 16; from D/8 = 4 bytes down i4 competes: 32x -> i4 x 8, 128x -> i4 x 2.
   auto c2 = make_codec("pca", 2, D, cache), c8 = make_codec("pca", 8, D, cache);
   EXPECT_EQ(c2->variant(), "f16 x 32");
   EXPECT_EQ(c8->variant(), "i8 x 16");
   EXPECT_EQ(c8->bytes_per_vector(), 16);
   EXPECT_EQ(make_codec("pca", 128, D, cache)->bytes_per_vector(), 1);
+  EXPECT_EQ(make_codec("pca", 128, D, cache)->variant(), "i4 x 2");
+  EXPECT_EQ(make_codec("pca", 32, D, cache)->variant(), "i4 x 8");
+  EXPECT_EQ(make_codec("pca+i8", 32, D, cache)->variant(), "i8 x 4");
+  EXPECT_EQ(make_codec("pca+i4", 8, D, cache)->variant(), "i4 x 32");  // fixed: any budget
   EXPECT_THROW(make_codec("pca", 256, D, cache), Error);  // half a byte
   // Fixed storage.
   auto f = make_codec("pca+f32", 8, D, cache), h = make_codec("pca+f16", 8, D, cache);
@@ -116,7 +120,7 @@ TEST(FloatCodecs, StorageIsAnAxisChosenByArfcsRule) {
   EXPECT_LT(max_abs_diff(prefix_cols(b, 4), a), 0.05);
   EXPECT_EQ(c8->encode(fs.test_x, 0).codes.data, b.data);
   // Unknown storage or storage on a quantiser: clear errors.
-  EXPECT_THROW(make_codec("pca+i4", 8, D, cache), Error);
+  EXPECT_THROW(make_codec("pca+i2", 8, D, cache), Error);
   EXPECT_THROW(make_codec("pq+i8", 8, D, cache), Error);
   EXPECT_THROW(parse_method_list("pca+int8"), Error);
 }

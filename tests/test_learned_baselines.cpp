@@ -197,7 +197,8 @@ TEST_F(LearnedBaselines, FactoryResolvesTheLearnedSpecs) {
   CodecCache cache;
   EXPECT_THROW(make_codec("ae:3", 8, 32, cache), Error);
   EXPECT_THROW(make_codec("ae+f32", 64, 32, cache), Error);  // floor(32 / 64) = 0 values
-  EXPECT_EQ(make_codec("ae", 64, 32, cache)->variant(), "i8 x 2");  // int8 storage reaches 64x
+  EXPECT_EQ(make_codec("ae", 64, 32, cache)->variant(), "i4 x 4");  // int4: 4 values in 2 bytes
+  EXPECT_EQ(make_codec("ae+i8", 64, 32, cache)->variant(), "i8 x 2");  // int8 storage reaches 64x
   EXPECT_THROW(make_codec("arfc:/nonexistent/model.arfc", 8, 32, cache), Error);
   auto ae = make_codec("ae+f32", 8, 32, cache);
   EXPECT_EQ(ae->name(), "ae+f32");

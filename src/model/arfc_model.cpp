@@ -346,7 +346,11 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
       const CodeLayout cont = choose_layout(continuous, CodeBudget::bytes(double(b)));
       const double q8 = score(make_layout(g.input_dim, b, StorageType::Q8));
       const double c = score(cont);
-      trials.push_back({{"bytes", b}, {"q8", q8}, {storage_name(cont.dtype), c}, {"values", cont.n_values}});
+      trials.push_back({{"bytes", b},
+                        {"q8", q8},
+                        {"continuous", c},
+                        {"dtype", storage_name(cont.dtype)},
+                        {"values", cont.n_values}});
       log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " + std::to_string(q8) + " vs " +
                std::to_string(cont.n_values) + " " + storage_name(cont.dtype) + " values " + std::to_string(c) +
                " on " + rows_text);
