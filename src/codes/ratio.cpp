@@ -59,6 +59,8 @@ std::string format_ratio(double r) {
   return s;
 }
 
+bool int4_competes(const CodeGeometry& g, int64_t bytes) { return g.int4 && bytes * 8 <= g.input_dim; }
+
 CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t) {
   ARFC_ASSERT(input_dim > 0 && n_values > 0, "make_layout(", input_dim, ", ", n_values, ")");
   CodeLayout l;
@@ -149,7 +151,7 @@ struct Search {
   // (docs/DESIGN.md, item 7): there twice the values at 4 bits search better than int8;
   // above it int8 keeps almost every dimension it needs and its precision wins.
   std::vector<StorageType> usable(double budget_bytes) const {
-    if (dtypes.size() == 1 || std::floor(budget_bytes) * 8.0 <= double(g.input_dim)) return dtypes;
+    if (dtypes.size() == 1 || int4_competes(g, int64_t(std::floor(budget_bytes)))) return dtypes;
     std::vector<StorageType> out;
     for (StorageType t : dtypes)
       if (t != StorageType::I4) out.push_back(t);

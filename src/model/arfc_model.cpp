@@ -313,7 +313,7 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     // The smallest continuous code the budget rule can give (i4 only up to D/8 bytes).
     int64_t step_bytes = 0;
     for (const CodeLayout& l : all_layouts(continuous))
-      if (l.dtype != StorageType::I4 || l.bytes_per_vector * 8 <= g.input_dim) step_bytes = l.bytes_per_vector;
+      if (l.dtype != StorageType::I4 || int4_competes(continuous, l.bytes_per_vector)) step_bytes = l.bytes_per_vector;
     keep = std::min(candidates, std::max<int64_t>(1, step_bytes - 1));
     const Matrix x = gather_rows(fs.train_x, held_rows);
     torch::Tensor labels;

@@ -99,6 +99,11 @@ CodeLayout choose_truncated_layout(const CodeGeometry& g, const CodeBudget& b, i
 constexpr int64_t kMaxLayouts = int64_t(1) << 20;
 std::vector<CodeLayout> all_layouts(const CodeGeometry& g);
 
+// Whether i4 competes for a budget of `bytes` bytes per vector (without --dtype): only up to
+// D/8 bytes, 32x and up (the measured crossover, docs/DESIGN.md item 7), and only where
+// the producer has calibrated int4 scales.
+bool int4_competes(const CodeGeometry& g, int64_t bytes);
+
 // Layout for n_values values of type t in dimension input_dim (bytes and achieved ratio).
 CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t);
 
