@@ -34,7 +34,7 @@ const CodeLayout& FloatCodec::layout() const {
 void FloatCodec::fit(const FeatureSet& fs) {
   fit_transform(fs);
   scales_.clear();
-  if (layout().dtype != StorageType::I8 && layout().dtype != StorageType::I4) return;
+  if (!has_scales(layout().dtype)) return;
   const int64_t mods = fs.task == Task::Crossmodal && !fs.train_b.empty() ? 2 : 1;
   for (int64_t m = 0; m < mods; ++m) {
     scales_.push_back(calibrate(fs, m));
@@ -61,7 +61,7 @@ Representation FloatCodec::encode(const Matrix& x, int64_t modality) const {
   if (l.dtype != StorageType::F32) {
     std::vector<float> none;
     const std::vector<float>* scales = &none;
-    if (l.dtype == StorageType::I8 || l.dtype == StorageType::I4) {
+    if (has_scales(l.dtype)) {
       ARFC_CHECK(modality >= 0 && modality < int64_t(scales_.size()), name(), ": encode() of modality ", modality,
                  " before fit() calibrated it. Hint: fit the codec on the training split first.");
       scales = &scales_[size_t(modality)];

@@ -21,10 +21,7 @@ uint32_t code_file_version(StorageType t) {
   }
 }
 
-namespace {
-// Integer codes store one float32 scale per value position after the header.
 bool has_scales(StorageType t) { return t == StorageType::I8 || t == StorageType::I4; }
-}  // namespace
 namespace {
 
 constexpr int64_t kHeaderBytes = 64;

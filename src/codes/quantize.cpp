@@ -87,7 +87,7 @@ float mse_scale(const Matrix& values, int64_t j, float max_abs, float levels) {
 }  // namespace
 
 std::vector<float> calibrate_scales(const Matrix& values, StorageType dtype) {
-  ARFC_CHECK(dtype == StorageType::I8 || dtype == StorageType::I4, "calibration: ", storage_name(dtype),
+  ARFC_CHECK(has_scales(dtype), "calibration: ", storage_name(dtype),
              " has no scales; only i8 and i4 are calibrated.");
   check_finite(values, "calibration values");
   std::vector<float> s(size_t(values.d), 0.0f);

@@ -116,7 +116,8 @@ Matrix ArfcCodec::inverse(const Matrix& values, int64_t modality) const {
 }
 
 std::vector<float> ArfcCodec::calibrate(const FeatureSet& fs, int64_t modality) const {
-  if (!model_->scales(layout().dtype, modality).empty()) return model_->scales(layout().dtype, modality);
+  const std::vector<float>& stored = model_->scales(layout().dtype, modality);
+  if (!stored.empty()) return stored;
   log_warn("arfc: model " + model_path_ + " stores no int8 calibration (older file): calibrating on the training split");
   return FloatCodec::calibrate(fs, modality);
 }

@@ -21,6 +21,8 @@ namespace arfc {
 constexpr uint32_t kCodeFormatVersion = 3;
 // The version a file of this dtype is written as.
 uint32_t code_file_version(StorageType t);
+// Integer types (i8, i4): codes carry one calibrated scale per value position.
+bool has_scales(StorageType t);
 constexpr char kCodeMagic[9] = "ARFCCODE";
 
 // A q8 CodeSet holds discrete tokens: n_values is the token count, one byte each (the
