@@ -421,6 +421,24 @@ TEST_F(TrainTest, BaseLearningRateScale) {
   EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"train", {{"base_lr_scale", -1}}}})), Error);
 }
 
+// loss.quant_noise: training sees the codes with one quantisation step of uniform noise;
+// it changes what is learned, stays deterministic for a seed, is written to the config
+// only when on, and refuses fractional levels.
+TEST_F(TrainTest, QuantisationNoiseTrainsDeterministically) {
+  FeatureSet train = clustered(400, 8, 1), test = clustered(100, 8, 2);
+  auto cfg = merge_config(tiny_config(1), {{"loss", {{"quant_noise", 7}}}});
+  ArfcModel a = train_arfc(train, cfg);
+  const Matrix noisy = a.encode(test.train_x, 8);
+  EXPECT_EQ(train_arfc(train, cfg).encode(test.train_x, 8).data, noisy.data);
+  const Matrix plain = train_arfc(train, tiny_config(1)).encode(test.train_x, 8);
+  double diff = 0;
+  for (size_t i = 0; i < plain.data.size(); ++i) diff = std::max(diff, double(std::abs(plain.data[i] - noisy.data[i])));
+  EXPECT_GT(diff, 1e-4);
+  EXPECT_EQ(a.config()["loss"]["quant_noise"], 7.0);
+  EXPECT_FALSE(train_arfc(train, tiny_config(1)).config()["loss"].contains("quant_noise"));
+  EXPECT_THROW(train_arfc(train, merge_config(tiny_config(1), {{"loss", {{"quant_noise", 0.5}}}})), Error);
+}
+
 // The nonlinear base (model.base_hidden) is trained, written to the model file and read
 // back with the same codes; it needs the linear base it is added to.
 TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {

@@ -1,6 +1,7 @@
 #include "arfc/eval/arfc_codec.h"
 
 #include "arfc/baselines/learned_codec.h"
+#include "arfc/codes/ratio.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/io/container.h"
@@ -118,7 +119,8 @@ Matrix ArfcCodec::inverse(const Matrix& values, int64_t modality) const {
 std::vector<float> ArfcCodec::calibrate(const FeatureSet& fs, int64_t modality) const {
   const std::vector<float>& stored = model_->scales(layout().dtype, modality);
   if (!stored.empty()) return stored;
-  log_warn("arfc: model " + model_path_ + " stores no int8 calibration (older file): calibrating on the training split");
+  log_warn("arfc: model " + model_path_ + " stores no " + storage_name(layout().dtype) +
+           " calibration (older file): calibrating on the training split");
   return FloatCodec::calibrate(fs, modality);
 }
 

@@ -69,9 +69,12 @@ json to_json(const TrainOptions& o) {
 }
 
 json to_json(const LossOptions& o) {
-  return json{{"task_weight", o.task_weight}, {"task_tau", o.task_tau},       {"proto_scale", o.proto_scale},
-              {"ergc_weight", o.ergc_weight}, {"ergc_tau", o.ergc_tau},       {"recon_weight", o.recon_weight},
-              {"recon_detach", o.recon_detach}};
+  json j{{"task_weight", o.task_weight}, {"task_tau", o.task_tau},       {"proto_scale", o.proto_scale},
+         {"ergc_weight", o.ergc_weight}, {"ergc_tau", o.ergc_tau},       {"recon_weight", o.recon_weight},
+         {"recon_detach", o.recon_detach}};
+  // Written only when on: configs from before the key existed stay as they were.
+  if (o.quant_noise > 0) j["quant_noise"] = o.quant_noise;
+  return j;
 }
 
 TrainOptions train_options_from_json(const json& j, const std::string& where) {
@@ -147,7 +150,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
 LossOptions loss_options_from_json(const json& j, const std::string& where) {
   LossOptions o;
   check_keys(j, where, {"task_weight", "task_tau", "proto_scale", "ergc_weight", "ergc_tau", "recon_weight",
-                        "recon_detach"});
+                        "recon_detach", "quant_noise"});
   read(j, where, "task_weight", o.task_weight);
   read(j, where, "task_tau", o.task_tau);
   read(j, where, "proto_scale", o.proto_scale);
@@ -155,12 +158,16 @@ LossOptions loss_options_from_json(const json& j, const std::string& where) {
   read(j, where, "ergc_tau", o.ergc_tau);
   read(j, where, "recon_weight", o.recon_weight);
   read(j, where, "recon_detach", o.recon_detach);
+  read(j, where, "quant_noise", o.quant_noise);
   ARFC_CHECK(o.task_weight >= 0 && o.ergc_weight >= 0 && o.recon_weight >= 0, where,
              ": loss weights must be >= 0 (task_weight ", o.task_weight, ", ergc_weight ", o.ergc_weight,
              ", recon_weight ", o.recon_weight, ")");
   ARFC_CHECK(o.task_tau > 0 && o.ergc_tau > 0, where, ": temperatures must be > 0 (task_tau ", o.task_tau,
              ", ergc_tau ", o.ergc_tau, ")");
   ARFC_CHECK(o.proto_scale > 0, where, ".proto_scale must be > 0, got ", o.proto_scale);
+  ARFC_CHECK(o.quant_noise == 0 || o.quant_noise >= 1, where,
+             ".quant_noise must be 0 (off) or the quantisation levels per side (>= 1, e.g. 7 for int4), got ",
+             o.quant_noise);
   return o;
 }
 

@@ -101,12 +101,21 @@ class Objective {
     return loss;
   }
 
+  // codes [B, m] -> codes + u * step, u ~ U(-1/2, 1/2) per entry, step [m] = max |codes| over
+  // the batch / quant_noise (no gradient): what a uniform quantiser of that many levels per
+  // side does to the values, in expectation, with the gradient of the identity.
+  torch::Tensor add_quant_noise(const torch::Tensor& codes) const {
+    if (!(lo_.quant_noise > 0) || !model_.is_training()) return codes;
+    auto step = (codes.detach().abs().amax(0, /*keepdim=*/true) / lo_.quant_noise);
+    return codes + (torch::rand_like(codes) - 0.5) * step;
+  }
+
   // Weighted sum over prefix lengths, the longest encoded once and sliced.
   torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting) {
     const int64_t longest = lengths.back();
-    auto ca_full = model_.encode(bt.x, longest, 0);
+    auto ca_full = add_quant_noise(model_.encode(bt.x, longest, 0));
     torch::Tensor cb_full;
-    if (task_ == Task::Crossmodal) cb_full = model_.encode(bt.b, longest, 1);
+    if (task_ == Task::Crossmodal) cb_full = add_quant_noise(model_.encode(bt.b, longest, 1));
     double wsum = 0;
     for (int64_t m : lengths) wsum += weighting == "length" ? double(m) : 1.0;
     torch::Tensor total;

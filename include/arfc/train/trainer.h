@@ -80,6 +80,11 @@ struct LossOptions {
   double ergc_tau = 0.1;
   double recon_weight = 1.0;  // decoder-head reconstruction
   bool recon_detach = false;  // true: reconstruction trains the decoder only, not the codes
+  // Quantisation-aware training: > 0 adds uniform noise of one quantisation step (step_j =
+  // max |code_j| over the batch / quant_noise, no gradient through the step) to the codes
+  // the losses see, as a uniform quantiser with quant_noise levels per side would (7 =
+  // int4, 127 = int8). 0 = off.
+  double quant_noise = 0.0;
 };
 
 nlohmann::json to_json(const TrainOptions& o);
