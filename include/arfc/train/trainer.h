@@ -83,7 +83,9 @@ struct LossOptions {
   // Quantisation-aware training: > 0 adds uniform noise of one quantisation step (step_j =
   // max |code_j| over the batch / quant_noise, no gradient through the step) to the codes
   // the losses see, as a uniform quantiser with quant_noise levels per side would (7 =
-  // int4, 127 = int8). 0 = off.
+  // int4, 127 = int8). 0 = off. The noise comes from libtorch's global generator (seeded
+  // by train.seed), which checkpoints do not hold: with it on, `--resume` and data-parallel
+  // runs are not bit-identical to one uninterrupted process (off, they are).
   double quant_noise = 0.0;
 };
 
