@@ -136,6 +136,36 @@ TEST(Metrics, PairedRecall) {
   EXPECT_LT(paired_recall_at_k(a, b, Similarity::Cosine, {1})[0], 0.1);
 }
 
+TEST(Metrics, TiedScoresGetTheExpectedCreditOfARandomOrder) {
+  // Identical codes (as discrete tokens give at a few bytes) score exactly level. Item 0's
+  // nearest others are items 1, 2, 3, all equal to each other; only item 1 shares its label.
+  Matrix x(5, 2);
+  const float pts[5][2] = {{1, 0}, {1, 0.2f}, {1, 0.2f}, {1, 0.2f}, {0, 1}};
+  for (int i = 0; i < 5; ++i) x.at(i, 0) = pts[i][0], x.at(i, 1) = pts[i][1];
+  const Labels y = {0, 0, 1, 2, 3};
+  // Items 2, 3 and 4 never find a same-label item; items 1's nearest others are 2 and 3 (level,
+  // both other labels) and then 0; item 0 draws 1 of 3 level items at k = 1, 2 of 3 at k = 2.
+  for (Similarity sim : {Similarity::Cosine, Similarity::NegL2}) {
+    auto r = recall_at_k(x, x, y, sim, {1, 2, 3});
+    EXPECT_NEAR(r[0], (1.0 / 3 + 0.0) / 5, 1e-12);
+    EXPECT_NEAR(r[1], (2.0 / 3 + 0.0) / 5, 1e-12);
+    EXPECT_NEAR(r[2], (1.0 + 1.0) / 5, 1e-12);  // item 1: its three nearest are 2, 3, then 0
+  }
+  // Paired: database rows 0..3 identical -> each of those matches is level with 3 others.
+  Matrix a(6, 3), b(6, 3);
+  for (int64_t i = 0; i < 6; ++i)
+    for (int64_t j = 0; j < 3; ++j) {
+      a.at(i, j) = float(i == 5 ? (j == 2) : (j == 0)) + (i == 4 ? 0.5f * float(j == 1) : 0.0f);
+      b.at(i, j) = a.at(i, j);
+    }
+  // Rows 0-3 are (1,0,0), row 4 (1,0.5,0), row 5 (0,0,1): rows 0-3 get 1/4 at k = 1, 2/4 at
+  // k = 2, 1 at k = 4; rows 4 and 5 are alone.
+  auto p = paired_recall_at_k(a, b, Similarity::Cosine, {1, 2, 4});
+  EXPECT_NEAR(p[0], (4 * 0.25 + 2) / 6, 1e-12);
+  EXPECT_NEAR(p[1], (4 * 0.5 + 2) / 6, 1e-12);
+  EXPECT_NEAR(p[2], 1.0, 1e-12);
+}
+
 TEST(Metrics, NeighbourOverlapOfIdentityIsOne) {
   Matrix a(40, 5);
   std::mt19937_64 rng(9);
@@ -401,6 +431,10 @@ TEST(Report, VerdictComparesArfcWithTheBestCodeOfNoMoreBytes) {
   EXPECT_EQ(v[2].outcome, "-");  // no ARFC code at 32x
   EXPECT_NE(report_markdown(r).find("| 16x | 88.00 | pca 88.10 (16x) | 0.30 | tie |"), std::string::npos)
       << report_markdown(r);
+  r.ratios.push_back(64);
+  add("arfc", 64, 64, 0.60, 0.004);  // nothing else makes a 64x code: not a win
+  v = arfc_verdicts(r, "probe_acc");
+  EXPECT_EQ(v[3].outcome, "unopposed");
 }
 
 TEST(Ablation, VariantSelection) {

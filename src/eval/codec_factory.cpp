@@ -54,7 +54,7 @@ std::vector<CodecEntry> make_entries() {
       scalar("i4", "per-dimension affine int4 (8x); cosine", 8, ScalarQuant::I4),
       scalar("bin", "sign of the mean-centred value, 1 bit (32x); Hamming", 32, ScalarQuant::Bin),
   };
-  CodecEntry rabitq{"rabitq", "RaBitQ: 1 bit per dimension after a random rotation + 2 f16 factors; L2 (decoded)",
+  CodecEntry rabitq{"rabitq", "RaBitQ: 1 bit per dimension after a random rotation + 2 f16 factors; cosine (decoded)",
                     0, [](int64_t d) { return RabitqCodec::native_ratio(d); }, false, false,
                     [](const CodecRequest& r) -> Made { return std::make_unique<RabitqCodec>(r.input_dim, *r.cache); }};
   e.push_back(rabitq);

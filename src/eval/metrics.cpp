@@ -20,6 +20,12 @@ namespace {
 // Rows per block of query-vs-database scores: bounds memory at block x N floats.
 constexpr int64_t kBlock = 256;
 
+// Scores within this relative distance (of max(1, |score|)) are level: identical codes
+// (discrete tokens, PQ/RQ codes, binary codes at a few bytes) give equal scores up to the
+// rounding of the matrix product, and retrieval gives them the expected credit of a random
+// order among them instead of whatever order a sort leaves.
+constexpr double kTieTolerance = 1e-6;
+
 int64_t num_classes(const Labels& a, const Labels& b) {
   int64_t c = 0;
   for (int64_t v : a) c = std::max(c, v + 1);
@@ -350,18 +356,49 @@ std::vector<double> recall_at_k(const Matrix& query, const Matrix& database, con
   ARFC_CHECK(query.n == database.n, "retrieval: query has ", query.n, " rows, database ", database.n,
              "; expected the same items.");
   check_labels(y, query.n, "retrieval");
+  check_pair(query, database, "retrieval");
   ARFC_CHECK(!ks.empty(), "retrieval: no k given.");
   const int64_t kmax = *std::max_element(ks.begin(), ks.end());
-  auto nn = top_k(query, database, sim, kmax, true);
+  ARFC_CHECK(*std::min_element(ks.begin(), ks.end()) >= 1 && kmax <= database.n - 1, "retrieval: k must be in [1, ",
+             database.n - 1, "] (the other rows), got ", kmax, ". Hint: use more evaluation rows.");
+  torch::NoGradGuard ng;
+  Scorer sc(database, sim);
+  auto qt = to_tensor(query);
+  auto labels = torch::tensor(std::vector<int64_t>(y.begin(), y.end()), torch::kInt64);
   std::vector<double> hits(ks.size(), 0.0);
-  for (int64_t i = 0; i < query.n; ++i) {
-    int64_t first = kmax;  // position of the first same-label neighbour
-    for (int64_t j = 0; j < kmax; ++j)
-      if (y[size_t(nn[size_t(i * kmax + j)])] == y[size_t(i)]) {
-        first = j;
-        break;
+  for (int64_t lo = 0; lo < query.n; lo += kBlock) {
+    const int64_t len = std::min(kBlock, query.n - lo);
+    auto s = sc.scores(qt.narrow(0, lo, len));
+    auto rows = torch::arange(len, torch::kInt64);
+    s.index_put_({rows, rows + lo}, -INFINITY);  // a query never retrieves itself
+    auto same = labels.narrow(0, lo, len).unsqueeze(1) == labels.unsqueeze(0);  // [len, N]
+    auto kth = std::get<0>(s.topk(kmax, 1, /*largest=*/true, /*sorted=*/true));  // [len, kmax]
+    for (size_t t = 0; t < ks.size(); ++t) {
+      const int64_t k = ks[t];
+      auto v = kth.select(1, k - 1).unsqueeze(1);  // the k-th best score, [len, 1]
+      auto tol = v.abs().clamp_min(1.0) * kTieTolerance;
+      auto above = s > v + tol;               // certainly in the top k
+      auto level = (s - v).abs() <= tol;      // level with the k-th: a random k - above of them
+      auto hit_above = (above & same).any(1).contiguous();
+      auto n_above = above.sum(1).contiguous(), n_level = level.sum(1).contiguous();
+      auto n_level_same = (level & same).sum(1).contiguous();
+      const bool* ha = hit_above.data_ptr<bool>();
+      const int64_t* a = n_above.data_ptr<int64_t>();
+      const int64_t* g = n_level.data_ptr<int64_t>();
+      const int64_t* c = n_level_same.data_ptr<int64_t>();
+      for (int64_t i = 0; i < len; ++i) {
+        if (ha[i]) {
+          hits[t] += 1.0;
+          continue;
+        }
+        // m of the g level items are drawn into the top k; P(none of the c same-label ones).
+        const int64_t m = std::max<int64_t>(0, std::min(k - a[i], g[i]));
+        double p_none = 1.0;
+        for (int64_t j = 0; j < m && p_none > 0; ++j)
+          p_none *= std::max(0.0, double(g[i] - c[i] - j)) / double(g[i] - j);
+        hits[t] += 1.0 - p_none;
       }
-    for (size_t t = 0; t < ks.size(); ++t) hits[t] += first < ks[t] ? 1.0 : 0.0;
+    }
   }
   for (double& h : hits) h /= double(query.n);
   return hits;
@@ -381,12 +418,15 @@ std::vector<double> paired_recall_at_k(const Matrix& query, const Matrix& databa
     auto s = sc.scores(qt.narrow(0, lo, len));
     auto rows = torch::arange(len, torch::kInt64);
     auto own = s.index({rows, rows + lo}).unsqueeze(1);
-    // rank = number of other items scoring at least as high as the true match
-    auto rank = (s >= own).sum(1) - 1;
-    auto r = rank.contiguous();
-    const int64_t* rp = r.data_ptr<int64_t>();
+    auto tol = own.abs().clamp_min(1.0) * kTieTolerance;
+    // The match ranks uniformly among the items level with it, after those scoring higher.
+    auto above = (s > own + tol).sum(1).contiguous();
+    auto level = ((s - own).abs() <= tol).sum(1).contiguous();  // the match itself included
+    const int64_t* a = above.data_ptr<int64_t>();
+    const int64_t* g = level.data_ptr<int64_t>();
     for (int64_t i = 0; i < len; ++i)
-      for (size_t t = 0; t < ks.size(); ++t) hits[t] += rp[i] < ks[t] ? 1.0 : 0.0;
+      for (size_t t = 0; t < ks.size(); ++t)
+        hits[t] += double(std::clamp<int64_t>(ks[t] - a[i], 0, g[i])) / double(g[i]);
   }
   for (double& h : hits) h /= double(query.n);
   return hits;

@@ -130,7 +130,7 @@ std::vector<Verdict> arfc_verdicts(const EvalReport& r, const std::string& metri
     if (!std::isfinite(v.arfc_value)) {
       v.outcome = "-";
     } else if (v.best.empty()) {
-      v.outcome = "win";
+      v.outcome = "unopposed";  // no other method makes a code this small: nothing to beat
     } else {
       const double d = v.arfc_value - v.best_value;
       v.outcome = d > v.best_se ? "win" : d >= -v.best_se ? "tie" : "loss";

@@ -75,8 +75,6 @@ struct EvalReport {
 
 // The metric names of a task, main metric first.
 std::vector<std::string> task_metrics(Task t);
-// How many independent test queries a metric averages over (for its standard error).
-int64_t metric_queries(Task t, const std::string& metric, int64_t n_test);
 
 // The protocol's ratio grid, 2x..512x.
 const std::vector<double>& default_ratio_grid();

@@ -87,12 +87,17 @@ double knn_accuracy(const Matrix& train_db, const Labels& train_y, const Matrix&
 
 // Open-set retrieval: each row of `query` searches all OTHER rows of `database` (same
 // items, query.n == database.n); Recall@k = fraction of queries with at least one of the
-// top-k sharing its label. Returns one value per entry of ks.
+// top-k sharing its label. Items scoring level with the k-th best (within a relative 1e-6,
+// e.g. identical codes) fill the top k in a uniformly random order: a query gets the
+// probability of a hit, not what a sort's order among equal scores gives. Returns one
+// value per entry of ks (1 <= k <= database.n - 1).
 std::vector<double> recall_at_k(const Matrix& query, const Matrix& database, const Labels& y,
                                 Similarity sim, const std::vector<int64_t>& ks);
 
 // Paired retrieval: query row i matches database row i. Recall@k = fraction of queries whose
-// match ranks in the top k (ties count against the match). query.n == database.n.
+// match ranks in the top k; among items scoring level with the match (relative 1e-6) its
+// rank is uniformly random, so a query gets the probability of a hit (with t level items
+// and none above, R@1 credit 1 / (t + 1)). query.n == database.n.
 std::vector<double> paired_recall_at_k(const Matrix& query, const Matrix& database, Similarity sim,
                                        const std::vector<int64_t>& ks);
 

@@ -24,7 +24,8 @@ namespace arfc {
 // starts with "arfc": its value of `metric` at R against the best other method whose code
 // is no larger (achieved ratio >= R within kRatioTolerance, any column; "uncompressed"
 // excluded). outcome: "win" (ahead by more than best_se), "tie" (within one standard error
-// of the best, best_se), "loss", or "-" (ARFC has no code at R). Empty without an ARFC row.
+// of the best, best_se), "loss", "unopposed" (no other method has a code that small) or "-"
+// (ARFC has no code at R). Empty without an ARFC row.
 struct Verdict {
   double ratio = 0;
   std::string arfc;
