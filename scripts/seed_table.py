@@ -14,8 +14,9 @@ Usage:
   python3 scripts/seed_table.py --metric R@1 runs/abl/twoview_s0 runs/abl/twoview_s1 ...
   python3 scripts/seed_table.py --metric probe_acc --reference "arfc (default)" DIR...
 
-Standard library only. Exits with a message naming the problem when a file is missing,
-a run lacks a cell another run has, or the metric is absent.
+Standard library only. Only cells present in every run are summarised (methods missing
+from a run are named on stderr). Exits with a message naming the problem when a file is
+missing, the metric is absent or the runs share no cell.
 """
 
 import argparse
@@ -69,12 +70,16 @@ def main():
         fail("expected at least two runs (one per seed), got %d" % len(args.runs))
 
     runs = [read_run(p, args.metric) for p in args.runs]
-    methods = runs[0][1]
+    # Only the cells every run has: a method missing from one run is left out, named.
     keys = set(runs[0][0])
-    for (cells, _), path in zip(runs[1:], args.runs[1:]):
-        if set(cells) != keys:
-            missing = sorted(keys.symmetric_difference(cells))[:3]
-            fail("'%s' does not have the same cells as '%s' (e.g. %s)" % (path, args.runs[0], missing))
+    for cells, _ in runs[1:]:
+        keys &= set(cells)
+    if not keys:
+        fail("the runs have no (method, ratio) cell in common")
+    methods = [m for m in runs[0][1] if any(k[0] == m for k in keys)]
+    dropped = sorted({m for _, ms in runs for m in ms} - set(methods))
+    if dropped:
+        sys.stderr.write("seed_table: left out (not in every run): %s\n" % ", ".join(dropped))
     ratios = sorted({r for (_, r) in keys}, key=ratio_key)
     ref = args.reference or methods[0]
     if ref not in methods:

@@ -438,7 +438,10 @@ TEST(Report, VerdictComparesArfcWithTheBestCodeOfNoMoreBytes) {
 }
 
 TEST(Ablation, VariantSelection) {
-  EXPECT_EQ(select_ablation_variants("").size(), arfc_ablation_variants().size());
+  // All but s1, which spells out the default (S = 1) and would train the same model twice.
+  EXPECT_EQ(select_ablation_variants("").size(), arfc_ablation_variants().size() - 1);
+  for (const auto& m : select_ablation_variants("")) EXPECT_NE(m.label, "arfc S=1 (MoS off)");
+  EXPECT_EQ(select_ablation_variants("s2")[0].overrides_json, R"({"model": {"solutions": 2}})");
   // Report order, repeats once, spaces allowed.
   auto v = select_ablation_variants("ergc_off, default,s1,ergc_off");
   ASSERT_EQ(v.size(), 3u);

@@ -10,7 +10,8 @@ namespace arfc {
 const std::vector<AblationVariant>& arfc_ablation_variants() {
   static const std::vector<AblationVariant> variants = {
       {"default", {"arfc (default)", "arfc", "{}"}},
-      {"s1", {"arfc S=1 (MoS off)", "arfc", R"({"model": {"solutions": 1}})"}},
+      {"s1", {"arfc S=1 (MoS off)", "arfc", R"({"model": {"solutions": 1}})"}, /*in_all=*/false},
+      {"s2", {"arfc S=2 (MoS on)", "arfc", R"({"model": {"solutions": 2}})"}},
       {"s4", {"arfc S=4", "arfc", R"({"model": {"solutions": 4}})"}},
       {"s8", {"arfc S=8", "arfc", R"({"model": {"solutions": 8}})"}},
       {"ergc_off", {"arfc ERGC off", "arfc", R"({"loss": {"ergc_weight": 0}})"}},
@@ -39,7 +40,7 @@ std::vector<EvalMethod> select_ablation_variants(const std::string& keys) {
   }
   std::vector<EvalMethod> out;
   for (const auto& v : all)
-    if (wanted.empty() || std::count(wanted.begin(), wanted.end(), v.key)) out.push_back(v.method);
+    if (wanted.empty() ? v.in_all : std::count(wanted.begin(), wanted.end(), v.key) > 0) out.push_back(v.method);
   return out;
 }
 

@@ -139,11 +139,11 @@ void add_eval_command(CLI::App& app) {
                   "config of every learned method trained in process (arfc, ae, qformer, mrl)")
       ->check(CLI::ExistingFile);
   sub->add_flag("--ablation", a->ablation,
-                "Evaluate ARFC variants (MoS S in {1,2,4,8}, ERGC off, linear base off, prefix weighting, Beta "
+                "Evaluate ARFC variants (MoS S in {1,2,4,8}; the default is S = 1, ERGC off, linear base off, prefix weighting, Beta "
                 "settings) instead of the method "
                 "list; --methods adds reference methods");
   sub->add_option("--variants", a->variants,
-                  "With --ablation: comma-separated variants to run (default all): default, s1, s4, s8, ergc_off, "
+                  "With --ablation: comma-separated variants to run (default all): default, s1, s2, s4, s8, ergc_off, "
                   "linear_base_off, base_only, length_prefixes, beta25, beta52");
   sub->add_option("--merge", a->merge,
                   "Comma-separated --out directories of earlier runs of the same protocol (same --data, --limit, "

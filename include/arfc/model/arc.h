@@ -50,7 +50,10 @@ struct ArcOptions {
   TORCH_ARG(int64_t, context_chunks) = 16;  // C: x is split into C chunks (zero-padded)
   TORCH_ARG(int64_t, context_layers) = 1;
   TORCH_ARG(int64_t, generator_layers) = 2;
-  TORCH_ARG(int64_t, solutions) = 2;        // S; 1 turns MoS off
+  // S; 1 = MoS off, the default: S = 2 measured level with S = 1 on every feature set, at
+  // about half the training and generation cost (docs/RESULTS.md, "Do MoS and ERGC earn
+  // their place"). S >= 2 turns MoS on.
+  TORCH_ARG(int64_t, solutions) = 1;
   // "film": each solution sees its own affine view of the context; "shared": starts only.
   TORCH_ARG(std::string, mos_context) = "film";
   // "fused": every solution is fed back the fused token; "own": each solution is fed back
