@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 
+#include "arfc/codec/codec.h"
 #include "arfc/core/error.h"
 #include "arfc/eval/ablation.h"
 #include "arfc/eval/codec_factory.h"
@@ -134,6 +135,15 @@ TEST(Metrics, PairedRecall) {
   for (int64_t i = 0; i < 50; ++i)
     for (int64_t j = 0; j < 6; ++j) b.at(i, j) = a.at(49 - i, j);
   EXPECT_LT(paired_recall_at_k(a, b, Similarity::Cosine, {1})[0], 0.1);
+}
+
+TEST(CodecCache, ForgetEncodingsKeepsModels) {
+  CodecCache c;
+  c.models["arfc"] = std::make_shared<int>(1);
+  c.models[std::string(CodecCache::kEncodingPrefix) + "arfc:0:[4, 2]:123"] = std::make_shared<int>(2);
+  c.forget_encodings();
+  ASSERT_EQ(c.models.size(), 1u);
+  EXPECT_EQ(c.models.begin()->first, "arfc");
 }
 
 TEST(Metrics, TiedScoresGetTheExpectedCreditOfARandomOrder) {

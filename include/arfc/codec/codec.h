@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -58,6 +59,15 @@ class Codec {
 // fit once and serve every size; keyed by method name.
 struct CodecCache {
   std::map<std::string, std::shared_ptr<void>> models;
+  // Entries under keys starting with kEncodingPrefix are encoded rows (ArfcCodec encodes a
+  // matrix once per run and serves every ratio from it), not models.
+  static constexpr const char* kEncodingPrefix = "codes:";
+  // Drops the encoded rows (models stay): the next encode of the same rows computes them
+  // again, e.g. for a throughput measurement.
+  void forget_encodings() {
+    for (auto it = models.begin(); it != models.end();)
+      it = it->first.rfind(kEncodingPrefix, 0) == 0 ? models.erase(it) : std::next(it);
+  }
   // Run-wide settings every codec of the run sees alike (set by the harness).
   uint64_t seed = 0;             // random projections, PQ training subsamples, learned methods
   int64_t epochs = 0;            // learned methods: training epochs (0 = the method's default)
