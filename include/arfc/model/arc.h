@@ -50,9 +50,9 @@ struct ArcOptions {
   TORCH_ARG(int64_t, context_chunks) = 16;  // C: x is split into C chunks (zero-padded)
   TORCH_ARG(int64_t, context_layers) = 1;
   TORCH_ARG(int64_t, generator_layers) = 2;
-  // S; 1 = MoS off, the default: S = 2 measured level with S = 1 on every feature set, at
-  // about half the training and generation cost (docs/RESULTS.md, "Do MoS and ERGC earn
-  // their place"). S >= 2 turns MoS on.
+  // S; 1 = MoS off, the default: S = 2 measured level with S = 1 wherever it was compared
+  // (twoview over three seeds, open-set and cls over one), at about twice the training and
+  // generation cost (docs/RESULTS.md, "Does MoS earn its place?"). S >= 2 turns MoS on.
   TORCH_ARG(int64_t, solutions) = 1;
   // "film": each solution sees its own affine view of the context; "shared": starts only.
   TORCH_ARG(std::string, mos_context) = "film";
