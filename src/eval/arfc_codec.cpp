@@ -94,7 +94,8 @@ Matrix ArfcCodec::transform(const Matrix& x, int64_t n_values, int64_t modality)
   // One encoding at the longest length serves every ratio of the run (prefix property:
   // the code of n values is the first n values of the full code, bit for bit, and a code
   // of m discrete tokens the first m of the longest one), keyed by the rows' bytes.
-  const std::string key = CodecCache::kEncodingPrefix + model_key_ + ":" + std::to_string(modality) + ":" + x.shape_str() + ":" +
+  const std::string key = CodecCache::kEncodingPrefix + model_key_ + ":" + std::to_string(modality) + ":" +
+                          x.shape_str() + ":" +
                           std::to_string(fnv1a64(x.data.data(), x.data.size() * sizeof(float)));
   auto it = cache_.models.find(key);
   if (it == cache_.models.end()) {

@@ -67,6 +67,28 @@ void check_pair(const Matrix& q, const Matrix& d, const char* what) {
   ARFC_CHECK(q.n >= 1 && d.n >= 1, what, ": empty query (", q.n, " rows) or database (", d.n, " rows).");
 }
 
+// Scores of query rows [lo, lo + len) against the whole database, kBlock rows at a time:
+// fn(lo, len, s) with s [len, N] (larger = more similar). exclude_self (same items on both
+// sides): s[i, lo + i] = -inf, so a query never retrieves itself.
+template <class Fn>
+void for_each_score_block(const Matrix& query, const Matrix& database, Similarity sim, bool exclude_self, Fn&& fn) {
+  torch::NoGradGuard ng;
+  Scorer sc(database, sim);
+  auto qt = to_tensor(query);
+  for (int64_t lo = 0; lo < query.n; lo += kBlock) {
+    const int64_t len = std::min(kBlock, query.n - lo);
+    auto s = sc.scores(qt.narrow(0, lo, len));
+    if (exclude_self) {
+      auto rows = torch::arange(len, torch::kInt64);
+      s.index_put_({rows, rows + lo}, -INFINITY);
+    }
+    fn(lo, len, s);
+  }
+}
+
+// Scores within tie_tolerance(v) of v are level with it (kTieTolerance, relative).
+torch::Tensor tie_tolerance(const torch::Tensor& v) { return v.abs().clamp_min(1.0) * kTieTolerance; }
+
 }  // namespace
 
 namespace {
@@ -312,20 +334,11 @@ std::vector<int64_t> top_k(const Matrix& query, const Matrix& database, Similari
   const int64_t avail = database.n - (exclude_self ? 1 : 0);
   ARFC_CHECK(k >= 1 && k <= avail, "top-k search: k = ", k, " but only ", avail,
              " database rows are searchable. Hint: use more evaluation rows.");
-  torch::NoGradGuard ng;
-  Scorer sc(database, sim);
-  auto qt = to_tensor(query);
   std::vector<int64_t> out(size_t(query.n * k));
-  for (int64_t lo = 0; lo < query.n; lo += kBlock) {
-    const int64_t len = std::min(kBlock, query.n - lo);
-    auto s = sc.scores(qt.narrow(0, lo, len));
-    if (exclude_self) {
-      auto rows = torch::arange(len, torch::kInt64);
-      s.index_put_({rows, rows + lo}, -INFINITY);
-    }
+  for_each_score_block(query, database, sim, exclude_self, [&](int64_t lo, int64_t len, const torch::Tensor& s) {
     auto idx = std::get<1>(s.topk(k, 1, /*largest=*/true, /*sorted=*/true)).contiguous();
     std::copy(idx.data_ptr<int64_t>(), idx.data_ptr<int64_t>() + len * k, out.begin() + lo * k);
-  }
+  });
   return out;
 }
 
@@ -361,22 +374,16 @@ std::vector<double> recall_at_k(const Matrix& query, const Matrix& database, con
   const int64_t kmax = *std::max_element(ks.begin(), ks.end());
   ARFC_CHECK(*std::min_element(ks.begin(), ks.end()) >= 1 && kmax <= database.n - 1, "retrieval: k must be in [1, ",
              database.n - 1, "] (the other rows), got ", kmax, ". Hint: use more evaluation rows.");
-  torch::NoGradGuard ng;
-  Scorer sc(database, sim);
-  auto qt = to_tensor(query);
   auto labels = torch::tensor(std::vector<int64_t>(y.begin(), y.end()), torch::kInt64);
   std::vector<double> hits(ks.size(), 0.0);
-  for (int64_t lo = 0; lo < query.n; lo += kBlock) {
-    const int64_t len = std::min(kBlock, query.n - lo);
-    auto s = sc.scores(qt.narrow(0, lo, len));
-    auto rows = torch::arange(len, torch::kInt64);
-    s.index_put_({rows, rows + lo}, -INFINITY);  // a query never retrieves itself
+  for_each_score_block(query, database, sim, /*exclude_self=*/true, [&](int64_t lo, int64_t len,
+                                                                         const torch::Tensor& s) {
     auto same = labels.narrow(0, lo, len).unsqueeze(1) == labels.unsqueeze(0);  // [len, N]
     auto kth = std::get<0>(s.topk(kmax, 1, /*largest=*/true, /*sorted=*/true));  // [len, kmax]
     for (size_t t = 0; t < ks.size(); ++t) {
       const int64_t k = ks[t];
       auto v = kth.select(1, k - 1).unsqueeze(1);  // the k-th best score, [len, 1]
-      auto tol = v.abs().clamp_min(1.0) * kTieTolerance;
+      auto tol = tie_tolerance(v);
       auto above = s > v + tol;               // certainly in the top k
       auto level = (s - v).abs() <= tol;      // level with the k-th: a random k - above of them
       auto hit_above = (above & same).any(1).contiguous();
@@ -399,7 +406,7 @@ std::vector<double> recall_at_k(const Matrix& query, const Matrix& database, con
         hits[t] += 1.0 - p_none;
       }
     }
-  }
+  });
   for (double& h : hits) h /= double(query.n);
   return hits;
 }
@@ -409,16 +416,12 @@ std::vector<double> paired_recall_at_k(const Matrix& query, const Matrix& databa
   check_pair(query, database, "paired retrieval");
   ARFC_CHECK(query.n == database.n, "paired retrieval: ", query.n, " queries but ", database.n,
              " database rows; row i must pair with row i.");
-  torch::NoGradGuard ng;
-  Scorer sc(database, sim);
-  auto qt = to_tensor(query);
   std::vector<double> hits(ks.size(), 0.0);
-  for (int64_t lo = 0; lo < query.n; lo += kBlock) {
-    const int64_t len = std::min(kBlock, query.n - lo);
-    auto s = sc.scores(qt.narrow(0, lo, len));
+  for_each_score_block(query, database, sim, /*exclude_self=*/false, [&](int64_t lo, int64_t len,
+                                                                          const torch::Tensor& s) {
     auto rows = torch::arange(len, torch::kInt64);
     auto own = s.index({rows, rows + lo}).unsqueeze(1);
-    auto tol = own.abs().clamp_min(1.0) * kTieTolerance;
+    auto tol = tie_tolerance(own);
     // The match ranks uniformly among the items level with it, after those scoring higher.
     auto above = (s > own + tol).sum(1).contiguous();
     auto level = ((s - own).abs() <= tol).sum(1).contiguous();  // the match itself included
@@ -427,7 +430,7 @@ std::vector<double> paired_recall_at_k(const Matrix& query, const Matrix& databa
     for (int64_t i = 0; i < len; ++i)
       for (size_t t = 0; t < ks.size(); ++t)
         hits[t] += double(std::clamp<int64_t>(ks[t] - a[i], 0, g[i])) / double(g[i]);
-  }
+  });
   for (double& h : hits) h /= double(query.n);
   return hits;
 }

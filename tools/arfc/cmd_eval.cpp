@@ -139,9 +139,8 @@ void add_eval_command(CLI::App& app) {
                   "config of every learned method trained in process (arfc, ae, qformer, mrl)")
       ->check(CLI::ExistingFile);
   sub->add_flag("--ablation", a->ablation,
-                "Evaluate ARFC variants (MoS S in {1,2,4,8}; the default is S = 1, ERGC off, linear base off, prefix weighting, Beta "
-                "settings) instead of the method "
-                "list; --methods adds reference methods");
+                "Evaluate ARFC variants (MoS S in {1,2,4,8}, default 1; ERGC off; linear base off; prefix "
+                "weighting; Beta settings) instead of the method list; --methods adds reference methods");
   sub->add_option("--variants", a->variants,
                   "With --ablation: comma-separated variants to run (default all): default, s1, s2, s4, s8, ergc_off, "
                   "linear_base_off, base_only, length_prefixes, beta25, beta52");
