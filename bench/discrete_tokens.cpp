@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
       // prefix property); "/bNn": a beam search of each size separately (no prefix property).
       std::string head = spec;
       // "/bNgG": the first G tokens greedy, the beam after them.
-      int64_t beam = 1, greedy = 0, lookahead = 0;
+      // "/bN...tT": the codebooks fitted with a training beam of T (token_codebooks.h).
+      int64_t beam = 1, greedy = 0, lookahead = 0, train_beam = 1;
       bool per_size = false;
       if (const auto sl = spec.find("/b"); sl != std::string::npos) {
         head = spec.substr(0, sl);
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
         beam = std::stoll(spec.substr(sl + 2));
         if (const auto gp = spec.find('g', sl); gp != std::string::npos) greedy = std::stoll(spec.substr(gp + 1));
         if (const auto lp = spec.find('l', sl); lp != std::string::npos) lookahead = std::stoll(spec.substr(lp + 1));
+        if (const auto tp = spec.find('t', sl); tp != std::string::npos) train_beam = std::stoll(spec.substr(tp + 1));
       }
       // "k:" / "P:" prefix: fit every token by plain / progressive-dimension k-means (default:
       // plain for the first 4 tokens, progressive after); then "u:": quantise the codes scaled
@@ -132,14 +134,17 @@ int main(int argc, char** argv) {
               .beam(per_size ? 1 : beam)
               .greedy_tokens(greedy)
               .lookahead(lookahead)
+              .train_beam(train_beam)
               .progressive_from(progressive_from));
-      // Encoding options share the codebooks of their mode: fitted once.
+      // Encoding options share the codebooks of their mode: fitted once (a training beam,
+      // with its greedy tokens, is part of the fit).
+      const std::string fit_key = train_beam > 1 ? head + "/t" + std::to_string(train_beam) + "g" + std::to_string(greedy) : head;
       const auto t0 = std::chrono::steady_clock::now();
-      if (auto it = fitted.find(head); it != fitted.end()) {
+      if (auto it = fitted.find(fit_key); it != fitted.end()) {
         cb->codebooks.copy_(it->second);
       } else {
         cb->fit(t_train.narrow(0, 0, std::min<int64_t>(t_train.size(0), 20000)) * scale, 0);
-        fitted[head] = cb->codebooks.clone();
+        fitted[fit_key] = cb->codebooks.clone();
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::printf("| q8 %s | %.1f |", spec.c_str(), secs);

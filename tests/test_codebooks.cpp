@@ -20,6 +20,19 @@ torch::Tensor ordered_codes(int64_t n, int64_t V, uint64_t seed) {
 
 double mse(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).pow(2).sum(1).mean().item<double>(); }
 
+// Encoding `test` at m tokens equals truncating the `tokens`-token code `full` for every m,
+// and the bytes alone rebuild the code, each token lowering the error.
+void expect_prefixes_with_falling_error(TokenCodebooksImpl& cb, const torch::Tensor& test, const torch::Tensor& full,
+                                        int64_t tokens) {
+  double prev = test.pow(2).sum(1).mean().item<double>();
+  for (int64_t m = 1; m <= tokens; ++m) {
+    EXPECT_TRUE(torch::equal(cb.encode(test, m), full.narrow(1, 0, m))) << m << " tokens";
+    const double e = mse(cb.decode(full.narrow(1, 0, m)), test);
+    EXPECT_LT(e, prev) << m << " tokens";
+    prev = e;
+  }
+}
+
 }  // namespace
 
 TEST(TokenCodebooks, PrefixPropertyAndDecodeWithoutInput) {
@@ -30,15 +43,7 @@ TEST(TokenCodebooks, PrefixPropertyAndDecodeWithoutInput) {
   ASSERT_EQ(full.sizes(), (std::vector<int64_t>{500, 8}));
   EXPECT_GE(full.min().item<int64_t>(), 0);
   EXPECT_LT(full.max().item<int64_t>(), kCodebookSize);
-  double prev = test.pow(2).sum(1).mean().item<double>();
-  for (int64_t m = 1; m <= 8; ++m) {
-    // Encoding at m tokens equals truncating the 8-token code.
-    EXPECT_TRUE(torch::equal(cb->encode(test, m), full.narrow(1, 0, m))) << m << " tokens";
-    // The bytes alone rebuild the code; each token lowers the error.
-    const double e = mse(cb->decode(full.narrow(1, 0, m)), test);
-    EXPECT_LT(e, prev) << m << " tokens";
-    prev = e;
-  }
+  expect_prefixes_with_falling_error(*cb, test, full, 8);
   // Same seed, same codebooks.
   TokenCodebooks again(TokenCodebooksOptions(8, 16));
   again->fit(train, 3);
@@ -123,4 +128,23 @@ TEST(TokenCodebooks, BeamLookaheadKeepsThePrefixPropertyWithFewerSteps) {
     EXPECT_LT(l, 0.99 * g) << m << " tokens: lookahead 2 " << l << " vs greedy " << g;
   }
   EXPECT_THROW(full->beam_encode(test, 8, 8, 1, -1), Error);
+}
+
+TEST(TokenCodebooks, TrainBeamFitsTheResidualsTheBeamEncoderMeets) {
+  auto train = ordered_codes(3000, 16, 11), test = ordered_codes(500, 16, 12);
+  const auto opts = TokenCodebooksOptions(8, 16).beam(8).lookahead(2);
+  TokenCodebooks greedy_fit(opts), beam_fit(TokenCodebooksOptions(opts).train_beam(8));
+  greedy_fit->fit(train, 3);
+  beam_fit->fit(train, 3);
+  EXPECT_FALSE(torch::equal(greedy_fit->codebooks, beam_fit->codebooks)) << "the training beam changes the fit";
+  // Every prefix is still the shorter code, and each token lowers the error.
+  const auto full = beam_fit->encode(test, 8);
+  expect_prefixes_with_falling_error(*beam_fit, test, full, 8);
+  // Codebooks fitted where the beam encoder goes serve it at least as well as greedy ones.
+  for (int64_t m : {4, 8}) {
+    const double g = mse(greedy_fit->decode(greedy_fit->encode(test, m)), test);
+    const double b = mse(beam_fit->decode(beam_fit->encode(test, m)), test);
+    EXPECT_LT(b, 1.0 * g) << m << " tokens";
+  }
+  EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(opts).train_beam(0))->fit(train, 3), Error);
 }

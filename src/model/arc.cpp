@@ -31,6 +31,7 @@ TokenCodebooksOptions codebook_options(const ArcOptions& o) {
       .beam(o.discrete_beam())
       .greedy_tokens(o.discrete_greedy())
       .lookahead(o.discrete_lookahead())
+      .train_beam(o.discrete_train_beam())
       .unit_norm(o.discrete_unit());
 }
 }  // namespace

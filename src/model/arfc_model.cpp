@@ -263,12 +263,14 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   const bool select = impl_->cfg.model.discrete_select();
   const bool pairs = num_modalities() > 1;
   const bool labelled = (fs.task == Task::Classification || fs.task == Task::Retrieval) && int64_t(fs.train_y.size()) == n;
-  // Held-out rows judge the discrete/continuous split; the codebooks are fitted on the rest.
-  // Open-set retrieval is judged on classes the codebooks never saw, as its test queries
-  // are: judged on held-out rows of the training classes, discrete tokens won at 16-64
-  // bytes and then searched the unseen test classes 2-3 points worse than int8 values
-  // (docs/DESIGN.md, "Which budgets are discrete"). The codebooks are then refitted on all
-  // classes. Other models hold out their last min(2000, N/5) rows.
+  // Held-out rows judge the discrete/continuous split on codebooks fitted without them (both
+  // modalities), so the trials see codes of rows the codebooks never saw, as the test
+  // queries are. Open-set retrieval is judged on classes the codebooks never saw: judged on
+  // held-out rows of the training classes, discrete tokens won at 16-64 bytes and then
+  // searched the unseen test classes 2-3 points worse than int8 values (docs/DESIGN.md,
+  // "Which budgets are discrete"). Other models hold out their last min(2000, N/5) rows.
+  // After the decision the codebooks are refitted on all rows (up to max_rows) where the
+  // held-out rows would have been among them.
   std::vector<int64_t> held_rows = select && fs.task == Task::Retrieval && labelled ? unseen_class_rows(fs.train_y)
                                                                                     : std::vector<int64_t>();
   const bool by_class = !held_rows.empty();
@@ -288,11 +290,7 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   auto fit = [&](const std::vector<int64_t>& idx, const char* what) {
     std::vector<torch::Tensor> rows;
     rows.push_back(to_tensor(encode(gather_rows(fs.train_x, idx), g.max_values(), 0)));
-    // The second modality keeps all its rows up to max_rows, held-out pairs included: fitting
-    // it on 2000 fewer rows cost 0.6-0.9 point R@1 at 64x-256x on twoview, though the trials
-    // below then see codebooks that saw their B rows (docs/DESIGN.md, "Which budgets").
-    if (pairs)
-      rows.push_back(to_tensor(encode(slice_rows(fs.train_b, 0, std::min(max_rows, fs.train_b.n)), g.max_values(), 1)));
+    if (pairs) rows.push_back(to_tensor(encode(gather_rows(fs.train_b, idx), g.max_values(), 1)));
     const auto t0 = std::chrono::steady_clock::now();
     cb->fit(torch::cat(rows, 0).to(impl_->device), seed);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -361,10 +359,13 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
         {"held_out_rows", held}, {"measure", measure}, {"trials", trials}, {"discrete_tokens", keep}};
     if (by_class) impl_->cfg.summary["discrete_selection"]["held_out"] = "classes";
   }
-  if (by_class) {
+  // The refit: rows 0 .. min(max_rows, N) - 1, unless the first fit already had them all
+  // (with N >= max_rows + the held-out rows, the held-out rows are past max_rows anyway).
+  const int64_t all_rows = std::min(max_rows, n);
+  if (int64_t(fit_idx.size()) < all_rows) {
     std::vector<int64_t> all;
-    for (int64_t i = 0; i < std::min(max_rows, n); ++i) all.push_back(i);
-    fit(all, " (all classes)");
+    for (int64_t i = 0; i < all_rows; ++i) all.push_back(i);
+    fit(all, by_class ? " (all classes)" : " (held-out rows included)");
   }
   if (keep < candidates) {
     impl_->arc->keep_discrete_tokens(keep);

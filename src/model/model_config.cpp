@@ -60,6 +60,7 @@ json to_json(const ArcOptions& o) {
       j["discrete_greedy"] = o.discrete_greedy();
       if (o.discrete_lookahead() > 0) j["discrete_lookahead"] = o.discrete_lookahead();
     }
+    if (o.discrete_train_beam() != 1) j["discrete_train_beam"] = o.discrete_train_beam();
     if (o.discrete_unit()) j["discrete_unit"] = true;
   }
   return j;
@@ -70,7 +71,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
                         "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "decoder_hidden",
                         "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select",
-                        "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit"});
+                        "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit", "discrete_train_beam"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
   ARFC_CHECK(j.contains("input_dim"), where, ".input_dim is required");
@@ -105,6 +106,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.discrete_greedy(get_or<int64_t>(j, where, "discrete_greedy", o.discrete_greedy()));
   o.discrete_lookahead(get_or<int64_t>(j, where, "discrete_lookahead", o.discrete_lookahead()));
   o.discrete_unit(get_or<bool>(j, where, "discrete_unit", o.discrete_unit()));
+  o.discrete_train_beam(get_or<int64_t>(j, where, "discrete_train_beam", o.discrete_train_beam()));
   // Bounds checked before anything is allocated (model files are untrusted input).
   auto in = [&](const char* k, int64_t v, int64_t lo, int64_t hi) {
     ARFC_CHECK(v >= lo && v <= hi, where, ".", k, " must be in [", lo, ", ", hi, "], got ", v);
@@ -126,6 +128,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("discrete_beam", o.discrete_beam(), 1, 256);
   in("discrete_greedy", o.discrete_greedy(), 0, 4096);
   in("discrete_lookahead", o.discrete_lookahead(), 0, 4096);
+  in("discrete_train_beam", o.discrete_train_beam(), 1, 256);
   ARFC_CHECK(o.d_model() % o.num_heads() == 0, where, ".d_model (", o.d_model(),
              ") must be a multiple of num_heads (", o.num_heads(), ")");
   ARFC_CHECK(o.mlp_ratio() > 0 && o.mlp_ratio() <= 64, where, ".mlp_ratio must be in (0, 64], got ", o.mlp_ratio());

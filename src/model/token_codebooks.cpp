@@ -102,6 +102,27 @@ torch::Tensor kmeans_progressive(const torch::Tensor& x, int64_t K, int64_t iter
   return c.matmul(axes.t()) + mean;
 }
 
+// One step of the beam search: residuals r [B, b, V] with squared norms err [B, b] are
+// extended by every codeword of cb [K, V]; the `keep` best (by squared error, sorted) stay.
+// Returns the new residuals and errors and, per kept candidate, its parent and codeword
+// ([B, keep] each).
+struct BeamStep {
+  torch::Tensor r, err, parent, word;
+};
+BeamStep beam_step(const torch::Tensor& r, const torch::Tensor& err, const torch::Tensor& cb, int64_t keep) {
+  const int64_t B = r.size(0), b = r.size(1), V = r.size(2), K = cb.size(0);
+  keep = std::min(keep, b * K);
+  // ||r - c||^2 = ||r||^2 + ||c||^2 - 2 r.c for every candidate and codeword: [B, b * K].
+  auto d = (err.unsqueeze(2) + partial_sq_distances(r.reshape({B * b, V}), cb).view({B, b, K})).view({B, b * K});
+  auto best = std::get<1>(d.topk(keep, 1, /*largest=*/false, /*sorted=*/true));  // [B, keep]
+  BeamStep s;
+  s.parent = best.div(K, "floor");
+  s.word = best.remainder(K);
+  s.r = r.gather(1, s.parent.unsqueeze(2).expand({B, keep, V})) - cb.index_select(0, s.word.reshape(-1)).view({B, keep, V});
+  s.err = s.r.pow(2).sum(2);
+  return s;
+}
+
 // Mean squared norm of x minus its nearest centroid: what a token leaves unexplained.
 double leftover(const torch::Tensor& x, const torch::Tensor& c) {
   auto d = partial_sq_distances(x, c);
@@ -122,12 +143,36 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
   torch::NoGradGuard ng;
   at::Generator gen = at::detail::createCPUGenerator(seed);
   ARFC_CHECK(first >= 0 && first <= M, "token codebooks: first refitted token must be in [0, ", M, "], got ", first);
+  ARFC_CHECK(options.train_beam() >= 1, "token codebooks: train_beam must be >= 1, got ", options.train_beam());
   if (options.unit_norm() && first == 0)
     target_norm.fill_(targets.to(torch::kFloat32).pow(2).sum(1).mean().sqrt().item<float>());
   auto r = prepare(targets);
-  for (int64_t m = 0; m < first && residual(); ++m) r -= codebooks[m].index_select(0, nearest(r, codebooks[m]));
+  const int64_t N = r.size(0);
+  // Residual mode: the residuals of every candidate the training encoder keeps [N, b, V].
+  auto beam_r = r.unsqueeze(1), beam_err = r.pow(2).sum(1, true);
+  auto advance = [&](int64_t m) {
+    const int64_t keep = m < options.greedy_tokens() ? 1 : options.train_beam();
+    if (keep == 1 && beam_r.size(1) == 1) {
+      auto flat = beam_r.select(1, 0);
+      beam_r = (flat - codebooks[m].index_select(0, nearest(flat, codebooks[m]))).unsqueeze(1);
+      return;
+    }
+    BeamStep st = beam_step(beam_r, beam_err, codebooks[m], keep);
+    beam_r = st.r;
+    beam_err = st.err;
+  };
+  for (int64_t m = 0; m < first && residual(); ++m) advance(m);
   for (int64_t m = first; m < M; ++m) {
-    auto x = residual() ? r : r.narrow(1, m * slice(), slice());
+    torch::Tensor x;
+    if (!residual()) {
+      x = r.narrow(1, m * slice(), slice());
+    } else {
+      x = beam_r.reshape({-1, V});
+      if (x.size(0) > kTrainBeamRowsPerRow * N) {
+        auto pick = torch::randperm(x.size(0), gen, torch::kLong).narrow(0, 0, kTrainBeamRowsPerRow * N);
+        x = x.index_select(0, pick.to(x.device()));
+      }
+    }
     // The first tokens decide the coarsest codes (the highest ratios), where one k-means
     // run depends visibly on its start: they keep the best of kRestarts runs.
     torch::Tensor c;
@@ -139,7 +184,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
       if (!c.defined() || left < best) c = cand, best = left;
     }
     codebooks[m].copy_(c);
-    if (residual()) r -= c.index_select(0, nearest(r, c));
+    if (residual() && m + 1 < M) advance(m);
   }
 }
 
@@ -183,20 +228,16 @@ torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int6
   ARFC_CHECK(beam >= 1, "token codebooks: beam must be >= 1, got ", beam);
   ARFC_CHECK(lookahead >= 0, "token codebooks: lookahead must be >= 0, got ", lookahead);
   torch::NoGradGuard ng;
-  const int64_t B = targets.size(0), V = options.dim(), K = kCodebookSize;
+  const int64_t B = targets.size(0), V = options.dim();
   auto r = prepare(targets).reshape({B, 1, V});                  // [B, b, V] residual per candidate
   auto err = r.pow(2).sum(2);                                        // [B, b]
   auto codes = torch::zeros({B, 1, 0}, targets.options().dtype(torch::kLong));
   for (int64_t m = 0; m < n_tokens; ++m) {
-    const auto& cb = codebooks[m];
-    const int64_t b = r.size(1), keep = std::min(m < greedy_tokens ? 1 : beam, b * K);
-    // ||r - c||^2 = ||r||^2 + ||c||^2 - 2 r.c for every candidate and codeword: [B, b * K].
-    auto d = (err.unsqueeze(2) + partial_sq_distances(r.reshape({B * b, V}), cb).view({B, b, K})).view({B, b * K});
-    auto best = std::get<1>(d.topk(keep, 1, /*largest=*/false, /*sorted=*/true));  // [B, keep]
-    auto parent = best.div(K, "floor"), word = best.remainder(K);
-    r = r.gather(1, parent.unsqueeze(2).expand({B, keep, V})) - cb.index_select(0, word.reshape(-1)).view({B, keep, V});
-    err = r.pow(2).sum(2);
-    codes = torch::cat({codes.gather(1, parent.unsqueeze(2).expand({B, keep, m})), word.unsqueeze(2)}, 2);
+    BeamStep st = beam_step(r, err, codebooks[m], m < greedy_tokens ? 1 : beam);
+    const int64_t keep = st.word.size(1);
+    r = st.r;
+    err = st.err;
+    codes = torch::cat({codes.gather(1, st.parent.unsqueeze(2).expand({B, keep, m})), st.word.unsqueeze(2)}, 2);
     if (lookahead > 0 && m >= lookahead && keep > 1) {
       // Decide token j = m - lookahead: the best candidate's byte there. Candidates with
       // another byte get an infinite error, so neither they nor their extensions are kept.

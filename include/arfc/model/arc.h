@@ -86,6 +86,9 @@ struct ArcOptions {
   // first discrete_greedy tokens stay greedy (model/token_codebooks.h).
   TORCH_ARG(int64_t, discrete_beam) = 1;
   TORCH_ARG(int64_t, discrete_greedy) = 4;
+  // Codebook fit: candidates the training codes keep between levels (token_codebooks.h,
+  // train_beam); 1 (files written before the key existed) fits on greedy residuals.
+  TORCH_ARG(int64_t, discrete_train_beam) = 1;
   // Beam search: token j is decided once the beam is discrete_lookahead tokens past it, so a
   // code of n tokens costs n + lookahead steps; 0 (files written before the key existed):
   // decided after all the model's tokens.

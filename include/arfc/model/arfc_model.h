@@ -72,9 +72,10 @@ class ArfcModel {
   // buy (choose_layout without discrete tokens): cross-modal R@1 of held-out
   // pairs (both directions, both sides compressed) for two-modality models, 1-NN label
   // accuracy with labels, else the 10-NN overlap with the full code. The held-out rows are
-  // the last min(2000, N/5) rows, left out of the fit; for open-set retrieval models they
-  // are (up to 2000) rows of held-out classes (the highest class ids, >= 2 classes, >= N/5
-  // rows), left out of a first fit that is judged and then refitted on all rows. The trials
+  // the last min(2000, N/5) rows; for open-set retrieval models they are (up to 2000) rows
+  // of held-out classes (the highest class ids, >= 2 classes, >= N/5 rows). They are left
+  // out of a first fit (both modalities) that the trials judge; the codebooks are then
+  // refitted on the first min(N, max_rows) rows where the first fit had fewer. The trials
   // go to the summary ("discrete_selection"). No-op for models without discrete tokens.
   // Called by train_arfc.
   void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);

@@ -28,6 +28,7 @@
 namespace arfc {
 
 constexpr int64_t kCodebookSize = 256;  // one byte per token
+constexpr int64_t kTrainBeamRowsPerRow = 2;  // fit with train_beam: residuals per training row
 
 struct TokenCodebooksOptions {
   TokenCodebooksOptions(int64_t steps, int64_t dim) : steps_(steps), dim_(dim) {}
@@ -53,6 +54,12 @@ struct TokenCodebooksOptions {
   // fit), the ones before plain Lloyd from random rows (best of 3 for the first 4). Only
   // fitting depends on it, not how codes encode or decode.
   TORCH_ARG(int64_t, progressive_from) = 4;
+  // fit: candidates the training codes keep per row between levels (1 = greedy residuals).
+  // With train_beam > 1 token m's codebook is fitted on the residuals of every candidate of
+  // a beam search over tokens 0 .. m-1 (the first greedy_tokens greedy, as in encoding), as
+  // FAISS trains its residual quantiser: the codebooks then fit the residuals the beam
+  // encoder meets. At most kTrainBeamRowsPerRow x N residuals per level (a seeded subset).
+  TORCH_ARG(int64_t, train_beam) = 1;
 };
 
 class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
@@ -65,7 +72,8 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // targets [N, V] (continuous codes of training rows, N >= 1) -> fits all M codebooks by
   // k-means (plain: iters Lloyd iterations per level; progressive: the residuals rotated
   // onto their principal axes, clustered on 1, 3, 5, ..., V leading axes, 10 iterations
-  // each, warm-started; the first tokens best of 3 starts; starts drawn with `seed`).
+  // each, warm-started; the first tokens best of 3 starts; starts drawn with `seed`), on
+  // the residuals of a greedy or (train_beam > 1) beam encoding by the levels before.
   // first > 0 keeps the codebooks of tokens [0, first) (and target_norm) and refits the rest
   // on the residuals those leave (greedy), e.g. after the first ones were tuned.
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0);
