@@ -149,17 +149,16 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
   auto r = prepare(targets);
   const int64_t N = r.size(0);
   // Residual mode: the residuals of every candidate the training encoder keeps [N, b, V].
-  auto beam_r = r.unsqueeze(1), beam_err = r.pow(2).sum(1, true);
+  auto beam_r = r.unsqueeze(1);
   auto advance = [&](int64_t m) {
     const int64_t keep = m < options.greedy_tokens() ? 1 : options.train_beam();
     if (keep == 1 && beam_r.size(1) == 1) {
+      // Greedy: the nearest codeword by argmin, exactly as fits before train_beam existed.
       auto flat = beam_r.select(1, 0);
       beam_r = (flat - codebooks[m].index_select(0, nearest(flat, codebooks[m]))).unsqueeze(1);
       return;
     }
-    BeamStep st = beam_step(beam_r, beam_err, codebooks[m], keep);
-    beam_r = st.r;
-    beam_err = st.err;
+    beam_r = beam_step(beam_r, beam_r.pow(2).sum(2), codebooks[m], keep).r;
   };
   for (int64_t m = 0; m < first && residual(); ++m) advance(m);
   for (int64_t m = first; m < M; ++m) {
