@@ -12,6 +12,7 @@
 
 // OpenBLAS's thread control, when OpenBLAS is the loaded BLAS (weak: absent elsewhere).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+extern "C" int openblas_get_num_threads() __attribute__((weak));
 
 namespace arfc {
 
@@ -53,9 +54,33 @@ void set_threads(int n) {
   if (openblas_set_num_threads) openblas_set_num_threads(1);
 }
 
+namespace {
+
+// Holds OpenBLAS at one thread for a scope and restores the caller's setting. A multi-threaded
+// OpenBLAS sums some products in another order, so codes computed in a process that never
+// called set_threads (the Python module inside NumPy's process) differed in the last bits of
+// f32 values, and then in discrete tokens, from the CLI's.
+class OneBlasThread {
+ public:
+  OneBlasThread() : before_(openblas_get_num_threads && openblas_set_num_threads ? openblas_get_num_threads() : 0) {
+    if (before_ > 1) openblas_set_num_threads(1);
+  }
+  ~OneBlasThread() {
+    if (before_ > 1) openblas_set_num_threads(before_);
+  }
+  OneBlasThread(const OneBlasThread&) = delete;
+  OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+ private:
+  int before_;
+};
+
+}  // namespace
+
 void for_each_row_block(int64_t n, int64_t block, torch::Device device,
                         const std::function<void(int64_t, int64_t)>& fn) {
   ARFC_ASSERT(n >= 0 && block >= 1, "for_each_row_block: n = ", n, ", block = ", block);
+  const OneBlasThread one_blas_thread;
   const int64_t blocks = (n + block - 1) / block;
   const int threads = device.is_cpu() ? at::get_num_threads() : 1;
   if (threads <= 1 || blocks == 0) {
