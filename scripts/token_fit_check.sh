@@ -11,6 +11,7 @@
 # A->B R@1 (cosine) over the first 3 000 test pairs. Settings: the first 4 tokens greedy on
 # codebooks fitted on greedy residuals (the default before), a beam from the first token
 # on the same codebooks, and that beam on codebooks fitted on beam residuals (the default).
+# Training data and models already in WORK are reused (delete WORK after changing the tool).
 set -euo pipefail
 ARFC=${1:-build/arfc}
 DATA=${2:-data/fmnist/twoview}

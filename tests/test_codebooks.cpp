@@ -144,7 +144,7 @@ TEST(TokenCodebooks, TrainBeamFitsTheResidualsTheBeamEncoderMeets) {
   for (int64_t m : {4, 8}) {
     const double g = mse(greedy_fit->decode(greedy_fit->encode(test, m)), test);
     const double b = mse(beam_fit->decode(beam_fit->encode(test, m)), test);
-    EXPECT_LT(b, 1.0 * g) << m << " tokens";
+    EXPECT_LT(b, g) << m << " tokens";
   }
   EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(opts).train_beam(0))->fit(train, 3), Error);
 }

@@ -37,9 +37,9 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   // residuals of that beam (docs/DESIGN.md, "Discrete tokens", "Training beam": +2.8 / +2.9
   // points at 4 / 8 bytes on cross-modal retrieval, level or better at every size on
   // open-set retrieval, whose first 4 tokens were greedy before; -3.8 at 2 bytes on the
-  // full twoview protocol; the fit costs 2.3x). Each
-  // token is decided 8 tokens later: the same code-space error as a search over all 64, and
-  // an 8-byte code costs 16 beam steps instead of 64 (docs/DESIGN.md, "Beam lookahead").
+  // full twoview protocol; the fit costs 2.3x). Each token is decided 8 tokens later: the
+  // same code-space error as a search over all 64, and an 8-byte code costs 16 beam steps
+  // instead of 64 (docs/DESIGN.md, "Beam lookahead").
   c.model.discrete_beam(8);
   c.model.discrete_greedy(0);
   c.model.discrete_train_beam(8);

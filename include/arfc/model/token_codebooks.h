@@ -75,7 +75,8 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // each, warm-started; the first tokens best of 3 starts; starts drawn with `seed`), on
   // the residuals of a greedy or (train_beam > 1) beam encoding by the levels before.
   // first > 0 keeps the codebooks of tokens [0, first) (and target_norm) and refits the rest
-  // on the residuals those leave (greedy), e.g. after the first ones were tuned.
+  // on the residuals those leave (greedy, or every beam candidate with train_beam > 1), e.g.
+  // after the first ones were tuned.
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0);
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
