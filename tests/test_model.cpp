@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 #include <vector>
 
 #include "arfc/core/error.h"
@@ -14,6 +15,10 @@
 #include "arfc/nn/transformer.h"
 #include "arfc/train/losses.h"
 #include "arfc/train/task_head.h"
+
+// OpenBLAS's thread control, when OpenBLAS is the loaded BLAS (as in nn/tensor_util.cpp).
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+extern "C" int openblas_get_num_threads() __attribute__((weak));
 
 using namespace arfc;
 
@@ -155,6 +160,45 @@ TEST(RowBlocks, EveryRowOnceAndErrorsReachTheCaller) {
   int64_t calls = 0;
   for_each_row_block(0, 64, torch::kCPU, [&](int64_t, int64_t) { ++calls; });
   EXPECT_EQ(calls, 0);
+}
+
+// Row blocks hold OpenBLAS at one thread (codes must not depend on the caller's BLAS
+// threads). The setting is process-wide: when two host threads encode at once, the first to
+// finish must not restore the caller's setting under the second (A enters, B enters, A
+// leaves, B checks, B leaves), and the setting is restored once both have left.
+TEST(RowBlocks, HoldOpenBlasAtOneThreadWhileAnyCallerRuns) {
+  if (!openblas_set_num_threads || !openblas_get_num_threads) GTEST_SKIP() << "the BLAS is not OpenBLAS";
+  set_threads(1);
+  openblas_set_num_threads(3);
+  if (openblas_get_num_threads() != 3) GTEST_SKIP() << "this OpenBLAS runs at most " << openblas_get_num_threads();
+  std::atomic<int> stage{0};
+  std::atomic<int> in_a{-1};
+  std::atomic<int> in_b_after_a{-1};
+  auto wait_for = [&](int s) {
+    while (stage.load() < s) std::this_thread::yield();
+  };
+  std::thread a([&] {
+    for_each_row_block(1, 1, torch::kCPU, [&](int64_t, int64_t) {
+      stage = 1;
+      wait_for(2);
+      in_a = openblas_get_num_threads();
+    });
+    stage = 3;
+  });
+  std::thread b([&] {
+    wait_for(1);
+    for_each_row_block(1, 1, torch::kCPU, [&](int64_t, int64_t) {
+      stage = 2;
+      wait_for(3);
+      in_b_after_a = openblas_get_num_threads();
+    });
+  });
+  a.join();
+  b.join();
+  EXPECT_EQ(in_a.load(), 1);
+  EXPECT_EQ(in_b_after_a.load(), 1) << "the first caller to leave restored OpenBLAS's threads under the second";
+  EXPECT_EQ(openblas_get_num_threads(), 3) << "the caller's setting was not restored";
+  set_threads(1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Mos, ArcVariants,

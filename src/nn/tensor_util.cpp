@@ -59,20 +59,40 @@ namespace {
 // Holds OpenBLAS at one thread for a scope and restores the caller's setting. A multi-threaded
 // OpenBLAS sums some products in another order, so codes computed in a process that never
 // called set_threads (the Python module inside NumPy's process) differed in the last bits of
-// f32 values, and then in discrete tokens, from the CLI's.
+// f32 values, and then in discrete tokens, from the CLI's. The setting is process-wide, so
+// the scopes of concurrent callers are counted: the first saves and lowers it, the last
+// restores it (a restore while another host thread still encodes would change its codes).
 class OneBlasThread {
  public:
-  OneBlasThread() : before_(openblas_get_num_threads && openblas_set_num_threads ? openblas_get_num_threads() : 0) {
-    if (before_ > 1) openblas_set_num_threads(1);
+  OneBlasThread() {
+    if (!openblas_get_num_threads || !openblas_set_num_threads) return;
+    std::lock_guard<std::mutex> lock(mutex());
+    if (active()++ == 0) {
+      saved() = openblas_get_num_threads();
+      if (saved() > 1) openblas_set_num_threads(1);
+    }
   }
   ~OneBlasThread() {
-    if (before_ > 1) openblas_set_num_threads(before_);
+    if (!openblas_get_num_threads || !openblas_set_num_threads) return;
+    std::lock_guard<std::mutex> lock(mutex());
+    if (--active() == 0 && saved() > 1) openblas_set_num_threads(saved());
   }
   OneBlasThread(const OneBlasThread&) = delete;
   OneBlasThread& operator=(const OneBlasThread&) = delete;
 
  private:
-  int before_;
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static int& active() {
+    static int n = 0;
+    return n;
+  }
+  static int& saved() {
+    static int n = 0;
+    return n;
+  }
 };
 
 }  // namespace
