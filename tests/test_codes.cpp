@@ -174,6 +174,7 @@ TEST(Ratio, ByteBudgets) {
   EXPECT_GT(l.ratio, 1.0);
   EXPECT_HAS(error_of([] { choose_layout(geo(), CodeBudget::bytes(-1)); }), "--bytes");
   EXPECT_HAS(error_of([] { choose_layout(geo(), CodeBudget::bytes(10.5)); }), "whole number");
+  EXPECT_HAS(error_of([] { choose_layout(geo(), CodeBudget::bytes(0)); }), ">= 1, got 0");
 }
 
 TEST(Ratio, ValueLevelGeometry) {

@@ -127,8 +127,8 @@ double budget_bytes(const CodeGeometry& g, const CodeBudget& b, std::string& req
     return std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0);
   }
   ARFC_ASSERT(b.kind == CodeBudget::Kind::Bytes, "budget_bytes: token budgets have no byte count");
-  ARFC_CHECK(std::isfinite(b.value) && b.value >= 0 && b.value == std::floor(b.value),
-             "--bytes: expected a whole number of bytes per vector >= 0, got ", b.value,
+  ARFC_CHECK(std::isfinite(b.value) && b.value >= 1 && b.value == std::floor(b.value),
+             "--bytes: expected a whole number of bytes per vector >= 1, got ", b.value,
              ". Hint: the original float32 vector has ", 4 * g.input_dim, " bytes.");
   request = "a budget of " + format_ratio(b.value) + " bytes/vector";
   return std::min(b.value, full - 1.0);
