@@ -9,16 +9,13 @@
 #include "arfc/core/error.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/attention.h"
+#include "arfc/nn/blas_threads.h"
 #include "arfc/nn/mlp.h"
 #include "arfc/nn/pca.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/nn/transformer.h"
 #include "arfc/train/losses.h"
 #include "arfc/train/task_head.h"
-
-// OpenBLAS's thread control, when OpenBLAS is the loaded BLAS (as in nn/tensor_util.cpp).
-extern "C" void openblas_set_num_threads(int) __attribute__((weak));
-extern "C" int openblas_get_num_threads() __attribute__((weak));
 
 using namespace arfc;
 
@@ -167,10 +164,10 @@ TEST(RowBlocks, EveryRowOnceAndErrorsReachTheCaller) {
 // finish must not restore the caller's setting under the second (A enters, B enters, A
 // leaves, B checks, B leaves), and the setting is restored once both have left.
 TEST(RowBlocks, HoldOpenBlasAtOneThreadWhileAnyCallerRuns) {
-  if (!openblas_set_num_threads || !openblas_get_num_threads) GTEST_SKIP() << "the BLAS is not OpenBLAS";
+  if (blas_threads() == 0) GTEST_SKIP() << "the BLAS is not OpenBLAS";
   set_threads(1);
-  openblas_set_num_threads(3);
-  if (openblas_get_num_threads() != 3) GTEST_SKIP() << "this OpenBLAS runs at most " << openblas_get_num_threads();
+  set_blas_threads(3);
+  if (blas_threads() != 3) GTEST_SKIP() << "this OpenBLAS runs at most " << blas_threads();
   std::atomic<int> stage{0};
   std::atomic<int> in_a{-1};
   std::atomic<int> in_b_after_a{-1};
@@ -181,7 +178,7 @@ TEST(RowBlocks, HoldOpenBlasAtOneThreadWhileAnyCallerRuns) {
     for_each_row_block(1, 1, torch::kCPU, [&](int64_t, int64_t) {
       stage = 1;
       wait_for(2);
-      in_a = openblas_get_num_threads();
+      in_a = blas_threads();
     });
     stage = 3;
   });
@@ -190,14 +187,14 @@ TEST(RowBlocks, HoldOpenBlasAtOneThreadWhileAnyCallerRuns) {
     for_each_row_block(1, 1, torch::kCPU, [&](int64_t, int64_t) {
       stage = 2;
       wait_for(3);
-      in_b_after_a = openblas_get_num_threads();
+      in_b_after_a = blas_threads();
     });
   });
   a.join();
   b.join();
   EXPECT_EQ(in_a.load(), 1);
   EXPECT_EQ(in_b_after_a.load(), 1) << "the first caller to leave restored OpenBLAS's threads under the second";
-  EXPECT_EQ(openblas_get_num_threads(), 3) << "the caller's setting was not restored";
+  EXPECT_EQ(blas_threads(), 3) << "the caller's setting was not restored";
   set_threads(1);
 }
 

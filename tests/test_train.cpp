@@ -456,6 +456,11 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("base_hidden", 0), 512);
   EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("base_hidden", 0), 512);
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("base_hidden", 0), 0);
+  // Default beam: cross-modal models keep their first 2 tokens greedy, the others search
+  // from the first token (docs/DESIGN.md, "Training beam").
+  EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("discrete_greedy", -1), 2);
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("discrete_greedy", -1), 0);
+  EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("discrete_greedy", -1), 0);
 }
 
 // Beam-searched tokens of each code's direction (discrete_beam, discrete_unit; codebooks

@@ -9,12 +9,22 @@
 #include <vector>
 
 #include "arfc/core/error.h"
+#include "arfc/nn/blas_threads.h"
 
 // OpenBLAS's thread control, when OpenBLAS is the loaded BLAS (weak: absent elsewhere).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 extern "C" int openblas_get_num_threads() __attribute__((weak));
 
 namespace arfc {
+
+int blas_threads() {
+  return (openblas_get_num_threads && openblas_set_num_threads) ? openblas_get_num_threads() : 0;
+}
+
+void set_blas_threads(int n) {
+  ARFC_ASSERT(n >= 1, "set_blas_threads: n = ", n);
+  if (openblas_set_num_threads) openblas_set_num_threads(n);
+}
 
 torch::Tensor to_tensor(const Matrix& m) {
   ARFC_ASSERT(int64_t(m.data.size()) == m.n * m.d);
@@ -51,7 +61,7 @@ void set_threads(int n) {
   // libtorch's and FAISS's matrix products) runs a second pool whose busy-waiting threads
   // compete with it. Measured on 2 cores: ARC training 167 -> 330 samples/s with OpenBLAS
   // kept at one thread. Resolved at load time; a no-op with other BLAS libraries.
-  if (openblas_set_num_threads) openblas_set_num_threads(1);
+  set_blas_threads(1);
 }
 
 namespace {
@@ -65,33 +75,28 @@ namespace {
 class OneBlasThread {
  public:
   OneBlasThread() {
-    if (!openblas_get_num_threads || !openblas_set_num_threads) return;
-    std::lock_guard<std::mutex> lock(mutex());
-    if (active()++ == 0) {
-      saved() = openblas_get_num_threads();
-      if (saved() > 1) openblas_set_num_threads(1);
+    std::lock_guard<std::mutex> lock(state().mutex);
+    if (state().active++ == 0) {
+      state().saved = blas_threads();
+      if (state().saved > 1) set_blas_threads(1);
     }
   }
   ~OneBlasThread() {
-    if (!openblas_get_num_threads || !openblas_set_num_threads) return;
-    std::lock_guard<std::mutex> lock(mutex());
-    if (--active() == 0 && saved() > 1) openblas_set_num_threads(saved());
+    std::lock_guard<std::mutex> lock(state().mutex);
+    if (--state().active == 0 && state().saved > 1) set_blas_threads(state().saved);
   }
   OneBlasThread(const OneBlasThread&) = delete;
   OneBlasThread& operator=(const OneBlasThread&) = delete;
 
  private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  static int& active() {
-    static int n = 0;
-    return n;
-  }
-  static int& saved() {
-    static int n = 0;
-    return n;
+  struct State {
+    std::mutex mutex;
+    int active = 0;  // scopes open in this process
+    int saved = 0;   // the setting the first of them found (0: not OpenBLAS)
+  };
+  static State& state() {
+    static State s;
+    return s;
   }
 };
 
