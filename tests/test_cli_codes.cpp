@@ -216,6 +216,49 @@ TEST_F(CliCodesWithModel, CompressTruncateDecompress) {
   EXPECT_HAS(r.err, "warning");
 }
 
+// Outputs are checked before any work: --out naming an input is refused (the input stays
+// intact), so is a missing directory or a regular file as the report directory; --threads
+// is bounded; codes that decode to Inf (a huge, hand-edited scale) are refused, no output.
+TEST_F(CliCodesWithModel, RefusesBadOutputsBeforeWorking) {
+  const ArfcModel m = ArfcModel::load(model_);
+  write_matrix(path("x.npy"), random_matrix(6, m.geometry().input_dim, 3));
+  const auto size_before = fs::file_size(path("x.npy"));
+  CliResult r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("x.npy") +
+                    " --ratio 8 --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "same file as --in");
+  EXPECT_EQ(fs::file_size(path("x.npy")), size_before);
+  fs::copy_file(model_, path("m.arfc"));
+  r = run("compress --model " + path("m.arfc") + " --in " + path("x.npy") + " --out " + path("m.arfc") +
+          " --ratio 8 --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "same file as --model");
+  EXPECT_NO_THROW(ArfcModel::load(path("m.arfc")));
+  r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("nodir/c.arfc") + " --ratio 8");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "does not exist");
+  r = run("compress --model " + model_ + " --in " + path("x.npy") + " --out " + path("c.arfc") + " --threads 100000");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_HAS(r.err, "--threads");
+  r = run("train --train " + path("x.npy") + " --out " + path("x.npy") + " --epochs 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "same file as --train");
+  EXPECT_EQ(fs::file_size(path("x.npy")), size_before);
+  std::FILE* f = std::fopen(path("afile").c_str(), "w");
+  std::fclose(f);
+  r = run("eval --data " + path("nodata") + " --out " + path("afile"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "is not a directory");
+
+  CodeSet c = quantize_codes(random_matrix(4, 64, 5), StorageType::I8, 0x1234, 256, 16);
+  c.scales[0] = 3e38f;  // finite, but 127 steps of it are not
+  write_code_file(path("huge.arfc"), c);
+  r = run("export --in " + path("huge.arfc") + " --out " + path("huge.npy"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "expected finite values");
+  EXPECT_FALSE(fs::exists(path("huge.npy")));
+}
+
 // Out-of-core compress: chunks (whole encoder batches) give the same file as one chunk,
 // for f32, i8 (the calibration is the model's, not the chunk's) and q8;
 // a NaN in a later chunk is named by its row in the whole file and leaves no output.

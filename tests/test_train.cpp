@@ -122,6 +122,24 @@ TEST(Config, DefaultsAndValidation) {
   bad["extra"] = 1;
   EXPECT_THROW(parse_arfc_config(bad), Error);
   EXPECT_THROW(train_arfc(clustered(64, 4, 1), {{"model", {{"input_dim", 5}}}}), Error);
+  // More code values than input dimensions (4096 one-value tokens for D = 256 passed the
+  // parameter bound, then exhausted memory in training).
+  bad = cfg;
+  bad["model"]["max_tokens"] = 4096;
+  bad["model"]["token_width"] = 1;
+  try {
+    parse_arfc_config(bad);
+    FAIL() << "4096 values for D = 256 accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("must be at most input_dim (256)"), std::string::npos) << e.what();
+  }
+  // A section that is not an object is named, not a JSON library error.
+  try {
+    merge_config(cfg, {{"model", 5}});
+    FAIL() << "{\"model\": 5} accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("section 'model' must be a JSON object"), std::string::npos) << e.what();
+  }
 }
 
 // Every field within its own range, their product far too large: refused by the parameter
@@ -232,6 +250,24 @@ TEST_F(TrainTest, CorruptModelFilesAreRejected) {
   c.header["config"]["model"]["generator_layers"] = 4;
   write_container(path("big.arfc"), model_file_magic().c_str(), c.version, c.header, c.blob);
   expect_error(read_file_bytes(path("big.arfc")), "bytes of weights");
+  // Valid containers with an edited header: no fingerprint (which would hide edited
+  // weights), a calibration scale that is finite as a double but inf as float32, weights that
+  // are not a weights archive.
+  c = read_container(path("m.arfc"), model_file_magic().c_str(), 1, "model file");
+  ContainerFile e = c;
+  e.header.erase("fingerprint");
+  write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
+  expect_error(read_file_bytes(path("e.arfc")), "no \"fingerprint\"");
+  if (c.header.contains("calibration")) {
+    e = c;
+    e.header["calibration"]["i8_scales"][0][0] = 1e300;
+    write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
+    expect_error(read_file_bytes(path("e.arfc")), "positive finite float32");
+  }
+  e = c;
+  e.blob = std::string(e.blob.size(), 'x');
+  write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
+  expect_error(read_file_bytes(path("e.arfc")), "model file '");
 }
 
 TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
@@ -249,6 +285,27 @@ TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
   EXPECT_TRUE(equal(full.encode(train.train_x, 16), resumed.encode(train.train_x, 16)));
   // A checkpoint from another configuration is refused.
   EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"train", {{"lr", 1e-3}}}}), path("run.ckpt"), true), Error);
+  // A damaged checkpoint (valid container) is a clear error, not a library exception.
+  const char kCkptMagic[8] = {'A', 'R', 'F', 'C', 'C', 'K', 'P', 'T'};  // docs/FORMAT.md
+  ContainerFile c = read_container(path("run.ckpt"), kCkptMagic, 1, "training checkpoint");
+  ContainerFile e = c;
+  e.header["epoch"] = 999;
+  write_container(path("e.ckpt"), kCkptMagic, e.version, e.header, e.blob);
+  try {
+    train_arfc(train, cfg, path("e.ckpt"), true);
+    FAIL() << "epoch 999 of 3 accepted";
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find("expected an 'epoch' from 0 to 3"), std::string::npos) << err.what();
+  }
+  e = c;
+  e.blob = e.blob.substr(0, e.blob.size() / 2);
+  write_container(path("e.ckpt"), kCkptMagic, e.version, e.header, e.blob);
+  try {
+    train_arfc(train, cfg, path("e.ckpt"), true);
+    FAIL() << "a truncated weights archive accepted";
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find("weights cannot be read"), std::string::npos) << err.what();
+  }
 }
 
 TEST(TrainDefaults, OpenSetRetrievalTrainsWithoutTheLabelLoss) {
@@ -393,7 +450,7 @@ TEST_F(TrainTest, DiscreteTokensFromOneModel) {
   // Crafted headers: unknown mode, codebooks beyond the allocation bound.
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_mode", "tree"}}}})), Error);
   try {
-    parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_tokens", 4096}, {"token_width", 4096}}}}));
+    parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_tokens", 4096}, {"token_width", 4096}, {"input_dim", 16384}}}}));
     ADD_FAILURE() << "expected arfc::Error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("2^28 codebook values"), std::string::npos) << e.what();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "arfc/codes/code_file.h"
@@ -174,6 +175,9 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
 }
 
 int64_t file_size_of(const std::string& path, std::ifstream& in) {
+  std::error_code ec;
+  ARFC_CHECK(!std::filesystem::exists(path, ec) || std::filesystem::is_regular_file(path, ec), "cannot read code file '",
+             path, "': not a regular file (a directory, pipe or device).");
   in.open(path, std::ios::binary);
   ARFC_CHECK(in.good(), "cannot open code file '", path, "': ", std::strerror(errno), ". Hint: check the path.");
   in.seekg(0, std::ios::end);

@@ -93,6 +93,10 @@ InputFile::InputFile(const std::string& path) : path_(path) {
     ARFC_THROW("cannot open '", path, "': ", std::strerror(errno), ". Hint: check the path.");
   }
   if (S_ISDIR(st.st_mode)) ARFC_THROW("cannot read '", path, "': it is a directory, expected a file.");
+  // Readers seek and size files; a FIFO or device would block or read without end.
+  if (!S_ISREG(st.st_mode))
+    ARFC_THROW("cannot read '", path, "': not a regular file (a pipe, socket or device). Hint: write the data to a "
+               "file first.");
   f_ = std::fopen(path.c_str(), "rb");
   if (!f_) ARFC_THROW("cannot open '", path, "': ", std::strerror(errno), ". Hint: check permissions.");
   size_ = int64_t(st.st_size);

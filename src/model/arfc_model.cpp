@@ -456,20 +456,23 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
                    row.is_array() ? row.size() : 0, " ", key, " per modality, expected ", values, " (max_values).");
         std::vector<float> v;
         for (const auto& e : row) {
-          ARFC_CHECK(e.is_number() && std::isfinite(e.get<double>()) && e.get<double>() > 0, "model file '", path,
-                     "': calibration scale ", e.dump(), " is not a positive finite number.");
-          v.push_back(e.get<float>());
+          // Checked as stored (float32): 1e300 would become inf, 1e-50 zero.
+          const float f = e.is_number() ? e.get<float>() : 0.0f;
+          ARFC_CHECK(std::isnormal(f) && f > 0, "model file '", path, "': calibration scale ", e.dump(),
+                     " is not a positive finite float32 number. Hint: the file is corrupt or was edited.");
+          v.push_back(f);
         }
         out.push_back(std::move(v));
       }
     }
   }
   impl->finish();
-  if (c.header.contains("fingerprint") && c.header.at("fingerprint").is_string()) {
-    ARFC_CHECK(c.header.at("fingerprint").get<std::string>() == hex64(impl->fingerprint), "model file '", path,
-               "': fingerprint mismatch (stored ", c.header.at("fingerprint").get<std::string>(), ", computed ",
-               hex64(impl->fingerprint), "). Hint: the file is corrupt.");
-  }
+  // Every model file ever written stores its fingerprint: a missing one means an edited file.
+  ARFC_CHECK(c.header.contains("fingerprint") && c.header.at("fingerprint").is_string(), "model file '", path,
+             "': header has no \"fingerprint\" string. Hint: the file is corrupt or was edited.");
+  ARFC_CHECK(c.header.at("fingerprint").get<std::string>() == hex64(impl->fingerprint), "model file '", path,
+             "': fingerprint mismatch (stored ", c.header.at("fingerprint").get<std::string>(), ", computed ",
+             hex64(impl->fingerprint), "). Hint: the file is corrupt.");
   return ArfcModel(impl);
 }
 

@@ -141,6 +141,11 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
              ".discrete_mode must be \"residual\" (closed loop) or \"per_token\" (open loop), got \"",
              o.discrete_mode(), "\"");
   const int64_t values = o.token_width() * o.max_tokens();
+  // A code never needs more values than the vector has dimensions (the full f32 code is then
+  // already as large as the input), and each token is a step of generation and attention.
+  ARFC_CHECK(values <= o.input_dim(), where, ": token_width * max_tokens (", o.token_width(), " x ", o.max_tokens(),
+             " = ", values, " values) must be at most input_dim (", o.input_dim(),
+             "). Hint: a code of D values is already as large as the input; use fewer or narrower tokens.");
   // The codebooks hold discrete_tokens x 256 x max_values floats: bounded before anything
   // is allocated (a crafted model header must not exhaust memory).
   ARFC_CHECK(o.discrete_tokens() * 256 * values <= (int64_t(1) << 28), where, ".discrete_tokens (",

@@ -40,6 +40,11 @@ void module_from_bytes(torch::nn::Module& m, const std::string& bytes, const std
     ARFC_THROW(what, ": the stored weights do not match the model described by its config (",
                std::string(e.what_without_backtrace()).substr(0, 300),
                "). Hint: the file is corrupt or was written by an incompatible build.");
+  } catch (const std::exception& e) {
+    // libtorch's archive reader also throws standard exceptions (a TorchScript parse error,
+    // std::out_of_range) on damaged archives.
+    ARFC_THROW(what, ": the stored weights cannot be read (", std::string(e.what()).substr(0, 300),
+               "). Hint: the file is corrupt or was written by an incompatible build.");
   }
 }
 

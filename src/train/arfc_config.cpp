@@ -31,6 +31,11 @@ json merge_config(const json& base, const json& user) {
   ARFC_CHECK(user.is_object(), "config: expected a JSON object, got ", user.type_name());
   json out = base;
   for (auto it = user.begin(); it != user.end(); ++it) {
+    const bool section = it.key() == "model" || it.key() == "train" || it.key() == "loss" ||
+                         (out.contains(it.key()) && out[it.key()].is_object());
+    ARFC_CHECK(!section || it.value().is_object(), "config: section '", it.key(), "' must be a JSON object, got ",
+               it.value().type_name(), " (", it.value().dump().substr(0, 80), "). Hint: e.g. {\"", it.key(),
+               "\": {...}}.");
     if (it.value().is_object() && out.contains(it.key()) && out[it.key()].is_object()) {
       for (auto jt = it.value().begin(); jt != it.value().end(); ++jt) out[it.key()][jt.key()] = jt.value();
     } else {

@@ -340,16 +340,29 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       ARFC_CHECK(c.header.value("meta", nlohmann::json()) == checkpoint_meta, "training checkpoint '",
                  checkpoint_path, "' was written for a different configuration or data. Hint: delete it or "
                  "run without --resume.");
-      std::istringstream is(c.blob);
-      torch::serialize::InputArchive root, am, ah, ao;
-      root.load_from(is, dev);
-      root.read("model", am);
-      root.read("head", ah);
-      root.read("optim", ao);
-      model.load(am);
-      head->load(ah);
-      optim.load(ao);
-      start_epoch = c.header.at("epoch").get<int64_t>();
+      const nlohmann::json epoch = c.header.value("epoch", nlohmann::json());
+      ARFC_CHECK(epoch.is_number_integer() && epoch.get<int64_t>() >= 0 && epoch.get<int64_t>() <= opt.epochs,
+                 "training checkpoint '", checkpoint_path, "': expected an 'epoch' from 0 to ", opt.epochs,
+                 ", got ", epoch.dump(), ". Hint: the file is damaged; delete it or run without --resume.");
+      try {
+        std::istringstream is(c.blob);
+        torch::serialize::InputArchive root, am, ah, ao;
+        root.load_from(is, dev);
+        root.read("model", am);
+        root.read("head", ah);
+        root.read("optim", ao);
+        model.load(am);
+        head->load(ah);
+        optim.load(ao);
+      } catch (const c10::Error& e) {
+        ARFC_THROW("training checkpoint '", checkpoint_path, "': its weights cannot be read (",
+                   std::string(e.what_without_backtrace()).substr(0, 300),
+                   "). Hint: the file is damaged; delete it or run without --resume.");
+      } catch (const std::exception& e) {
+        ARFC_THROW("training checkpoint '", checkpoint_path, "': its weights cannot be read (",
+                   std::string(e.what()).substr(0, 300), "). Hint: the file is damaged; delete it or run without --resume.");
+      }
+      start_epoch = epoch.get<int64_t>();
       log_info("resumed from " + checkpoint_path + " after epoch " + std::to_string(start_epoch));
     }
   }

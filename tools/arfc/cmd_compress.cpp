@@ -11,6 +11,7 @@
 #include "arfc/model/arfc_model.h"
 #include "budget_options.h"
 #include "chunk_rows.h"
+#include "cli_checks.h"
 #include "commands.h"
 #include "model_dims.h"
 
@@ -42,16 +43,21 @@ void add_compress_command(CLI::App& app) {
   sub->add_option("--modality", o->modality, "0, or 1 for the second modality of a crossmodal model")->capture_default_str()
       ->check(CLI::Range(0, 1));
   sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
-  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  add_threads_option(sub, o->threads, "CPU threads for libtorch");
   add_chunk_rows_option(sub, o->chunk_rows);
   sub->add_flag("--json", o->json, "Print the written file's description as JSON instead of a summary line");
   sub->callback([o] {
+    check_output_file(o->out, {{"--model", o->model}, {"--in", o->in}});
     set_threads(o->threads);
     const ArfcModel model = ArfcModel::load(o->model, o->device);
     const int64_t dim = model_input_dim(model, o->modality, o->model);
     CodeGeometry g = model.geometry();
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
+    if (layout.bytes_per_vector > 4 * dim)
+      log_warn("the requested code (" + describe_layout(layout, g.token_width) + ") is larger than the " +
+               std::to_string(4 * dim) + "-byte float32 input vector" + (o->modality ? " of modality 1" : "") +
+               ". Hint: ask for fewer --tokens or a narrower --dtype.");
 
     ReadOptions ro;
     ro.tensor_name = o->tensor;

@@ -9,6 +9,7 @@
 #include "arfc/core/log.h"
 #include "arfc/data/fmnist.h"
 #include "arfc/nn/tensor_util.h"
+#include "cli_checks.h"
 #include "commands.h"
 
 namespace arfc::cli {
@@ -40,6 +41,7 @@ std::string headline(const std::string& set, const std::string& meta_json) {
 }
 
 void run_fmnist(const DataFmnistArgs& a) {
+  check_output_dir(a.out);
   set_threads(a.threads);
   auto reports = build_fmnist_sets(a.out, a.sets, a.opt, a.force);
   std::printf("%-8s %-7s %8s %7s %5s %9s  %s\n", "set", "status", "n_train", "n_test", "dim", "seconds", "reference");
@@ -79,7 +81,7 @@ void add_data_command(CLI::App& app) {
   fm->add_option("--epochs", args->opt.epochs, "Backbone training epochs (0 = per-set default: cls 3, openset 3, twoview 3)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  fm->add_option("--threads", args->threads, "libtorch threads (0 = all cores)")->capture_default_str();
+  add_threads_option(fm, args->threads, "libtorch threads");
   fm->add_option("--device", args->opt.device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   fm->add_flag("--force", args->force, "Rebuild sets even when an identical one is on disk");
   fm->callback([args] { run_fmnist(*args); });

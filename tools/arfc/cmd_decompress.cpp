@@ -9,6 +9,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/model/arfc_model.h"
 #include "chunk_rows.h"
+#include "cli_checks.h"
 #include "commands.h"
 #include "model_dims.h"
 
@@ -33,9 +34,10 @@ void add_decompress_command(CLI::App& app) {
                 "Decode even when the code file's model fingerprint differs from --model's (prints a warning)");
   sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   add_chunk_rows_option(sub, o->chunk_rows);
-  sub->add_option("--threads", o->threads, "CPU threads for libtorch (0 = all)")->capture_default_str()->check(CLI::NonNegativeNumber);
+  add_threads_option(sub, o->threads, "CPU threads for libtorch");
   sub->callback([o] {
     const FileFormat format = format_from_path(o->out);
+    check_output_file(o->out, {{"--model", o->model}, {"--in", o->in}});
     set_threads(o->threads);
     const CodeSet c = read_code_file_header(o->in);  // the payload is streamed below
     const ArfcModel model = ArfcModel::load(o->model, o->device);

@@ -14,6 +14,7 @@
 #include "arfc/io/feature_set.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
+#include "cli_checks.h"
 #include "commands.h"
 #include "config_file.h"
 
@@ -70,6 +71,7 @@ void run_merge(const EvalArgs& a) {
 
 void run(const EvalArgs& a, bool methods_given) {
   ARFC_CHECK(!a.replace || !a.merge.empty(), "--replace needs --merge.");
+  check_output_dir(a.out);  // before hours of work, not after
   if (!a.merge.empty()) {
     ARFC_CHECK(a.data.empty() && !methods_given && !a.ablation && a.train_config.empty(),
                "--merge combines finished reports; it takes only --out (no --data, --methods, --ablation or "
@@ -128,7 +130,7 @@ void add_eval_command(CLI::App& app) {
                             "Comma-separated methods (default: every registered method; see below)");
   sub->add_option("--ratios", a->ratios, "Comma-separated compression ratios, each > 1")->capture_default_str();
   sub->add_option("--seed", a->seed, "Seed for codecs, probes and subsampling")->capture_default_str();
-  sub->add_option("--threads", a->threads, "CPU threads (0 = all cores)")->capture_default_str();
+  add_threads_option(sub, a->threads, "CPU threads");
   sub->add_option("--limit", a->limit, "Use at most N train and N test rows (quick runs; 0 = all)")
       ->capture_default_str();
   sub->add_option("--epochs", a->epochs, "Training epochs of every learned method alike (0 = their default)")

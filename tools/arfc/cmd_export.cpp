@@ -9,6 +9,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/model/arfc_model.h"
 #include "chunk_rows.h"
+#include "cli_checks.h"
 #include "commands.h"
 
 namespace arfc::cli {
@@ -32,6 +33,7 @@ void add_export_command(CLI::App& app) {
   add_chunk_rows_option(sub, o->chunk_rows);
   sub->callback([o] {
     const FileFormat format = format_from_path(o->out);  // unknown extension -> arfc::Error before reading
+    check_output_file(o->out, {{"--in", o->in}, {"--model", o->model}});
     const CodeSet c = read_code_file_header(o->in);  // the payload is streamed below
     std::optional<ArfcModel> model;
     int64_t cols = c.n_values;

@@ -282,6 +282,8 @@ void add_info_command(CLI::App& app) {
         for (Record& r : describe(f, !opt->no_stats)) rows.push_back(std::move(r));
       } catch (const Error& e) {
         failures.push_back(e.what());
+      } catch (const std::exception& e) {  // a reader's library error: still describe the other files
+        failures.push_back("'" + f + "': " + e.what());
       }
     }
     if (opt->format == "json") {

@@ -8,6 +8,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/train_arfc.h"
 #include "arfc/train/distributed.h"
+#include "cli_checks.h"
 #include "commands.h"
 #include "config_file.h"
 
@@ -27,6 +28,8 @@ struct TrainArgs {
 };
 
 void run(const TrainArgs& a) {
+  check_output_file(a.out, {{"--train", a.train}, {"--labels", a.labels}, {"--pair", a.pair}, {"--config", a.config}});
+  check_output_file(a.out + ".ckpt", {{"--train", a.train}, {"--labels", a.labels}, {"--pair", a.pair}, {"--config", a.config}});
   set_threads(a.threads);
   // Data-parallel ranks join first (a bad address fails before any data is read). Only
   // rank 0 logs progress and writes files; the other ranks print warnings only.
@@ -103,10 +106,10 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--out", a->out, "Output model file (.arfc); the checkpoint goes to OUT.ckpt")->required();
   sub->add_option("--config", a->config, "JSON config (sections model/train/loss; missing keys take defaults)")
       ->check(CLI::ExistingFile);
-  sub->add_option("--epochs", a->epochs, "Override train.epochs")->check(CLI::PositiveNumber);
-  sub->add_option("--seed", a->seed, "Override train.seed")->check(CLI::NonNegativeNumber);
+  sub->add_option("--epochs", a->epochs, "Override train.epochs")->check(CLI::Range(int64_t(1), int64_t(1000000)));
+  sub->add_option("--seed", a->seed, "Override train.seed")->check(CLI::Range(int64_t(0), int64_t(1) << 62));
   sub->add_option("--device", a->device, "cpu | cuda | cuda:N | auto (overrides train.device)");
-  sub->add_option("--threads", a->threads, "CPU threads for libtorch (default: all cores)");
+  add_threads_option(sub, a->threads, "CPU threads for libtorch");
   sub->add_flag("--resume", a->resume, "Continue from OUT.ckpt (same config) instead of starting over");
   auto* dp = "Data-parallel training (c10d, ProcessGroupGloo; start one process per rank)";
   sub->add_option("--world-size", a->world_size, "Number of data-parallel ranks (default: $WORLD_SIZE or 1)")
