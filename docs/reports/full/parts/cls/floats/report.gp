@@ -11,68 +11,72 @@ set grid xtics ytics lc rgb '#dddddd'
 set key outside right center box opaque spacing 1.2 samplen 4
 set xrange [1.73913:588.8]
 set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
-set yrange [32.8336:97.3064]
+set yrange [55.5944:95.4056]
 $s0 << EOD
-2 92.85 -
-2.99415 92.74 -
-4 92.73 -
-5.27835 92.82 -
-8 92.68 -
-12.0471 92.57 -
-16 92.54 -
-32 92.35 -
-64 92.17 -
-128 91.46 -
-256 84.62 -
-512 74.09 -
+2 92.5 -
+2.99415 92.4 -
+4 92.53 -
+5.27835 92.56 -
+8 92.62 -
+12.0471 92.6 -
+16 92.5 -
+32 92.5 -
+64 92.59 -
+128 92.26 -
+256 91.25 -
+512 86.63 -
 EOD
 $s1 << EOD
-4 92.73 -
-5.27835 92.82 -
-8 92.68 -
-12.0471 92.57 -
-16 92.54 -
-32 92.35 -
-64 92.17 -
-128 91.46 -
-256 84.62 -
-512 74.09 -
+4 92.53 -
+5.27835 92.56 -
+8 92.62 -
+12.0471 92.6 -
+16 92.5 -
+32 92.49 -
+64 92.14 -
+128 91.28 -
+256 87.19 -
+512 72.79 -
 EOD
 $s2 << EOD
-4 92.6 -
-5.27835 92.61 -
-8 92.39 -
-12.0471 92.27 -
-16 91.95 -
-32 91.72 -
-64 89.53 -
-128 80.33 -
-256 66.83 -
-512 41.76 -
+2 92.58 -
+2.99415 92.5 -
+4 92.62 -
+5.27835 92.66 -
+8 92.5 -
+12.0471 92.41 -
+16 91.99 -
+32 92.01 -
+64 91.48 -
+128 90.12 -
+256 80.95 -
+512 65.73 -
 EOD
 $s3 << EOD
-4 92.85 -
-5.27835 92.67 -
-8 92.56 -
-12.0471 92.52 -
-16 92.37 -
-32 91.23 -
-64 87.55 -
-128 81.74 -
-256 59.18 -
-512 37.28 -
+2 92.51 -
+2.99415 92.11 -
+4 92.52 -
+5.27835 92.4 -
+8 92.22 -
+12.0471 92.23 -
+16 92.15 -
+32 92.32 -
+64 90.84 -
+128 87.12 -
+256 80.72 -
+512 58.34 -
 EOD
 $s4 << EOD
-2 92.85 f16
-4 92.83 i8
-8 92.67 i4
-32 92.16 bin
+2 92.51 f16
+4 92.51 i8
+8 92.59 i4
+32 92.14 bin
 EOD
 plot \
   $s0 using 1:2 with linespoints lw 2 pt 7 ps 1.4 lc rgb '#1f77b4' title "pca", \
   $s1 using 1:2 with linespoints lw 2 pt 5 ps 1.4 lc rgb '#ff7f0e' title "pca+i8", \
-  $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "rp+i8", \
-  $s3 using 1:2 with linespoints lw 2 pt 11 ps 1.4 lc rgb '#9467bd' title "trunc+i8", \
+  $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "rp", \
+  $s3 using 1:2 with linespoints lw 2 pt 11 ps 1.4 lc rgb '#9467bd' title "trunc", \
   $s4 using 1:2 with linespoints lw 2 pt 13 ps 1.4 lc rgb '#8c564b' title "scalar quant (f16 / i8 / i4 / bin)", \
   $s4 using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \
-  92.86 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.86%)"
+  92.51 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.51%)"

@@ -11,30 +11,30 @@ set grid xtics ytics lc rgb '#dddddd'
 set key outside right center box opaque spacing 1.2 samplen 4
 set xrange [1.73913:588.8]
 set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
-set yrange [88.86:93.86]
+set yrange [88.58:93.58]
 $s0 << EOD
-4 92.81 -
-8 92.82 -
-16 92.71 -
-32 92.74 -
-64 92.34 -
-128 92.13 -
-256 92.09 -
-512 91.9 -
+4 92.27 -
+8 92.54 -
+16 92.58 -
+32 92.51 -
+64 92.29 -
+128 92.28 -
+256 91.92 -
+512 91.63 -
 EOD
 $s1 << EOD
-32 92.64 -
-64 92.48 -
-128 92.21 -
-256 92.11 -
-512 91.78 -
+32 92.58 -
+64 92.49 -
+128 92.45 -
+256 92.27 -
+512 91.93 -
 EOD
 $s2 << EOD
-28.4444 92.12 rabitq
+28.4444 92.18 rabitq
 EOD
 plot \
   $s0 using 1:2 with linespoints lw 2 pt 7 ps 1.4 lc rgb '#1f77b4' title "pq", \
   $s1 using 1:2 with linespoints lw 2 pt 5 ps 1.4 lc rgb '#ff7f0e' title "rq", \
   $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "scalar quant (f16 / i8 / i4 / bin)", \
   $s2 using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \
-  92.86 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.86%)"
+  92.51 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.51%)"
