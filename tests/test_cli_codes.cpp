@@ -204,6 +204,14 @@ TEST_F(CliCodesWithModel, CompressTruncateDecompress) {
   const Matrix xhat = read_matrix(path("xhat.npy"));
   EXPECT_EQ(xhat.n, 6);
   EXPECT_EQ(xhat.d, g.input_dim);
+  // Codes of a second modality against a one-modality model: the error names the code file
+  // (decompress has no --modality option to blame).
+  CodeSet second = c;
+  second.modality = 1;
+  write_code_file(path("second.arfc"), second);
+  r = run("decompress --model " + model_ + " --in " + path("second.arfc") + " --out " + path("y.npy") + " --threads 1");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "second.arfc' (modality 1): model");
   c.model_fingerprint ^= 1;
   write_code_file(path("other.arfc"), c);
   r = run("decompress --model " + model_ + " --in " + path("other.arfc") + " --out " + path("y.npy") + " --threads 1");

@@ -183,7 +183,7 @@ FileFormat format_from_path(const std::string& path) {
   if (e == ".fbin") return FileFormat::Fbin;
   if (e == ".safetensors") return FileFormat::Safetensors;
   ARFC_THROW("file '", path, "': unknown extension '", e, "'; expected .npy, .fvecs, .fbin or .safetensors. ",
-             "Hint: rename the file or choose the format explicitly.");
+             "Hint: give the file the extension of its format.");
 }
 
 std::string format_name(FileFormat f) {

@@ -87,7 +87,7 @@ Layout safetensors_layout(InputFile& f, const std::string& tensor_name, int64_t 
   if (name.empty()) {
     if (two_d.size() != 1) {
       ARFC_THROW("file '", path, "': ", two_d.empty() ? "no 2-D tensor" : "several 2-D tensors",
-                 " found; tensors: ", all, ". Hint: name the tensor to read (ReadOptions::tensor_name).");
+                 " found; tensors: ", all, ". Hint: name the tensor to read (--tensor NAME; ReadOptions::tensor_name in C++).");
     }
     name = two_d[0];
   }
