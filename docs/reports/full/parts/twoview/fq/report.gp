@@ -1,0 +1,102 @@
+# arfc eval plot: twoview (crossmodal), R@1 mean vs achieved ratio.
+# Render: gnuplot report.gp   (or gnuplot -e "outfile='x.png'" report.gp)
+if (!exists("outfile")) outfile = "report.png"
+set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5
+set output outfile
+set title "arfc eval: twoview (crossmodal, D = 256, test n = 10000)"
+set xlabel "compression ratio = float32 bytes / code bytes (log scale)"
+set ylabel "R@1 mean (%)"
+set logscale x 2
+set grid xtics ytics lc rgb '#dddddd'
+set key outside right center box opaque spacing 1.2 samplen 4
+set xrange [1.73913:588.8]
+set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
+set yrange [0:76.6384]
+$s0 << EOD
+2 70.825 -
+2.99415 70.875 -
+4 70.8 -
+5.27835 70.895 -
+8 70.9675 -
+12.0471 70.81 -
+16 70.595 -
+32 68.985 -
+64 66.44 -
+128 51.705 -
+256 18.59 -
+512 1.58276 -
+EOD
+$s1 << EOD
+4 70.8 -
+5.27835 70.895 -
+8 70.9675 -
+12.0471 70.81 -
+16 70.595 -
+32 68.67 -
+64 54.8325 -
+128 21.375 -
+256 1.64 -
+512 0.0809814 -
+EOD
+$s2 << EOD
+2 67.92 -
+2.99415 66.505 -
+4 67.96 -
+5.27835 67.285 -
+8 64.7 -
+12.0471 61.4 -
+16 59.035 -
+32 58.13 -
+64 46.09 -
+128 24.295 -
+256 5.095 -
+512 0.382044 -
+EOD
+$s3 << EOD
+2 70.845 -
+2.99415 69.0475 -
+4 70.815 -
+5.27835 69.78 -
+8 67.72 -
+12.0471 64.645 -
+16 61.89 -
+32 60.7875 -
+64 47.62 -
+128 23.27 -
+256 5.03 -
+512 0.419627 -
+EOD
+$s4 << EOD
+4 70.855 -
+8 70.705 -
+16 67.81 -
+32 56.915 -
+64 39.3937 -
+128 24.2711 -
+256 13.3637 -
+512 6.20526 -
+EOD
+$s5 << EOD
+32 70.13 -
+64 67.685 -
+128 56.265 -
+256 30.9 -
+512 13.5869 -
+EOD
+$s6 << EOD
+2 70.845 f16
+4 70.845 i8
+8 70.465 i4
+28.4444 58.375 rabitq
+32 58.3683 bin
+EOD
+plot \
+  $s0 using 1:2 with linespoints lw 2 pt 7 ps 1.4 lc rgb '#1f77b4' title "pca", \
+  $s1 using 1:2 with linespoints lw 2 pt 5 ps 1.4 lc rgb '#ff7f0e' title "pca+i8", \
+  $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "rp", \
+  $s3 using 1:2 with linespoints lw 2 pt 11 ps 1.4 lc rgb '#9467bd' title "trunc", \
+  $s4 using 1:2 with linespoints lw 2 pt 13 ps 1.4 lc rgb '#8c564b' title "pq", \
+  $s5 using 1:2 with linespoints lw 2 pt 4 ps 1.4 lc rgb '#e377c2' title "rq", \
+  $s6 using 1:2 with linespoints lw 2 pt 6 ps 1.4 lc rgb '#17becf' title "scalar quant (f16 / i8 / i4 / bin)", \
+  $s6 using 1:2:3 with labels offset 0,1.1 font ',11' notitle, \
+  70.845 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (70.84%)"
