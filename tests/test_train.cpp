@@ -288,24 +288,21 @@ TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
   // A damaged checkpoint (valid container) is a clear error, not a library exception.
   const char kCkptMagic[8] = {'A', 'R', 'F', 'C', 'C', 'K', 'P', 'T'};  // docs/FORMAT.md
   ContainerFile c = read_container(path("run.ckpt"), kCkptMagic, 1, "training checkpoint");
+  auto expect_resume_error = [&](const ContainerFile& damaged, const std::string& needle) {
+    write_container(path("e.ckpt"), kCkptMagic, damaged.version, damaged.header, damaged.blob);
+    try {
+      train_arfc(train, cfg, path("e.ckpt"), true);
+      FAIL() << "resumed from a damaged checkpoint (" << needle << ")";
+    } catch (const Error& err) {
+      EXPECT_NE(std::string(err.what()).find(needle), std::string::npos) << err.what();
+    }
+  };
   ContainerFile e = c;
   e.header["epoch"] = 999;
-  write_container(path("e.ckpt"), kCkptMagic, e.version, e.header, e.blob);
-  try {
-    train_arfc(train, cfg, path("e.ckpt"), true);
-    FAIL() << "epoch 999 of 3 accepted";
-  } catch (const Error& err) {
-    EXPECT_NE(std::string(err.what()).find("expected an 'epoch' from 0 to 3"), std::string::npos) << err.what();
-  }
+  expect_resume_error(e, "expected an 'epoch' from 0 to 3");
   e = c;
   e.blob = e.blob.substr(0, e.blob.size() / 2);
-  write_container(path("e.ckpt"), kCkptMagic, e.version, e.header, e.blob);
-  try {
-    train_arfc(train, cfg, path("e.ckpt"), true);
-    FAIL() << "a truncated weights archive accepted";
-  } catch (const Error& err) {
-    EXPECT_NE(std::string(err.what()).find("weights cannot be read"), std::string::npos) << err.what();
-  }
+  expect_resume_error(e, "weights cannot be read");
 }
 
 TEST(TrainDefaults, OpenSetRetrievalTrainsWithoutTheLabelLoss) {

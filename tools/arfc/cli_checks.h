@@ -34,8 +34,9 @@ inline CLI::Option* add_threads_option(CLI::App* sub, int& threads, const std::s
 inline void check_output_file(const std::string& out, const std::vector<std::pair<std::string, std::string>>& inputs) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  const bool out_exists = fs::exists(out, ec);
   for (const auto& [option, path] : inputs) {
-    if (path.empty() || !fs::exists(out, ec) || !fs::exists(path, ec)) continue;
+    if (!out_exists || path.empty() || !fs::exists(path, ec)) continue;
     ARFC_CHECK(!fs::equivalent(out, path, ec), "--out '", out, "' is the same file as ", option, " '", path,
                "'; writing it would destroy an input. Hint: choose another --out path.");
   }

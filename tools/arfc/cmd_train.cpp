@@ -28,8 +28,9 @@ struct TrainArgs {
 };
 
 void run(const TrainArgs& a) {
-  check_output_file(a.out, {{"--train", a.train}, {"--labels", a.labels}, {"--pair", a.pair}, {"--config", a.config}});
-  check_output_file(a.out + ".ckpt", {{"--train", a.train}, {"--labels", a.labels}, {"--pair", a.pair}, {"--config", a.config}});
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"--train", a.train}, {"--labels", a.labels}, {"--pair", a.pair}, {"--config", a.config}};
+  for (const std::string& out : {a.out, a.out + ".ckpt"}) check_output_file(out, inputs);
   set_threads(a.threads);
   // Data-parallel ranks join first (a bad address fails before any data is read). Only
   // rank 0 logs progress and writes files; the other ranks print warnings only.
