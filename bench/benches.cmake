@@ -1,7 +1,14 @@
 # One executable per benchmark file; run them with scripts/bench.sh.
-add_executable(bench_encode ${CMAKE_CURRENT_SOURCE_DIR}/bench_encode.cpp)
-target_link_libraries(bench_encode PRIVATE arfc benchmark::benchmark)
-set_target_properties(bench_encode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# Google Benchmark is needed by this one only (libbenchmark-dev; scripts/setup.sh installs it):
+# a machine without it still builds the timing tools below.
+find_package(benchmark QUIET)
+if(benchmark_FOUND)
+  add_executable(bench_encode ${CMAKE_CURRENT_SOURCE_DIR}/bench_encode.cpp)
+  target_link_libraries(bench_encode PRIVATE arfc benchmark::benchmark)
+  set_target_properties(bench_encode PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+else()
+  message(STATUS "arfc: Google Benchmark not found (libbenchmark-dev): bench_encode is not built")
+endif()
 if(ARFC_WITH_FAISS)
   # RQ: training/encoding cost per code size, truncated shared model vs per-size training.
   add_executable(rq_truncation ${CMAKE_CURRENT_SOURCE_DIR}/rq_truncation.cpp)

@@ -4,6 +4,7 @@
 //
 //   encode_throughput [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]
 //                     [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]
+//                     [--device cpu] [--chunk-rows 0]
 //
 // For each D: clustered features with 10 classes (--rows training rows, as many test rows);
 // every method is fitted once on the training rows (ARFC: the default model trained for
@@ -16,6 +17,10 @@
 // throughput()); vectors/s is the best of >= 3 timed passes of
 // >= --min-time seconds in all. "arfc/x" = ARFC's vectors/s over
 // method x's at that budget (> 1: ARFC encodes faster).
+// --device cuda trains and runs ARFC on the GPU (the other methods stay on the CPU; the
+// time includes the copies to and from the GPU). --chunk-rows 2048,65536 times ARFC once
+// per entry, handing it that many rows per call, as `arfc compress --chunk-rows` does (0 =
+// all rows in one call); the variant column names the chunk.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -31,6 +36,7 @@
 #include "arfc/codec/codec.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/core/matrix.h"
 #include "arfc/eval/arfc_codec.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/nn/tensor_util.h"
@@ -45,6 +51,8 @@ struct Args {
   std::vector<std::string> methods = {"arfc", "pca", "pca+i8", "pq", "rq"};
   int64_t rows = 8192, threads = 2, epochs = 1;
   double min_time = 1.0;
+  std::string device = "cpu";
+  std::vector<int64_t> chunk_rows = {0};
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -61,7 +69,8 @@ Args parse_args(int argc, char** argv) {
     const std::string k = argv[i];
     if (k == "--help" || k == "-h") {
       std::printf("usage: %s [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]\n"
-                  "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n", argv[0]);
+                  "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n"
+                  "          [--device cpu|cuda] [--chunk-rows 0,2048,...]\n", argv[0]);
       std::exit(0);
     }
     ARFC_CHECK(i + 1 < argc, "option ", k, " needs a value (--help lists the options)");
@@ -82,12 +91,19 @@ Args parse_args(int argc, char** argv) {
       a.epochs = std::stoll(v);
     } else if (k == "--min-time") {
       a.min_time = std::stod(v);
+    } else if (k == "--device") {
+      a.device = v;
+    } else if (k == "--chunk-rows") {
+      a.chunk_rows.clear();
+      for (const auto& s : split(v)) a.chunk_rows.push_back(std::stoll(s));
     } else {
       ARFC_THROW("unknown option ", k, " (--help lists the options)");
     }
   }
   ARFC_CHECK(a.rows >= 512 && a.threads >= 1 && a.epochs >= 1 && a.min_time > 0,
              "expected --rows >= 512, --threads >= 1, --epochs >= 1, --min-time > 0");
+  ARFC_CHECK(!a.chunk_rows.empty() && *std::min_element(a.chunk_rows.begin(), a.chunk_rows.end()) >= 0,
+             "expected --chunk-rows to list numbers >= 0");
   ARFC_CHECK(std::find(a.methods.begin(), a.methods.end(), "arfc") != a.methods.end(),
              "--methods must include arfc (the ratios are relative to it)");
   return a;
@@ -127,11 +143,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // every row once at the full length, all discrete tokens included, and serves every ratio of
 // a run from that cache, which is the wrong cost for one budget (and, cached, no cost).
 // Every pass encodes: the cached encodings are dropped before each one.
-double throughput(const Codec& codec, const Matrix& x, double min_time, CodecCache& cache) {
+// ARFC gets chunk_rows rows per call (0 = all).
+double throughput(const Codec& codec, const Matrix& x, double min_time, CodecCache& cache, int64_t chunk_rows) {
   const auto* arfc = dynamic_cast<const ArfcCodec*>(&codec);
   auto encode_rows = [&]() -> int64_t {
-    if (arfc) return arfc->model()->compress(x, arfc->layout()).n;
-    return codec.encode(x, 0).codes.n;
+    if (!arfc) return codec.encode(x, 0).codes.n;
+    if (chunk_rows <= 0 || chunk_rows >= x.n) return arfc->model()->compress(x, arfc->layout()).n;
+    int64_t n = 0;
+    for (int64_t s = 0; s < x.n; s += chunk_rows)
+      n += arfc->model()->compress(slice_rows(x, s, std::min(x.n, s + chunk_rows)), arfc->layout()).n;
+    return n;
   };
   cache.forget_encodings();
   encode_rows();
@@ -189,7 +210,8 @@ int main(int argc, char** argv) {
     set_log_callback([](LogLevel, const std::string&, const std::string&) {});
     set_threads(int(args.threads));
     std::printf("# encode throughput, vectors/s (Codec::encode), %lld threads, %lld rows per pass, "
-                "best of >= 3 passes\n", (long long)args.threads, (long long)args.rows);
+                "best of >= 3 passes; ARFC on %s\n", (long long)args.threads, (long long)args.rows,
+                args.device.c_str());
     std::printf("%-5s %-7s %-6s %-8s %-18s %12s %8s\n", "D", "ratio", "bytes", "method", "variant", "vectors/s",
                 "arfc/x");
     for (int64_t dim : args.dims) {
@@ -198,6 +220,7 @@ int main(int argc, char** argv) {
       cache.seed = 0;
       cache.epochs = args.epochs;
       cache.threads = args.threads;
+      cache.device = args.device;
       std::set<int64_t, std::greater<>> budgets;
       for (double r : args.ratios) budgets.insert(std::max<int64_t>(1, int64_t(4.0 * double(dim) / r)));
       for (const auto& m : args.methods)
@@ -205,23 +228,29 @@ int main(int argc, char** argv) {
       for (int64_t b : budgets) cache.ratios.push_back(4.0 * double(dim) / double(b));
       const auto t0 = std::chrono::steady_clock::now();
       for (int64_t b : budgets) {
-        std::map<std::string, Measured> row;
+        // ARFC once per --chunk-rows entry ("arfc" = the first, the base of arfc/x).
+        std::vector<std::pair<std::string, Measured>> row;
         for (const auto& m : args.methods) {
           auto codec = fitted_codec(m, b, fs, cache);
           if (!codec) continue;
-          row[m] = {codec->bytes_per_vector(), codec->variant(), throughput(*codec, fs.test_x, args.min_time, cache)};
+          const bool is_arfc = m == "arfc";
+          for (size_t c = 0; c < (is_arfc ? args.chunk_rows.size() : 1); ++c) {
+            const int64_t chunk = is_arfc ? args.chunk_rows[c] : 0;
+            std::string variant = codec->variant();
+            if (is_arfc && args.chunk_rows.size() > 1)
+              variant += chunk > 0 ? " /" + std::to_string(chunk) : " /all";
+            row.push_back({m, {codec->bytes_per_vector(), variant,
+                               throughput(*codec, fs.test_x, args.min_time, cache, chunk)}});
+          }
         }
-        const auto arfc = row.find("arfc");
-        for (const auto& m : args.methods) {
-          auto it = row.find(m);
-          if (it == row.end()) continue;
+        const auto arfc = std::find_if(row.begin(), row.end(), [](const auto& r) { return r.first == "arfc"; });
+        for (const auto& [m, r] : row) {
           char rel[32] = "-";
-          if (arfc != row.end())
-            std::snprintf(rel, sizeof rel, "%.3f", arfc->second.vectors_per_s / it->second.vectors_per_s);
+          if (arfc != row.end()) std::snprintf(rel, sizeof rel, "%.3f", arfc->second.vectors_per_s / r.vectors_per_s);
           char ratio[16];
           std::snprintf(ratio, sizeof ratio, "%gx", 4.0 * double(dim) / double(b));
-          std::printf("%-5lld %-7s %-6lld %-8s %-18s %12.0f %8s\n", (long long)dim, ratio, (long long)it->second.bytes,
-                      m.c_str(), it->second.variant.c_str(), it->second.vectors_per_s, rel);
+          std::printf("%-5lld %-7s %-6lld %-8s %-18s %12.0f %8s\n", (long long)dim, ratio, (long long)r.bytes,
+                      m.c_str(), r.variant.c_str(), r.vectors_per_s, rel);
         }
         std::fflush(stdout);
       }

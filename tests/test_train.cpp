@@ -386,6 +386,38 @@ TEST_F(TrainTest, CodesDoNotDependOnTheThreadCount) {
   EXPECT_EQ(part.data, slice_rows(one, ArfcModel::kEncodeBlock, 2 * ArfcModel::kEncodeBlock).data);
 }
 
+// Storing values (quantize) codes batches of rows in parallel when the scales are fixed: the
+// bytes must be those of one thread, for every storage type, whole and odd-sized inputs.
+TEST_F(TrainTest, StoredCodesDoNotDependOnTheThreadCount) {
+  const std::string path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "fixture " << path << " not present";
+  const ArfcModel m = ArfcModel::load(path);
+  ASSERT_TRUE(m.calibrated());
+  Matrix v(2 * ArfcModel::kEncodeBatch + 77, 16);
+  for (int64_t i = 0; i < v.n; ++i)
+    for (int64_t j = 0; j < v.d; ++j) v.at(i, j) = float(std::sin(0.37 * double(i * v.d + j)) * (1 + i % 7));
+  for (StorageType t : {StorageType::F32, StorageType::F16, StorageType::I8, StorageType::I4}) {
+    if (t == StorageType::I4 && m.scales(t).empty()) continue;
+    const CodeLayout layout = make_layout(kD, 12, t);
+    set_threads(1);
+    const CodeSet one = m.quantize(v, layout);
+    set_threads(2);
+    const CodeSet two = m.quantize(v, layout);
+    EXPECT_EQ(two.n, v.n);
+    EXPECT_EQ(two.payload, one.payload) << storage_name(t);
+    EXPECT_EQ(two.scales, one.scales) << storage_name(t);
+  }
+  // A non-finite value is reported with its place, whichever batch holds it.
+  v.at(ArfcModel::kEncodeBatch + 5, 3) = std::nanf("");
+  try {
+    m.quantize(v, make_layout(kD, 12, StorageType::I8));
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("row 5, column 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("from row 2048"), std::string::npos) << e.what();
+  }
+}
+
 // "Is the transformer worth it?": on synthetic clustered data the trained ARC beats its
 // own PCA-initialised linear base trained alone with the same losses and epochs, at equal
 // bytes (the same token count).

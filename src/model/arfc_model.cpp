@@ -9,6 +9,8 @@
 #include <set>
 #include <filesystem>
 
+#include <ATen/Parallel.h>
+
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
@@ -41,8 +43,8 @@ struct ArfcModel::Impl {
   std::vector<std::vector<float>> i4_scales;  // per modality, [max_values]; empty = no i4 (older file)
 
   // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
-  // the CPU, whole batches on an accelerator.
-  int64_t encode_block() const { return device.is_cpu() ? ArfcModel::kEncodeBlock : ArfcModel::kEncodeBatch; }
+  // the CPU, large blocks on an accelerator.
+  int64_t encode_block() const { return device.is_cpu() ? ArfcModel::kEncodeBlock : ArfcModel::kAcceleratorBlock; }
 
   nlohmann::json calibration_json() const {
     nlohmann::json j = {{"i8_scales", i8_scales}};
@@ -154,9 +156,37 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
   if (layout.dtype != StorageType::Q8) {
     ARFC_CHECK(values.d >= layout.n_values, "quantize: ", values.d, " values per row, the layout needs ",
                layout.n_values);
-    CodeSet c = quantize_codes(values.d == layout.n_values ? values : prefix_cols(values, layout.n_values),
-                               layout.dtype, fingerprint(), dim, g.token_width, g.value_level,
-                               scales(layout.dtype, modality));
+    const Matrix prefix = values.d == layout.n_values ? Matrix() : prefix_cols(values, layout.n_values);
+    const Matrix& v = values.d == layout.n_values ? values : prefix;
+    const std::vector<float>& sc = scales(layout.dtype, modality);
+    auto code_rows = [&](const Matrix& rows) {
+      return quantize_codes(rows, layout.dtype, fingerprint(), dim, g.token_width, g.value_level, sc);
+    };
+    // With fixed scales (float types, calibrated integers) rows are coded independently: a
+    // large input is coded in batches spread over the threads, byte for byte the code of one
+    // call (an encoder on an accelerator outruns one CPU thread rounding its values).
+    const bool fixed = layout.dtype == StorageType::F32 || layout.dtype == StorageType::F16 || !sc.empty();
+    const int64_t B = kEncodeBatch, blocks = (v.n + B - 1) / B;
+    CodeSet c;
+    if (!fixed || blocks < 2 || at::get_num_threads() <= 1) {
+      c = code_rows(v);
+    } else {
+      c = code_rows(slice_rows(v, 0, 0));
+      c.n = v.n;
+      const int64_t row_bytes = c.bytes_per_vector();
+      c.payload.resize(size_t(v.n * row_bytes));
+      at::parallel_for(0, blocks, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; ++b) {
+          const int64_t s = b * B, e = std::min(v.n, s + B);
+          try {
+            const CodeSet part = code_rows(slice_rows(v, s, e));
+            std::memcpy(c.payload.data() + s * row_bytes, part.payload.data(), part.payload.size());
+          } catch (const Error& err) {
+            throw Error(std::string(err.what()) + " (row numbers count from row " + std::to_string(s) + ")");
+          }
+        }
+      });
+    }
     c.modality = modality;
     return c;
   }

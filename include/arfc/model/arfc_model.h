@@ -27,8 +27,12 @@ class ArfcModel {
   // get the same bytes as one call on the whole file. On the CPU each batch runs as blocks
   // of kEncodeBlock rows spread over the threads (small blocks stay in cache; measured in
   // docs/DESIGN.md, "Encoding speed"); the codes do not depend on the thread count.
+  // On an accelerator a block is up to kAcceleratorBlock rows (one kernel launch serves many
+  // rows; bounded by the caller's chunk, e.g. `arfc compress --chunk-rows`); there the codes
+  // may differ in the last bit with the chunking, as GPU kernels do not promise otherwise.
   static constexpr int64_t kEncodeBatch = 2048;
   static constexpr int64_t kEncodeBlock = 256;
+  static constexpr int64_t kAcceleratorBlock = 32 * kEncodeBatch;
 
   // Validates magic, format version, config and weights; arfc::Error on bad files.
   // device: "cpu", "cuda", "auto".
