@@ -1,7 +1,8 @@
 // Ratio mapping, quantisation, truncation and the code file.
 #include <gtest/gtest.h>
-#include <zlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <filesystem>
@@ -534,6 +535,17 @@ TEST_F(CodeFile, Describe) {
   EXPECT_NEAR(j["ratio"].get<double>(), 1024.0 / 48, 1e-9);
   EXPECT_TRUE(j.contains("scale_max"));
   EXPECT_FALSE(is_code_file(path("missing.arfc")));
+}
+
+// Code-file readers make the readers' regular-file check (a FIFO would block them).
+TEST_F(CodeFile, NonRegularFilesAreRefused) {
+  ASSERT_EQ(::mkfifo(path("fifo.arfc").c_str(), 0600), 0);
+  for (auto reader : {+[](const std::string& q) { read_code_file(q); },
+                      +[](const std::string& q) { read_code_file_header(q); }}) {
+    EXPECT_HAS(error_of([&] { reader(path("fifo.arfc")); }), "'" + path("fifo.arfc") + "': not a regular file");
+    EXPECT_HAS(error_of([&] { reader(path("missing.arfc")); }), "Hint: check the path");
+  }
+  EXPECT_HAS(error_of([&] { read_code_file_header(path("fifo.arfc")); }), "cannot read code file '");
 }
 
 TEST_F(CodeFile, MalformedFilesGiveUsefulErrors) {

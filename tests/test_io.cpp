@@ -451,6 +451,20 @@ TEST_F(Atomic, MissingDirectoryIsNamedAndNothingIsWritten) {
   EXPECT_ERROR_HAS(write_file_atomic(dir_, "x"), "is a directory");
 }
 
+// Every reader checks a file before it opens it: a FIFO would block it, a device would
+// read without end, a directory holds no data.
+TEST_F(Atomic, ReadersRefuseWhatIsNotARegularFile) {
+  write_file_atomic(path("f.bin"), "hello");
+  EXPECT_EQ(regular_file_size(path("f.bin")), 5);
+  ASSERT_EQ(::mkfifo(path("fifo.npy").c_str(), 0600), 0);
+  EXPECT_ERROR_HAS(regular_file_size(path("fifo.npy"), "code file"),
+                   "cannot read code file '" + path("fifo.npy") + "': not a regular file");
+  EXPECT_ERROR_HAS(read_matrix(path("fifo.npy")), "not a regular file");
+  EXPECT_ERROR_HAS(regular_file_size("/dev/null"), "not a regular file");
+  EXPECT_ERROR_HAS(read_matrix(dir_ + "/"), "it is a directory");
+  EXPECT_ERROR_HAS(regular_file_size(path("missing.npy")), "Hint: check the path");
+}
+
 TEST_F(Atomic, FailedWriteKeepsOldFileAndRemovesTemp) {
   write_file_atomic(path("keep.npy"), "old contents");
   try {

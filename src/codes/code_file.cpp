@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 
 #include "arfc/codes/code_file.h"
@@ -175,15 +174,9 @@ CodeSet parse(const std::string& path, const unsigned char* p, int64_t have, int
 }
 
 int64_t file_size_of(const std::string& path, std::ifstream& in) {
-  std::error_code ec;
-  ARFC_CHECK(!std::filesystem::exists(path, ec) || std::filesystem::is_regular_file(path, ec), "cannot read code file '",
-             path, "': not a regular file (a directory, pipe or device).");
+  const int64_t size = regular_file_size(path, "code file");
   in.open(path, std::ios::binary);
-  ARFC_CHECK(in.good(), "cannot open code file '", path, "': ", std::strerror(errno), ". Hint: check the path.");
-  in.seekg(0, std::ios::end);
-  const int64_t size = int64_t(in.tellg());
-  in.seekg(0);
-  ARFC_CHECK(size >= 0, "code file '", path, "': cannot determine its size. Hint: is it a regular file?");
+  ARFC_CHECK(in.good(), "cannot open code file '", path, "': ", std::strerror(errno), ". Hint: check permissions.");
   return size;
 }
 

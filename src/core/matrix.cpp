@@ -30,13 +30,13 @@ Matrix prefix_cols(const Matrix& m, int64_t cols) {
   return out;
 }
 
-void check_finite(const Matrix& m, const std::string& what, int64_t row_offset) {
+void check_finite(const Matrix& m, const std::string& what, int64_t row_offset, const std::string& hint) {
   for (int64_t i = 0; i < m.n; ++i) {
     const float* r = m.row(i);
     for (int64_t j = 0; j < m.d; ++j) {
       if (!std::isfinite(r[j])) {
         ARFC_THROW(what, ": row ", row_offset + i, ", column ", j, " holds ", r[j],
-                   "; expected finite values. Hint: clean or drop that row before compressing.");
+                   "; expected finite values. Hint: ", hint);
       }
     }
   }

@@ -85,21 +85,23 @@ std::string read_file_bytes(const std::string& path, int64_t max_bytes) {
   return f.read_string(0, f.size(), "contents");
 }
 
-namespace io_detail {
-
-InputFile::InputFile(const std::string& path) : path_(path) {
+int64_t regular_file_size(const std::string& path, const std::string& what) {
+  const std::string name = (what.empty() ? std::string() : what + " ") + "'" + path + "'";
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    ARFC_THROW("cannot open '", path, "': ", std::strerror(errno), ". Hint: check the path.");
-  }
-  if (S_ISDIR(st.st_mode)) ARFC_THROW("cannot read '", path, "': it is a directory, expected a file.");
+  if (::stat(path.c_str(), &st) != 0) ARFC_THROW("cannot open ", name, ": ", std::strerror(errno), ". Hint: check the path.");
+  if (S_ISDIR(st.st_mode)) ARFC_THROW("cannot read ", name, ": it is a directory, expected a file.");
   // Readers seek and size files; a FIFO or device would block or read without end.
   if (!S_ISREG(st.st_mode))
-    ARFC_THROW("cannot read '", path, "': not a regular file (a pipe, socket or device). Hint: write the data to a "
+    ARFC_THROW("cannot read ", name, ": not a regular file (a pipe, socket or device). Hint: write the data to a "
                "file first.");
+  return int64_t(st.st_size);
+}
+
+namespace io_detail {
+
+InputFile::InputFile(const std::string& path) : path_(path), size_(regular_file_size(path)) {
   f_ = std::fopen(path.c_str(), "rb");
   if (!f_) ARFC_THROW("cannot open '", path, "': ", std::strerror(errno), ". Hint: check permissions.");
-  size_ = int64_t(st.st_size);
 }
 
 InputFile::~InputFile() {

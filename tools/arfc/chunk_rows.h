@@ -4,7 +4,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -12,6 +11,7 @@
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/core/matrix.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/model/arfc_model.h"
 
@@ -45,11 +45,9 @@ inline void codes_to_matrix_file(const std::string& in, int64_t n, int64_t chunk
     const Matrix m = convert(rows);
     // A code file can pass its checksum and still decode to NaN/Inf (a crafted scale, a model
     // with non-finite weights): refuse rather than hand other tools such a matrix.
-    for (int64_t i = 0; i < m.n; ++i)
-      for (int64_t j = 0; j < m.d; ++j)
-        ARFC_CHECK(std::isfinite(m.row(i)[j]), what, ": code ", row0 + i, " of '", in, "' gives ", m.row(i)[j],
-                   " in column ", j, "; expected finite values. Hint: the code file's scales or the model's "
-                   "weights are out of range (a damaged or hand-edited file); nothing was written.");
+    check_finite(m, what + ": codes of '" + in + "' decoded", row0,
+                 "the code file's scales or the model's weights are out of range (a damaged or hand-edited "
+                 "file); nothing was written.");
     out.append(m);
     progress.update(row0 + rows.n);
   });

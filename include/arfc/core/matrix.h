@@ -36,8 +36,10 @@ Matrix gather_rows(const Matrix& m, const std::vector<int64_t>& idx);
 // First `cols` columns.
 Matrix prefix_cols(const Matrix& m, int64_t cols);
 // Throws arfc::Error naming `what` and the first (row, col) holding NaN or Inf; rows are
-// numbered from row_offset (m is rows [row_offset, ...) of something larger).
-void check_finite(const Matrix& m, const std::string& what, int64_t row_offset = 0);
+// numbered from row_offset (m is rows [row_offset, ...) of something larger). `hint` ends
+// the message (what the user can do); the default speaks of input features.
+void check_finite(const Matrix& m, const std::string& what, int64_t row_offset = 0,
+                  const std::string& hint = "clean or drop that row before compressing.");
 // Row-wise L2 normalisation in place (zero rows stay zero).
 void l2_normalize_rows(Matrix& m);
 

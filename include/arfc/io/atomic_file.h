@@ -2,6 +2,7 @@
 // rename(2)s the temp over <path>. Until commit() succeeds the old <path> (if any) is
 // untouched; a writer destroyed without commit() removes its temp file.
 // write_file_atomic() (arfc/io/embeddings.h) is the one-shot form for bytes in memory.
+// regular_file_size() is the check every reader makes before it opens a file.
 #pragma once
 
 #include <cstdint>
@@ -30,5 +31,10 @@ class AtomicWriter {
   std::FILE* f_ = nullptr;
   bool committed_ = false;
 };
+
+// The size of the regular file at `path`. arfc::Error when it is missing, a directory, or
+// not a regular file (a FIFO or device would block a reader or never end). `what` names
+// the kind of file in the messages ("code file"); empty: the path alone.
+int64_t regular_file_size(const std::string& path, const std::string& what = "");
 
 }  // namespace arfc
