@@ -22,7 +22,7 @@ constexpr int64_t kDefaultChunkRows = 16384;
 inline void add_chunk_rows_option(CLI::App* sub, int64_t& rows) {
   sub->add_option("--chunk-rows", rows,
                   "Rows read, coded and written at a time (rounded up to a multiple of 2048, the model's batch, so "
-                  "the output does not depend on it): memory is bounded by one chunk, whatever the file size")
+                  "the output does not depend on it on the CPU): memory is bounded by one chunk, whatever the file size")
       ->capture_default_str()
       ->check(CLI::Range(int64_t(1), int64_t(1) << 24));
 }
