@@ -12,7 +12,7 @@
 # SECONDS (default 560) bounds the whole run: each step gets what is left, so a slow step
 # cuts the later ones short instead of running past the limit. ARFC_DEPS_PREFIX names a
 # prefix (include/, lib/, share/cmake/) holding what the machine lacks of nlohmann-json,
-# CLI11, GoogleTest and zlib's headers.
+# CLI11, GoogleTest and zlib's headers; scripts/deps_prefix.sh makes one on a Debian machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: scripts/cuda_check.sh OUTDIR [SECONDS]}
