@@ -50,7 +50,8 @@ void add_decompress_command(CLI::App& app) {
       log_warn(what + "; decoding anyway (--force): the reconstruction may be meaningless");
     }
     // Shape mismatches cannot be forced: the decoder would read out of range.
-    const int64_t dim = model_input_dim(model, c.modality, o->model, "code file '" + o->in + "' (modality " + std::to_string(c.modality) + ")");
+    const int64_t dim = model_input_dim(model, c.modality, o->model,
+                                        "code file '" + o->in + "' (modality " + std::to_string(c.modality) + ")");
     const CodeGeometry g = model.geometry();
     const int64_t most = c.dtype == StorageType::Q8 ? g.discrete_tokens : g.max_values();
     ARFC_CHECK(c.input_dim == dim && c.token_width == g.token_width && c.n_values <= most,
