@@ -5,6 +5,8 @@
 //   4096 clustered rows first (quality is irrelevant here; cost does not depend on it).
 //   BM_ArcTrainStep: one training step of the default ARC (batch 256, all 16 tokens,
 //   forward + backward + AdamW); items_per_second = training samples per second.
+//   BM_StoreI8: quantize_codes of 262 144 x 256 values to int8 with fixed scales, one call
+//   on one thread (what storing costs after any encoder); items_per_second = rows per second.
 // Environment: ARFC_BENCH_THREADS (libtorch threads; default 1, so numbers are comparable
 // on a busy machine), ARFC_BENCH_DEVICE ("cpu" default, "cuda" on a GPU machine).
 // Compare methods within one run: absolute numbers depend on the machine and its load.
@@ -17,7 +19,9 @@
 #include <random>
 #include <string>
 
+#include "arfc/codes/code_file.h"
 #include "arfc/core/log.h"
+#include "arfc/core/matrix.h"
 #include "arfc/codec/codec.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/model/arc.h"
@@ -114,6 +118,17 @@ void BM_ArcTrainStep(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * batch);
 }
 
+void BM_StoreI8(benchmark::State& state) {
+  arfc::Matrix v(262144, 256);
+  std::mt19937 rng(0);
+  std::normal_distribution<float> nd;
+  for (float& x : v.data) x = nd(rng);
+  const std::vector<float> scales(size_t(v.d), 0.05f);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(arfc::quantize_codes(v, arfc::StorageType::I8, 1, 512, 16, false, scales).payload.data());
+  state.SetItemsProcessed(state.iterations() * v.n);
+}
+
 const int kRegistered = [] {
   for (const char* m : kMethods)
     for (double r : {4.0, 16.0, 64.0}) {
@@ -124,6 +139,7 @@ const int kRegistered = [] {
           ->MinTime(1.0);
     }
   benchmark::RegisterBenchmark("BM_ArcTrainStep", BM_ArcTrainStep)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+  benchmark::RegisterBenchmark("BM_StoreI8", BM_StoreI8)->Unit(benchmark::kMillisecond)->MinTime(1.0);
   return 0;
 }();
 
