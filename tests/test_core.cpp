@@ -1,12 +1,18 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "arfc/core/matrix.h"
+#include "arfc/core/parallel.h"
 #include "arfc/core/text.h"
 
 using namespace arfc;
@@ -115,4 +121,38 @@ TEST(Text, SplitListTrimsAndKeepsEmptyItems) {
   EXPECT_EQ(split_list("a,"), (V{"a", ""}));
   EXPECT_EQ(split_list(" "), V{""});
   EXPECT_EQ(split_list("x;y", ';'), (V{"x", "y"}));
+}
+
+TEST(Parallel, BlocksCoverEveryRowOnceOnTheThreads) {
+  for (int threads : {1, 3}) {
+    std::vector<int> hits(1001, 0);
+    std::atomic<int> inits{0};
+    parallel_blocks(1001, 64, threads, [&](int64_t b, int64_t e) {
+      EXPECT_EQ(b % 64, 0);
+      EXPECT_EQ(e, std::min<int64_t>(b + 64, 1001));
+      for (int64_t i = b; i < e; ++i) ++hits[size_t(i)];
+    }, [&] { ++inits; });
+    for (int h : hits) ASSERT_EQ(h, 1) << threads << " threads";
+    EXPECT_EQ(inits.load(), threads == 1 ? 0 : threads) << "thread_init runs once per worker only";
+  }
+  parallel_blocks(0, 8, 4, [](int64_t, int64_t) { FAIL() << "no rows, no blocks"; });
+}
+
+// The error is the one a single thread meets first, however the blocks were timed: here
+// the later block fails at once and the earlier one fails only after a pause.
+TEST(Parallel, TheLowestFailingBlocksErrorIsRethrown) {
+  for (int rep = 0; rep < 5; ++rep) {
+    try {
+      parallel_blocks(40, 10, 4, [](int64_t b, int64_t) {
+        if (b == 10) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          ARFC_THROW("block ", b);
+        }
+        if (b == 30) ARFC_THROW("block ", b);
+      });
+      ADD_FAILURE() << "expected an error";
+    } catch (const Error& e) {
+      EXPECT_EQ(std::string(e.what()), "block 10");
+    }
+  }
 }

@@ -2,6 +2,7 @@
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
+#include "arfc/core/parallel.h"
 
 namespace arfc {
 
@@ -68,7 +69,8 @@ Representation FloatCodec::encode(const Matrix& x, int64_t modality) const {
     }
     // One quantiser for every codec: the stored-code arithmetic of codes/ (value_level:
     // any value count is a valid code here).
-    const CodeSet stored = quantize_codes(values, l.dtype, 0, geometry_.input_dim, 1, true, *scales);
+    const CodeSet stored =
+        quantize_codes(values, l.dtype, 0, geometry_.input_dim, 1, true, *scales, worker_threads());
     values = dequantize_codes(stored);
   }
   return {std::move(values), Similarity::Cosine};

@@ -6,6 +6,7 @@
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
+#include "arfc/core/parallel.h"
 #include "arfc/io/half.h"
 
 namespace arfc {
@@ -104,7 +105,7 @@ std::vector<float> calibrate_scales(const Matrix& values, StorageType dtype) {
 
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
                        int64_t input_dim, int64_t token_width, bool value_level,
-                       const std::vector<float>& scales) {
+                       const std::vector<float>& scales, int threads) {
   ARFC_CHECK(input_dim > 0 && token_width > 0, "codes: expected input_dim and token_width >= 1, got D=",
              input_dim, ", w=", token_width, ". Hint: take both from the model's geometry().");
   ARFC_CHECK(values.d >= 1, "codes: expected at least 1 value per code, got ", values.d, ".");
@@ -114,14 +115,6 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
              token_width, " values each), got ", values.d,
              " values per code. Hint: the model's geometry is not value-level; use whole tokens.");
   ARFC_ASSERT(int64_t(values.data.size()) == values.n * values.d, "matrix size");
-  for (int64_t i = 0; i < values.n; ++i)
-    for (int64_t j = 0; j < values.d; ++j) {
-      const float v = values.at(i, j);
-      ARFC_CHECK(std::isfinite(v), "codes: value at row ", i, ", column ", j, " is ", v,
-                 ", expected a finite number. Hint: the encoder diverged or the input holds NaN/Inf.");
-      ARFC_CHECK(dtype != StorageType::F16 || std::fabs(v) <= kHalfMax, "codes: value ", v, " at row ", i,
-                 ", column ", j, " exceeds the float16 range (|v| <= 65504). Hint: store as f32 or i8.");
-    }
 
   CodeSet c;
   c.model_fingerprint = model_fingerprint;
@@ -131,46 +124,61 @@ CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_f
   c.n_values = values.d;
   c.dtype = dtype;
   c.value_level = value_level;
-  const int64_t m = values.n * values.d;
-  c.payload.assign(size_t(values.n * code_bytes(dtype, values.d)), 0);
-  uint8_t* out = c.payload.data();
-  switch (dtype) {
-    case StorageType::F32:
-      for (int64_t k = 0; k < m; ++k) store_f32(out + 4 * k, values.data[size_t(k)]);
-      break;
-    case StorageType::F16:
-      for (int64_t k = 0; k < m; ++k) {
-        const uint16_t h = float_to_half(values.data[size_t(k)]);
-        out[2 * k] = uint8_t(h & 0xff);
-        out[2 * k + 1] = uint8_t(h >> 8);
-      }
-      break;
-    case StorageType::Q8: break;  // refused above
-    case StorageType::I8:
-    case StorageType::I4: {
-      const char* kind = dtype == StorageType::I8 ? "int8" : "int4";
-      if (scales.empty()) {
-        ARFC_CHECK(dtype == StorageType::I8, "codes: i4 codes need calibrated int4 scales (fitted on training "
-                   "codes). Hint: the model or codec provides them; models trained before i4 existed have none.");
-        c.scales = calibrate_scales(values, dtype);
-      } else {
-        ARFC_CHECK(int64_t(scales.size()) >= values.d, "codes: ", scales.size(), " calibrated ", kind,
-                   " scales for codes of ", values.d, " values. Hint: the calibration belongs to another model.");
-        c.scales.assign(scales.begin(), scales.begin() + values.d);
-        for (float s : c.scales)
-          ARFC_CHECK(std::isfinite(s) && s > 0, "codes: calibrated ", kind, " scale ", s, " is not a positive number.");
-      }
-      const float levels = int_levels(dtype);
-      const int64_t row_bytes = code_bytes(dtype, values.d);
-      for (int64_t i = 0; i < values.n; ++i)
-        for (int64_t j = 0; j < values.d; ++j) {
-          const int q = int(quantize_value(values.at(i, j), c.scales[size_t(j)], levels));
-          if (dtype == StorageType::I8) out[i * row_bytes + j] = uint8_t(int8_t(q));
-          else out[i * row_bytes + j / 2] |= uint8_t((q & 0xF) << (4 * (j % 2)));
-        }
-      break;
+  const char* kind = dtype == StorageType::I8 ? "int8" : "int4";
+  if (has_scales(dtype)) {
+    if (scales.empty()) {
+      ARFC_CHECK(dtype == StorageType::I8, "codes: i4 codes need calibrated int4 scales (fitted on training "
+                 "codes). Hint: the model or codec provides them; models trained before i4 existed have none.");
+      c.scales = calibrate_scales(values, dtype);
+    } else {
+      ARFC_CHECK(int64_t(scales.size()) >= values.d, "codes: ", scales.size(), " calibrated ", kind,
+                 " scales for codes of ", values.d, " values. Hint: the calibration belongs to another model.");
+      c.scales.assign(scales.begin(), scales.begin() + values.d);
+      for (float sc : c.scales)
+        ARFC_CHECK(std::isfinite(sc) && sc > 0, "codes: calibrated ", kind, " scale ", sc, " is not a positive number.");
     }
   }
+  const int64_t d = values.d, row_bytes = code_bytes(dtype, d);
+  c.payload.assign(size_t(values.n * row_bytes), 0);
+  const float levels = has_scales(dtype) ? int_levels(dtype) : 0.0f;
+  // Rows [r0, r1): every row is coded on its own (the scales are fixed by now), so the
+  // ranges can run on any threads and give the bytes of one pass.
+  auto store_rows = [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i)
+      for (int64_t j = 0; j < d; ++j) {
+        const float v = values.at(i, j);
+        ARFC_CHECK(std::isfinite(v), "codes: value at row ", i, ", column ", j, " is ", v,
+                   ", expected a finite number. Hint: the encoder diverged or the input holds NaN/Inf.");
+        ARFC_CHECK(dtype != StorageType::F16 || std::fabs(v) <= kHalfMax, "codes: value ", v, " at row ", i,
+                   ", column ", j, " exceeds the float16 range (|v| <= 65504). Hint: store as f32 or i8.");
+      }
+    uint8_t* out = c.payload.data() + r0 * row_bytes;
+    const float* in = values.row(r0);
+    const int64_t m = (r1 - r0) * d;
+    switch (dtype) {
+      case StorageType::F32:
+        for (int64_t k = 0; k < m; ++k) store_f32(out + 4 * k, in[k]);
+        break;
+      case StorageType::F16:
+        for (int64_t k = 0; k < m; ++k) {
+          const uint16_t h = float_to_half(in[k]);
+          out[2 * k] = uint8_t(h & 0xff);
+          out[2 * k + 1] = uint8_t(h >> 8);
+        }
+        break;
+      case StorageType::Q8: break;  // refused above
+      case StorageType::I8:
+      case StorageType::I4:
+        for (int64_t i = 0; i < r1 - r0; ++i)
+          for (int64_t j = 0; j < d; ++j) {
+            const int q = int(quantize_value(in[i * d + j], c.scales[size_t(j)], levels));
+            if (dtype == StorageType::I8) out[i * row_bytes + j] = uint8_t(int8_t(q));
+            else out[i * row_bytes + j / 2] |= uint8_t((q & 0xF) << (4 * (j % 2)));
+          }
+        break;
+    }
+  };
+  parallel_blocks(values.n, kStoreBlock, values.n > kStoreBlock ? threads : 1, store_rows);
   return c;
 }
 

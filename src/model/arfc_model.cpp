@@ -159,34 +159,10 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
     const Matrix prefix = values.d == layout.n_values ? Matrix() : prefix_cols(values, layout.n_values);
     const Matrix& v = values.d == layout.n_values ? values : prefix;
     const std::vector<float>& sc = scales(layout.dtype, modality);
-    auto code_rows = [&](const Matrix& rows) {
-      return quantize_codes(rows, layout.dtype, fingerprint(), dim, g.token_width, g.value_level, sc);
-    };
-    // With fixed scales (float types, calibrated integers) rows are coded independently: a
-    // large input is coded in batches spread over the threads, byte for byte the code of one
-    // call (an encoder on an accelerator outruns one CPU thread rounding its values).
-    const bool fixed = layout.dtype == StorageType::F32 || layout.dtype == StorageType::F16 || !sc.empty();
-    const int64_t B = kEncodeBatch, blocks = (v.n + B - 1) / B;
-    CodeSet c;
-    if (!fixed || blocks < 2 || at::get_num_threads() <= 1) {
-      c = code_rows(v);
-    } else {
-      c = code_rows(slice_rows(v, 0, 0));
-      c.n = v.n;
-      const int64_t row_bytes = c.bytes_per_vector();
-      c.payload.resize(size_t(v.n * row_bytes));
-      at::parallel_for(0, blocks, 1, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
-          const int64_t s = b * B, e = std::min(v.n, s + B);
-          try {
-            const CodeSet part = code_rows(slice_rows(v, s, e));
-            std::memcpy(c.payload.data() + s * row_bytes, part.payload.data(), part.payload.size());
-          } catch (const Error& err) {
-            throw Error(std::string(err.what()) + " (row numbers count from row " + std::to_string(s) + ")");
-          }
-        }
-      });
-    }
+    // The stored values are coded on the run's threads (an encoder on an accelerator
+    // outruns one CPU thread rounding its values); the bytes do not depend on the count.
+    CodeSet c = quantize_codes(v, layout.dtype, fingerprint(), dim, g.token_width, g.value_level, sc,
+                               at::get_num_threads());
     c.modality = modality;
     return c;
   }

@@ -2,13 +2,11 @@
 
 #include <ATen/Parallel.h>
 
-#include <atomic>
-#include <exception>
 #include <mutex>
 #include <thread>
-#include <vector>
 
 #include "arfc/core/error.h"
+#include "arfc/core/parallel.h"
 #include "arfc/nn/blas_threads.h"
 
 // OpenBLAS's thread control, when OpenBLAS is the loaded BLAS (weak: absent elsewhere).
@@ -57,6 +55,7 @@ torch::Device parse_device(const std::string& name) {
 void set_threads(int n) {
   if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(n);
+  set_worker_threads(n);
   // libtorch parallelises with OpenMP; a pthreads OpenBLAS (Debian's default BLAS, used by
   // libtorch's and FAISS's matrix products) runs a second pool whose busy-waiting threads
   // compete with it. Measured on 2 cores: ARC training 167 -> 330 samples/s with OpenBLAS
@@ -115,27 +114,16 @@ void for_each_row_block(int64_t n, int64_t block, torch::Device device,
   }
   // Plain threads, each running its blocks with one intra-op thread: ARC encoding scaled
   // better this way than inside at::parallel_for (docs/DESIGN.md, "Encoding speed").
-  std::atomic<int64_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    // One intra-op thread here (OpenMP's setting is per thread; libtorch also records it
-    // as the default of threads started later, which the caller restores below).
+  // OpenMP's thread count and grad mode are per thread; libtorch also records the count as
+  // the default of threads started later, which is restored below.
+  struct RestoreThreads {
+    int n;
+    ~RestoreThreads() { at::set_num_threads(n); }
+  } restore{threads};
+  parallel_blocks(n, block, threads, fn, [] {
     at::set_num_threads(1);
-    torch::NoGradGuard ng;   // grad mode is per thread
-    try {
-      for (int64_t b; !failed && (b = next++) < blocks;) fn(b * block, std::min(n, (b + 1) * block));
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!failed.exchange(true)) error = std::current_exception();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int64_t t = 0; t < std::min<int64_t>(threads, blocks); ++t) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  at::set_num_threads(threads);
-  if (error) std::rethrow_exception(error);
+    c10::GradMode::set_enabled(false);
+  });
 }
 
 void seed_everything(uint64_t seed) {

@@ -61,9 +61,12 @@ struct CodeSet {
 // stored; i4 without scales is an arfc::Error.
 // F16: round to nearest even; |value| > 65504 -> arfc::Error (use f32 or i8).
 // Unless value_level, n_values must be a multiple of token_width.
+// threads > 1: blocks of kStoreBlock rows are stored on that many threads, byte for byte
+// the code of one thread, and a bad value is reported as one thread would (the first).
 CodeSet quantize_codes(const Matrix& values, StorageType dtype, uint64_t model_fingerprint,
                        int64_t input_dim, int64_t token_width, bool value_level = false,
-                       const std::vector<float>& scales = {});
+                       const std::vector<float>& scales = {}, int threads = 1);
+constexpr int64_t kStoreBlock = 2048;  // rows per block of a multi-threaded quantize_codes
 // Symmetric integer calibration: values [N, m] (training codes) -> m scales (1 where the
 // column is all zero). I8: max |value| per column / 127. I4: the clipping point with the
 // least squared error on the column (16 levels are too few to span outliers: clipping at

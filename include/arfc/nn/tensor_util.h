@@ -21,16 +21,18 @@ Matrix to_matrix(const torch::Tensor& t);
 // "cpu", "cuda", "cuda:1" or "auto" (CUDA when available, else CPU). Unknown -> arfc::Error.
 torch::Device parse_device(const std::string& name);
 
-// Sets libtorch's intra-op threads: n > 0 as given, n <= 0 -> all hardware threads. Also
-// keeps OpenBLAS's own thread pool (when OpenBLAS is loaded) at one thread, see the .cpp.
+// Sets libtorch's intra-op threads and arfc's own (core/parallel.h, worker_threads): n > 0
+// as given, n <= 0 -> all hardware threads. Also keeps OpenBLAS's own thread pool (when
+// OpenBLAS is loaded) at one thread, see the .cpp.
 void set_threads(int n);
 
 // Inference over rows in blocks: calls fn(begin, end) for [0, block), [block, 2 block), ...
 // [.., n). On the CPU with more than one libtorch thread the blocks are shared by that many
 // worker threads, each running torch ops single-threaded; with one thread (or on another
 // device, which parallelises each block itself) they run in turn here. Autograd is off
-// inside fn. A block's result depends only on its rows, not on the thread count. The
-// first exception thrown by fn stops the remaining blocks and is rethrown here.
+// inside fn. A block's result depends only on its rows, not on the thread count. An
+// exception stops the remaining blocks; the lowest failing block's is rethrown here
+// (core/parallel.h).
 void for_each_row_block(int64_t n, int64_t block, torch::Device device,
                         const std::function<void(int64_t begin, int64_t end)>& fn);
 
