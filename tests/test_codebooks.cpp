@@ -148,3 +148,40 @@ TEST(TokenCodebooks, TrainBeamFitsTheResidualsTheBeamEncoderMeets) {
   }
   EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(opts).train_beam(0))->fit(train, 3), Error);
 }
+
+// Spans (bits_per_value): codebook m covers the first whole tokens of about 8 (m + 1) / b
+// values and is zero beyond; codes keep the prefix property, and a short code spends its
+// bytes on the leading values, which it then reconstructs better than codebooks spanning
+// the whole code. The values here have equal variance (codebooks over the whole code spread
+// their bytes over all of them): what a prefix model's short code needs is in the leading
+// values whatever the variance of the rest.
+TEST(TokenCodebooks, SpansKeepTheLeadingValuesAndThePrefixProperty) {
+  torch::manual_seed(13);
+  auto train = torch::randn({3000, 32}), test = torch::randn({500, 32});
+  const auto opts = TokenCodebooksOptions(8, 32).beam(8).lookahead(2).train_beam(4);
+  TokenCodebooks spans(TokenCodebooksOptions(opts).bits_per_value(2).span_unit(4)), whole(opts);
+  // 2 bits per value, whole tokens of 4 values: 4 (m + 1) values, at most 32.
+  for (int64_t m = 0; m < 8; ++m) EXPECT_EQ(spans->span(m), 4 * (m + 1)) << m;
+  EXPECT_EQ(TokenCodebooks(TokenCodebooksOptions(opts).bits_per_value(3).span_unit(4))->span(0), 4);  // 8/3 -> 4
+  EXPECT_EQ(TokenCodebooks(TokenCodebooksOptions(opts).bits_per_value(1).span_unit(4))->span(5), 32);  // 48 -> V
+  EXPECT_EQ(whole->span(0), 32);
+  spans->fit(train, 3);
+  whole->fit(train, 3);
+  for (int64_t m = 0; m < 7; ++m) {
+    const int64_t s = spans->span(m);
+    EXPECT_EQ(spans->codebooks[m].narrow(1, s, 32 - s).abs().max().item<float>(), 0.0f) << m;
+    EXPECT_GT(spans->codebooks[m].narrow(1, 0, s).abs().max().item<float>(), 0.0f) << m;
+  }
+  const auto full = spans->encode(test, 8);
+  expect_prefixes_with_falling_error(*spans, test, full, 8);
+  for (int64_t m : {1, 2, 4}) {
+    const int64_t s = spans->span(m - 1);
+    auto lead = [&](TokenCodebooksImpl& cb) {
+      return mse(cb.decode(cb.encode(test, m)).narrow(1, 0, s), test.narrow(1, 0, s));
+    };
+    const double a = lead(*spans), b = lead(*whole);
+    EXPECT_LT(a, 0.9 * b) << m << " tokens, error on the first " << s << " values: spans " << a << " vs whole " << b;
+  }
+  EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(4, 16).mode("per_token").bits_per_value(2)), Error);
+  EXPECT_THROW(TokenCodebooks(TokenCodebooksOptions(4, 16).bits_per_value(-1)), Error);
+}

@@ -551,6 +551,8 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("discrete_greedy", -1), 2);
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("discrete_greedy", -1), 0);
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("discrete_greedy", -1), 0);
+  // Codebooks spanning the leading values (docs/DESIGN.md, "Codebook spans").
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("discrete_bits_per_value", -1), 2);
 }
 
 // Beam-searched tokens of each code's direction (discrete_beam, discrete_unit; codebooks
@@ -561,7 +563,7 @@ TEST_F(TrainTest, BeamSearchedDirectionTokens) {
   FeatureSet train = clustered(800, 8, 1), test = clustered(200, 8, 2);
   const nlohmann::json opts = {{"discrete_tokens", 8}, {"discrete_select", false}, {"discrete_beam", 4},
                                {"discrete_greedy", 1}, {"discrete_lookahead", 2}, {"discrete_unit", true},
-                               {"discrete_train_beam", 4}};
+                               {"discrete_train_beam", 4}, {"discrete_bits_per_value", 2}};
   ArfcModel m = train_arfc(train, merge_config(tiny_config(2), {{"model", opts}}));
   const CodeGeometry g = m.geometry();
   ASSERT_EQ(g.discrete_tokens, 8);
@@ -581,11 +583,15 @@ TEST_F(TrainTest, BeamSearchedDirectionTokens) {
   EXPECT_EQ(r.config()["model"]["discrete_lookahead"], 2);
   EXPECT_EQ(r.config()["model"]["discrete_unit"], true);
   EXPECT_EQ(r.config()["model"]["discrete_train_beam"], 4);
+  EXPECT_EQ(r.config()["model"]["discrete_bits_per_value"], 2);
   EXPECT_EQ(r.compress(test.train_x, make_layout(kD, 8, StorageType::Q8)).payload, c8.payload);
   EXPECT_EQ(r.code_values(c8).data, m.code_values(c8).data);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_beam", 0}}}})), Error);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_lookahead", -1}}}})), Error);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_train_beam", 0}}}})), Error);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_bits_per_value", -1}}}})), Error);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_bits_per_value", 2},
+                                                                      {"discrete_mode", "per_token"}}}})), Error);
 }
 
 // Codebooks tuned with the task loss (train/codebook_tuning.h): the loss falls over the

@@ -32,7 +32,9 @@ TokenCodebooksOptions codebook_options(const ArcOptions& o) {
       .greedy_tokens(o.discrete_greedy())
       .lookahead(o.discrete_lookahead())
       .train_beam(o.discrete_train_beam())
-      .unit_norm(o.discrete_unit());
+      .unit_norm(o.discrete_unit())
+      .bits_per_value(o.discrete_bits_per_value())
+      .span_unit(o.token_width());
 }
 }  // namespace
 

@@ -62,6 +62,7 @@ json to_json(const ArcOptions& o) {
     }
     if (o.discrete_train_beam() != 1) j["discrete_train_beam"] = o.discrete_train_beam();
     if (o.discrete_unit()) j["discrete_unit"] = true;
+    if (o.discrete_bits_per_value() > 0) j["discrete_bits_per_value"] = o.discrete_bits_per_value();
   }
   return j;
 }
@@ -71,7 +72,8 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
                         "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "decoder_hidden",
                         "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select",
-                        "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit", "discrete_train_beam"});
+                        "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit", "discrete_train_beam",
+                        "discrete_bits_per_value"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
              j.at("type").dump());
   ARFC_CHECK(j.contains("input_dim"), where, ".input_dim is required");
@@ -107,6 +109,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   o.discrete_lookahead(get_or<int64_t>(j, where, "discrete_lookahead", o.discrete_lookahead()));
   o.discrete_unit(get_or<bool>(j, where, "discrete_unit", o.discrete_unit()));
   o.discrete_train_beam(get_or<int64_t>(j, where, "discrete_train_beam", o.discrete_train_beam()));
+  o.discrete_bits_per_value(get_or<int64_t>(j, where, "discrete_bits_per_value", o.discrete_bits_per_value()));
   // Bounds checked before anything is allocated (model files are untrusted input).
   auto in = [&](const char* k, int64_t v, int64_t lo, int64_t hi) {
     ARFC_CHECK(v >= lo && v <= hi, where, ".", k, " must be in [", lo, ", ", hi, "], got ", v);
@@ -129,6 +132,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("discrete_greedy", o.discrete_greedy(), 0, 4096);
   in("discrete_lookahead", o.discrete_lookahead(), 0, 4096);
   in("discrete_train_beam", o.discrete_train_beam(), 1, 256);
+  in("discrete_bits_per_value", o.discrete_bits_per_value(), 0, 64);
   ARFC_CHECK(o.d_model() % o.num_heads() == 0, where, ".d_model (", o.d_model(),
              ") must be a multiple of num_heads (", o.num_heads(), ")");
   ARFC_CHECK(o.mlp_ratio() > 0 && o.mlp_ratio() <= 64, where, ".mlp_ratio must be in (0, 64], got ", o.mlp_ratio());
@@ -154,6 +158,8 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.discrete_mode() != "per_token" || o.discrete_tokens() == 0 || values % o.discrete_tokens() == 0,
              where, ".discrete_mode \"per_token\" needs token_width * max_tokens (", values,
              ") to be a multiple of discrete_tokens (", o.discrete_tokens(), ")");
+  ARFC_CHECK(o.discrete_mode() != "per_token" || o.discrete_bits_per_value() == 0, where,
+             ".discrete_bits_per_value needs discrete_mode \"residual\" (per_token codebooks have their own slices)");
   // Each field is bounded above; their product is bounded here (every factor is at most
   // 2^28, so the count cannot overflow int64).
   const int64_t params = ArcImpl::parameter_count(o);

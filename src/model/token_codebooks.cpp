@@ -18,6 +18,10 @@ void TokenCodebooksImpl::reset() {
   ARFC_CHECK(M >= 1 && V >= 1, "token codebooks: expected steps and dim >= 1, got steps = ", M, ", dim = ", V);
   ARFC_CHECK(options.mode() == "residual" || options.mode() == "per_token",
              "model.discrete_mode must be \"residual\" or \"per_token\", got \"", options.mode(), "\"");
+  ARFC_CHECK(options.bits_per_value() >= 0 && options.span_unit() >= 1, "token codebooks: expected bits_per_value "
+             ">= 0 and span_unit >= 1, got ", options.bits_per_value(), " and ", options.span_unit());
+  ARFC_CHECK(options.bits_per_value() == 0 || residual(), "token codebooks: bits_per_value (spans) needs "
+             "model.discrete_mode \"residual\"");
   if (!residual())
     ARFC_CHECK(V % M == 0, "model.discrete_mode \"per_token\" needs max_values (", V,
                ") to be a multiple of model.discrete_tokens (", M, ")");
@@ -38,6 +42,13 @@ int64_t TokenCodebooksImpl::parameter_count(const TokenCodebooksOptions& o) {
 }
 
 int64_t TokenCodebooksImpl::slice() const { return options.dim() / options.steps(); }
+
+int64_t TokenCodebooksImpl::span(int64_t m) const {
+  const int64_t V = options.dim(), b = options.bits_per_value(), u = options.span_unit();
+  if (b == 0) return V;
+  const int64_t values = (8 * (m + 1) + b - 1) / b;  // ceil(8 (m + 1) / b)
+  return std::min(V, (values + u - 1) / u * u);
+}
 
 namespace {
 
@@ -109,16 +120,21 @@ torch::Tensor kmeans_progressive(const torch::Tensor& x, int64_t K, int64_t iter
 struct BeamStep {
   torch::Tensor r, err, parent, word;
 };
-BeamStep beam_step(const torch::Tensor& r, const torch::Tensor& err, const torch::Tensor& cb, int64_t keep) {
+// cb is zero beyond its first `span` values, so only those enter the distances and change.
+BeamStep beam_step(const torch::Tensor& r, const torch::Tensor& err, const torch::Tensor& cb, int64_t keep,
+                   int64_t span) {
   const int64_t B = r.size(0), b = r.size(1), V = r.size(2), K = cb.size(0);
   keep = std::min(keep, b * K);
+  auto cbs = cb.narrow(1, 0, span);
   // ||r - c||^2 = ||r||^2 + ||c||^2 - 2 r.c for every candidate and codeword: [B, b * K].
-  auto d = (err.unsqueeze(2) + partial_sq_distances(r.reshape({B * b, V}), cb).view({B, b, K})).view({B, b * K});
+  auto d = (err.unsqueeze(2) + partial_sq_distances(r.narrow(2, 0, span).reshape({B * b, span}), cbs).view({B, b, K}))
+               .view({B, b * K});
   auto best = std::get<1>(d.topk(keep, 1, /*largest=*/false, /*sorted=*/true));  // [B, keep]
   BeamStep s;
   s.parent = best.div(K, "floor");
   s.word = best.remainder(K);
-  s.r = r.gather(1, s.parent.unsqueeze(2).expand({B, keep, V})) - cb.index_select(0, s.word.reshape(-1)).view({B, keep, V});
+  s.r = r.gather(1, s.parent.unsqueeze(2).expand({B, keep, V}));
+  s.r.narrow(2, 0, span).sub_(cbs.index_select(0, s.word.reshape(-1)).view({B, keep, span}));
   s.err = s.r.pow(2).sum(2);
   return s;
 }
@@ -154,11 +170,14 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     const int64_t keep = m < options.greedy_tokens() ? 1 : options.train_beam();
     if (keep == 1 && beam_r.size(1) == 1) {
       // Greedy: the nearest codeword by argmin, exactly as fits before train_beam existed.
-      auto flat = beam_r.select(1, 0);
-      beam_r = (flat - codebooks[m].index_select(0, nearest(flat, codebooks[m]))).unsqueeze(1);
+      auto flat = beam_r.select(1, 0).clone();
+      const int64_t sp = span(m);
+      auto cbs = codebooks[m].narrow(1, 0, sp);
+      flat.narrow(1, 0, sp) -= cbs.index_select(0, nearest(flat.narrow(1, 0, sp), cbs));
+      beam_r = flat.unsqueeze(1);
       return;
     }
-    beam_r = beam_step(beam_r, beam_r.pow(2).sum(2), codebooks[m], keep).r;
+    beam_r = beam_step(beam_r, beam_r.pow(2).sum(2), codebooks[m], keep, span(m)).r;
   };
   for (int64_t m = 0; m < first && residual(); ++m) advance(m);
   for (int64_t m = first; m < M; ++m) {
@@ -166,7 +185,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     if (!residual()) {
       x = r.narrow(1, m * slice(), slice());
     } else {
-      x = beam_r.reshape({-1, V});
+      x = beam_r.reshape({-1, V}).narrow(1, 0, span(m)).contiguous();
       if (x.size(0) > kTrainBeamRowsPerRow * N) {
         auto pick = torch::randperm(x.size(0), gen, torch::kLong).narrow(0, 0, kTrainBeamRowsPerRow * N);
         x = x.index_select(0, pick.to(x.device()));
@@ -182,7 +201,8 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
       const double left = leftover(x, cand);
       if (!c.defined() || left < best) c = cand, best = left;
     }
-    codebooks[m].copy_(c);
+    codebooks[m].zero_();
+    codebooks[m].narrow(1, 0, c.size(1)).copy_(c);
     if (residual() && m + 1 < M) advance(m);
   }
 }
@@ -207,8 +227,10 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
   for (int64_t m = 0; m < n_tokens; ++m) {
     const auto& cb = codebooks[m];
     if (residual()) {
-      auto a = nearest(r, cb);
-      r -= cb.index_select(0, a);
+      const int64_t sp = span(m);  // the words are zero beyond
+      auto rs = r.narrow(1, 0, sp);
+      auto a = nearest(rs, cb.narrow(1, 0, sp));
+      rs -= cb.narrow(1, 0, sp).index_select(0, a);
       out.push_back(a);
     } else {
       out.push_back(nearest(r.narrow(1, m * slice(), slice()), cb));
@@ -232,7 +254,7 @@ torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int6
   auto err = r.pow(2).sum(2);                                        // [B, b]
   auto codes = torch::zeros({B, 1, 0}, targets.options().dtype(torch::kLong));
   for (int64_t m = 0; m < n_tokens; ++m) {
-    BeamStep st = beam_step(r, err, codebooks[m], m < greedy_tokens ? 1 : beam);
+    BeamStep st = beam_step(r, err, codebooks[m], m < greedy_tokens ? 1 : beam, span(m));
     const int64_t keep = st.word.size(1);
     r = st.r;
     err = st.err;

@@ -33,6 +33,9 @@ nlohmann::json tune_codebooks(TokenCodebooksImpl& cb, const torch::Tensor& t_a, 
   const auto pa = cb.prepare(t_a), pb = pairs ? cb.prepare(t_b) : torch::Tensor();
   auto words = cb.codebooks.narrow(0, 0, T).detach().clone().set_requires_grad(true);  // [T, 256, V]
   torch::optim::Adam adam({words}, torch::optim::AdamOptions(opt.codebook_lr));
+  // Codewords stay zero beyond their codebook's span (token_codebooks.h, bits_per_value).
+  auto span_mask = torch::zeros({T, 1, words.size(2)}, words.options().requires_grad(false));
+  for (int64_t m = 0; m < T; ++m) span_mask[m].narrow(1, 0, cb.span(m)).fill_(1);
   at::Generator gen = at::detail::createCPUGenerator(opt.seed + 7919);
   // y_m for every length in `lengths`: sums of the codewords `codes` [B, >= T] pick.
   auto sums = [&](const torch::Tensor& codes) {
@@ -73,6 +76,10 @@ nlohmann::json tune_codebooks(TokenCodebooksImpl& cb, const torch::Tensor& t_a, 
       adam.zero_grad();
       loss.backward();
       adam.step();
+      {
+        torch::NoGradGuard ng;
+        words.mul_(span_mask);
+      }
       total += loss.item<double>();
       ++batches;
     }

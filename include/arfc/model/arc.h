@@ -96,6 +96,10 @@ struct ArcOptions {
   // Tokens quantise each code scaled to the training codes' RMS norm (its direction: search
   // is by cosine); false (files written before the key existed) quantises the code as is.
   TORCH_ARG(bool, discrete_unit) = false;
+  // Codebook m spans the first whole tokens of the code, about 8 (m + 1) / b values for
+  // b = discrete_bits_per_value, and is zero beyond (token_codebooks.h, bits_per_value);
+  // 0 (files written before the key existed): every codebook spans the whole code.
+  TORCH_ARG(int64_t, discrete_bits_per_value) = 0;
   TORCH_ARG(int64_t, decoder_hidden) = 512;
   TORCH_ARG(int64_t, decoder_layers) = 1;
 };

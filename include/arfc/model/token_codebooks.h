@@ -60,6 +60,15 @@ struct TokenCodebooksOptions {
   // FAISS trains its residual quantiser: the codebooks then fit the residuals the beam
   // encoder meets. At most kTrainBeamRowsPerRow x N residuals per level (a seeded subset).
   TORCH_ARG(int64_t, train_beam) = 1;
+  // Residual mode: the values each codebook spans. 0 (files written before the option):
+  // every codebook spans all V values. b > 0: codebook m (0-based) spans the first
+  // span_unit * ceil(8 (m + 1) / (b * span_unit)) values (at most V) and is zero beyond, so
+  // a code of m bytes spends about b bits per value on the leading values, where a prefix
+  // model puts what its task needs first (span_unit: the model's token width, so spans are
+  // whole tokens). Zero words leave the search unchanged in kind: the error beyond a span
+  // is the same for every candidate.
+  TORCH_ARG(int64_t, bits_per_value) = 0;
+  TORCH_ARG(int64_t, span_unit) = 1;
 };
 
 class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
@@ -90,6 +99,8 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
 
   // targets [B, V] -> float32 [B, V] the rows the tokens quantise (see unit_norm).
   torch::Tensor prepare(const torch::Tensor& targets) const;
+  // Values codebook m (0-based) spans (options.bits_per_value): its words are zero beyond.
+  int64_t span(int64_t m) const;
 
   TokenCodebooksOptions options;
   torch::Tensor codebooks;  // [M, 256, V] (residual) or [M, 256, V / M] (per_token); no grad
