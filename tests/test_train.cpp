@@ -552,7 +552,9 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("discrete_greedy", -1), 0);
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("discrete_greedy", -1), 0);
   // Codebooks spanning the leading values (docs/DESIGN.md, "Codebook spans").
-  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("discrete_bits_per_value", -1), 2);
+  EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("discrete_bits_per_value", -1), 2);
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("discrete_bits_per_value", 0), 0);
+  EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("discrete_bits_per_value", 0), 0);
 }
 
 // Beam-searched tokens of each code's direction (discrete_beam, discrete_unit; codebooks

@@ -50,10 +50,12 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   c.model.discrete_lookahead(8);
   c.model.discrete_unit(true);
   // Codebook m spans the first whole tokens of about 4 (m + 1) values (2 bits per value)
-  // instead of the whole code: the first 4 bytes quantise the one-token code. On the full
-  // twoview codes 4 bytes searched 45-46% R@1 against 36% for codebooks over all 256 values
-  // (docs/DESIGN.md, "Codebook spans").
-  c.model.discrete_bits_per_value(2);
+  // instead of the whole code: the first 4 bytes quantise the one-token code. Full
+  // protocol (docs/DESIGN.md, "Codebook spans"): cross-modal retrieval's 4-byte code rose
+  // from 35.28 to 44.08% R@1; open-set retrieval's 2 and 4-byte codes fell by 4.2 and 2.1
+  // points (unseen classes need the whole code's cluster structure) and classification
+  // was level (-0.07 to -0.24 at 2-8 bytes), so only cross-modal models use spans.
+  c.model.discrete_bits_per_value(task == Task::Crossmodal ? 2 : 0);
   c.loss = default_loss_options(task);
   // Cross-modal models train the 1, 2, 4, ... K_max token prefixes in every batch
   // (Matryoshka-style) instead of two random lengths and the full one: on the full twoview

@@ -11,7 +11,7 @@ set grid xtics ytics lc rgb '#dddddd'
 set key outside right center box opaque spacing 1.2 samplen 4
 set xrange [1.73913:588.8]
 set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
-set yrange [12.8939:81.2384]
+set yrange [12.4726:81.2696]
 $s0 << EOD
 2 76.525 -
 3.2 76.295 -
@@ -23,8 +23,8 @@ $s0 << EOD
 32 75.165 -
 64 73 -
 128 65.5175 -
-256 35.28 -
-512 17.6073 -
+256 44.0825 -
+512 17.2172 -
 EOD
 plot \
   $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc", \
