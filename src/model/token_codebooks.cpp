@@ -151,6 +151,14 @@ torch::Tensor TokenCodebooksImpl::nearest(const torch::Tensor& r, const torch::T
   return partial_sq_distances(r, cb).argmin(1);
 }
 
+torch::Tensor TokenCodebooksImpl::subtract_nearest(torch::Tensor& r, const torch::Tensor& cb, int64_t span) {
+  auto rs = r.narrow(1, 0, span);
+  auto cbs = cb.narrow(1, 0, span);
+  auto a = nearest(rs, cbs);
+  rs -= cbs.index_select(0, a);
+  return a;
+}
+
 void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters, int64_t first) {
   const int64_t M = options.steps(), V = options.dim(), K = kCodebookSize;
   ARFC_CHECK(targets.dim() == 2 && targets.size(1) == V, "token codebooks: expected training codes [N, ", V,
@@ -171,9 +179,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     if (keep == 1 && beam_r.size(1) == 1) {
       // Greedy: the nearest codeword by argmin, exactly as fits before train_beam existed.
       auto flat = beam_r.select(1, 0).clone();
-      const int64_t sp = span(m);
-      auto cbs = codebooks[m].narrow(1, 0, sp);
-      flat.narrow(1, 0, sp) -= cbs.index_select(0, nearest(flat.narrow(1, 0, sp), cbs));
+      subtract_nearest(flat, codebooks[m], span(m));
       beam_r = flat.unsqueeze(1);
       return;
     }
@@ -227,11 +233,7 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
   for (int64_t m = 0; m < n_tokens; ++m) {
     const auto& cb = codebooks[m];
     if (residual()) {
-      const int64_t sp = span(m);  // the words are zero beyond
-      auto rs = r.narrow(1, 0, sp);
-      auto a = nearest(rs, cb.narrow(1, 0, sp));
-      rs -= cb.narrow(1, 0, sp).index_select(0, a);
-      out.push_back(a);
+      out.push_back(subtract_nearest(r, cb, span(m)));
     } else {
       out.push_back(nearest(r.narrow(1, m * slice(), slice()), cb));
     }

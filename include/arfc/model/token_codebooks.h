@@ -111,6 +111,9 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   int64_t slice() const;  // values per token in per_token mode
   // r [B, q] -> index [B] of the nearest row of cb [256, q].
   static torch::Tensor nearest(const torch::Tensor& r, const torch::Tensor& cb);
+  // Greedy residual step: r [B, V] loses, in place, its nearest word of cb [256, V] (zero
+  // beyond `span`, so only the first span values take part) -> the chosen indices [B].
+  static torch::Tensor subtract_nearest(torch::Tensor& r, const torch::Tensor& cb, int64_t span);
 };
 TORCH_MODULE(TokenCodebooks);
 
