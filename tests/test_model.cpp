@@ -8,6 +8,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/model/arc.h"
+#include "arfc/model/model_config.h"
 #include "arfc/nn/attention.h"
 #include "arfc/nn/blas_threads.h"
 #include "arfc/nn/mlp.h"
@@ -277,6 +278,43 @@ TEST_F(Seeded, NonlinearBaseStartsAtPcaAndLearns) {
   EXPECT_TRUE(torch::equal(mlp->encode(x, 8), mlp->encode(x, 24).narrow(1, 0, 8)));  // prefixes
   EXPECT_THROW(Arc(tiny().base_hidden(32)), Error);  // the MLP is added to a linear base
   EXPECT_THROW(Arc(tiny().linear_base(true).base_hidden(-1)), Error);
+}
+
+// model.base_init: how init_linear_base starts the base. "balanced" keeps PCA's directions
+// and caps each value's variance near the mean eigenvalue m (lambda m / (lambda + m));
+// "random" leaves the constructed Linear; "zero" starts the code as the nonlinear base.
+TEST_F(Seeded, BaseInitOptions) {
+  torch::NoGradGuard ng;
+  auto x = torch::randn({400, 24}) * torch::logspace(1, -1, 24) + 2.0;  // column scales 10 .. 0.1
+  Arc pca(tiny().linear_base(true).base_only(true));
+  Arc bal(tiny().linear_base(true).base_only(true).base_init("balanced"));
+  pca->init_linear_base({x});
+  bal->init_linear_base({x});
+  auto var_pca = pca->encode(x, 24).to(torch::kFloat64).var(0), var_bal = bal->encode(x, 24).to(torch::kFloat64).var(0);
+  const double m = var_pca.mean().item<double>();  // V = D: the code values' variances are the eigenvalues
+  EXPECT_GT(var_pca[0].item<double>(), 4 * m);      // this data has a dominant top direction
+  EXPECT_TRUE(torch::allclose(var_bal, var_pca * m / (var_pca + m), 1e-3, 1e-6))
+      << var_bal.slice(0, 0, 4) << (var_pca * m / (var_pca + m)).slice(0, 0, 4);
+  EXPECT_LT(var_bal.max().item<double>(), m);
+
+  Arc rnd(tiny().linear_base(true).base_only(true).base_init("random"));
+  auto before = rnd->encode(x, 24);
+  rnd->init_linear_base({x});
+  EXPECT_TRUE(torch::equal(before, rnd->encode(x, 24)));  // left as constructed
+
+  Arc zero(tiny().linear_base(true).base_only(true).base_hidden(16).base_init("zero"));
+  Arc mlp_only(tiny().linear_base(true).base_only(true).base_hidden(16));
+  zero->init_linear_base({x});
+  EXPECT_EQ(zero->named_parameters()["base.weight"].abs().max().item<double>(), 0.0);
+  EXPECT_GT(zero->encode(x, 24).abs().mean().item<double>(), 1e-3);  // the MLP's output layer is live
+  mlp_only->init_linear_base({x});
+  EXPECT_EQ(mlp_only->encode(x, 24).sub(pca->encode(x, 24)).abs().max().item<double>(), 0.0);  // default: PCA
+
+  EXPECT_THROW(Arc(tiny().linear_base(true).base_init("whitened")), Error);
+  EXPECT_THROW(Arc(tiny().linear_base(true).base_init("zero")), Error);  // needs the nonlinear base
+  EXPECT_EQ(arc_options_from_json(to_json(tiny().linear_base(true).base_init("balanced")), "model").base_init(),
+            "balanced");
+  EXPECT_FALSE(to_json(tiny().linear_base(true)).contains("base_init"));  // files of the default stay as they were
 }
 
 TEST_F(Seeded, ValueLevelCodesAndDecoder) {

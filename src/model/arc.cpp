@@ -77,6 +77,11 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   ARFC_CHECK(o.base_hidden() >= 0, "model.base_hidden must be >= 0 (0: linear base), got ", o.base_hidden());
   ARFC_CHECK(o.base_hidden() == 0 || o.linear_base(), "model.base_hidden (", o.base_hidden(),
              ") needs model.linear_base: the MLP is added to the linear base");
+  ARFC_CHECK(o.base_init() == "pca" || o.base_init() == "balanced" || o.base_init() == "random" ||
+                 o.base_init() == "zero",
+             "model.base_init must be \"pca\", \"balanced\", \"random\" or \"zero\", got \"", o.base_init(), "\"");
+  ARFC_CHECK(o.base_init() != "zero" || o.base_hidden() > 0,
+             "model.base_init \"zero\" needs model.base_hidden > 0: the code starts as the nonlinear base alone");
 
   for (int64_t m = 0; m < num_modalities(); ++m) {
     const int64_t D = modality_dim(m);
@@ -145,12 +150,30 @@ void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
   if (!options.linear_base()) return;
   ARFC_CHECK(int64_t(train.size()) == num_modalities(), "init_linear_base: expected training features for ",
              num_modalities(), " modalities, got ", train.size());
+  if (options.base_init() == "random") return;
   torch::NoGradGuard ng;
+  if (options.base_init() == "zero") {
+    for (auto& b : base_) {
+      b->weight.zero_();
+      b->bias.zero_();
+    }
+    // The MLP's output layer, zero at construction, starts random instead (a zero code has
+    // no direction for the cosine losses to move).
+    for (auto& mlp : base_mlp_) mlp->net[mlp->net->size() - 1]->as<torch::nn::Linear>()->reset_parameters();
+    return;
+  }
   const int64_t V = max_values();
   auto set_from = [&](const PcaBasis& p, int64_t m) {
     const int64_t D = modality_dim(m), k = std::min(V, D);
     auto w = torch::zeros({V, D}, torch::kFloat64);
     w.narrow(0, 0, k).copy_(p.components.to(torch::kCPU).narrow(1, 0, k).t());
+    if (options.base_init() == "balanced") {
+      // Value j's variance lambda_j becomes lambda_j * m / (lambda_j + m): capped near the
+      // mean eigenvalue m for the top components, about unchanged for the small ones.
+      auto lam = p.eigenvalues.to(torch::kCPU).narrow(0, 0, k).clamp_min(0);
+      const double mean = p.eigenvalues.to(torch::kCPU).clamp_min(0).mean().item<double>();
+      if (mean > 0) w.narrow(0, 0, k).mul_((mean / (lam + mean)).sqrt().unsqueeze(1));
+    }
     auto b = -w.mv(p.mean.to(torch::kCPU));
     base_[size_t(m)]->weight.copy_(w.to(base_[size_t(m)]->weight.options()));
     base_[size_t(m)]->bias.copy_(b.to(base_[size_t(m)]->bias.options()));

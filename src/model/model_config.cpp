@@ -50,6 +50,7 @@ json to_json(const ArcOptions& o) {
   if (o.linear_base()) j["linear_base"] = true;
   if (o.base_only()) j["base_only"] = true;
   if (o.base_hidden() > 0) j["base_hidden"] = o.base_hidden();
+  if (o.base_init() != "pca") j["base_init"] = o.base_init();
   if (o.discrete_tokens() > 0) {
     j["discrete_tokens"] = o.discrete_tokens();
     j["discrete_mode"] = o.discrete_mode();
@@ -70,7 +71,7 @@ json to_json(const ArcOptions& o) {
 ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
-                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "decoder_hidden",
+                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "base_init", "decoder_hidden",
                         "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select",
                         "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit", "discrete_train_beam",
                         "discrete_bits_per_value"});
@@ -99,6 +100,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.base_hidden() == 0 || o.linear_base(), where,
              ".base_hidden (", o.base_hidden(), ") needs linear_base = true (the MLP is added to the linear base). "
              "Hint: to turn the whole base off, set linear_base to false and base_hidden to 0.");
+  o.base_init(get_or<std::string>(j, where, "base_init", o.base_init()));
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   o.discrete_tokens(get_or<int64_t>(j, where, "discrete_tokens", o.discrete_tokens()));

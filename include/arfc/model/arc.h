@@ -73,6 +73,15 @@ struct ArcOptions {
   // training still starts from PCA codes. 0 (files written before the key existed): the
   // base is linear. Needs linear_base.
   TORCH_ARG(int64_t, base_hidden) = 0;
+  // How init_linear_base starts the linear base: "pca" (code value j = projection on
+  // principal direction j), "balanced" (the same directions, each scaled by
+  // sqrt(m / (lambda_j + m)), m = the mean eigenvalue: the top components' variance is
+  // capped near m, the small ones keep theirs), "random" (libtorch's default Linear
+  // initialisation; init_linear_base leaves the base as constructed) or "zero" (weights
+  // and bias zero, the nonlinear base's output layer random: the code starts as the
+  // nonlinear base alone, needs base_hidden). Training only: the
+  // trained weights are what the file holds. Absent in files = "pca".
+  TORCH_ARG(std::string, base_init) = "pca";
   // Discrete tokens (model/token_codebooks.h): up to discrete_tokens one-byte tokens,
   // codebooks in the code space fitted after the continuous ARC is trained. 0 = none
   // (model files written before discrete tokens existed); the training defaults turn it on.
