@@ -80,7 +80,7 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   ARFC_CHECK(o.base_init() == "pca" || o.base_init() == "balanced" || o.base_init() == "random" ||
                  o.base_init() == "zero",
              "model.base_init must be \"pca\", \"balanced\", \"random\" or \"zero\", got \"", o.base_init(), "\"");
-  ARFC_CHECK(o.base_init() != "zero" || o.base_hidden() > 0,
+  ARFC_CHECK(!o.linear_base() || o.base_init() != "zero" || o.base_hidden() > 0,
              "model.base_init \"zero\" needs model.base_hidden > 0: the code starts as the nonlinear base alone");
 
   for (int64_t m = 0; m < num_modalities(); ++m) {

@@ -57,10 +57,16 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   // was level (-0.07 to -0.24 at 2-8 bytes), so only cross-modal models use spans.
   c.model.discrete_bits_per_value(task == Task::Crossmodal ? 2 : 0);
   c.loss = default_loss_options(task);
-  // Cross-modal models train the 1, 2, 4, ... K_max token prefixes in every batch
-  // (Matryoshka-style) instead of two random lengths and the full one: on the full twoview
-  // protocol every measured ratio gained, 128x by 3.4 points (docs/DESIGN.md, "Trainer").
-  if (task == Task::Crossmodal) {
+  // Classification models start the base as its MLP alone (the linear base at zero, the
+  // MLP's output layer random) instead of PCA: on the full pixels protocol, with the
+  // prefixes below, every ratio from 2x to 512x gained 0.2-0.8 point (docs/DESIGN.md,
+  // "How the base starts").
+  if (task == Task::Classification) c.model.base_init("zero");
+  // Cross-modal and classification models train the 1, 2, 4, ... K_max token prefixes in
+  // every batch (Matryoshka-style) instead of two random lengths and the full one: on the
+  // full twoview protocol every measured ratio gained, 128x by 3.4 points (docs/DESIGN.md,
+  // "Trainer"); on pixels 0.1-0.4 point at 16x-512x with the PCA start.
+  if (task == Task::Crossmodal || task == Task::Classification) {
     c.train.prefix_mode = "fixed";
     c.train.fixed_tokens.clear();
     for (int64_t k = 1; k < c.model.max_tokens(); k *= 2) c.train.fixed_tokens.push_back(k);
