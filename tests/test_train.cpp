@@ -2,6 +2,7 @@
 // determinism, save/load, resume after a crash, the committed v1 model fixture.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
+#include "arfc/train/straight_through.h"
 #include "arfc/train/train_arfc.h"
 
 using namespace arfc;
@@ -640,6 +642,82 @@ TEST_F(TrainTest, CodebookTuningLowersTheTaskLossAndKeepsPrefixes) {
   EXPECT_EQ(r.config()["train"]["codebook_epochs"], 3);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"train", {{"codebook_epochs", -1}}}})), Error);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"train", {{"codebook_lr", 0}}}})), Error);
+}
+
+// Straight-through codes (train/straight_through.h): the forward value is the code of the
+// first m tokens, the gradient that of the direction-scaled continuous code.
+TEST_F(TrainTest, StraightThroughCodesCarryTheTokensValueAndTheCodesGradient) {
+  torch::manual_seed(3);
+  TokenCodebooks cb(TokenCodebooksOptions(6, 8).unit_norm(true).beam(4).lookahead(2));
+  cb->fit(torch::randn({300, 8}), 1);
+  const auto full = torch::randn({5, 8}).requires_grad_(true);
+  const auto out = straight_through_codes(*cb, full, {1, 2, 4});
+  ASSERT_EQ(out.size(), 3u);
+  const auto weights = torch::randn({5, 8});
+  torch::Tensor loss = torch::zeros({});
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int64_t m = int64_t(1) << i;
+    // p + (y - p) is y up to float rounding.
+    EXPECT_TRUE(torch::allclose(out[i].detach(), cb->decode(cb->encode(full.detach(), m)), 1e-5, 1e-6)) << m << " tokens";
+    loss = loss + (out[i] * weights).sum();
+  }
+  loss.backward();
+  const auto x = full.detach().clone().requires_grad_(true);
+  (cb->prepare(x) * weights).sum().mul(3).backward();
+  EXPECT_TRUE(torch::allclose(full.grad(), x.grad(), 1e-5, 1e-6));
+  EXPECT_THROW(straight_through_codes(*cb, full, {4, 2}), Error);
+  EXPECT_THROW(straight_through_codes(*cb, full, {7}), Error);
+  EXPECT_EQ(straight_through_tokens(16, 64), (std::vector<int64_t>{2, 4, 8, 16}));
+  EXPECT_EQ(straight_through_tokens(16, 1), (std::vector<int64_t>{1}));
+  EXPECT_EQ(straight_through_tokens(3, 64), (std::vector<int64_t>{2}));
+  // Fitting only the codebooks a code of 2 tokens reads (2 + lookahead 2) leaves the rest.
+  const auto before = cb->codebooks.detach().clone();
+  EXPECT_EQ(cb->tokens_read(2), 4);
+  cb->fit(torch::randn({300, 8}) * 2, 2, 16, 0, cb->tokens_read(2));
+  EXPECT_FALSE(torch::equal(cb->codebooks[0], before[0]));
+  EXPECT_TRUE(torch::equal(cb->codebooks.narrow(0, 4, 2), before.narrow(0, 4, 2)));
+}
+
+// train.st_epochs: the last epochs also train on the discrete codes; the model differs from
+// the staged one, keeps the prefix property, and a run resumed within those epochs ends
+// as the uninterrupted one (the view's codebooks come from the checkpoint).
+TEST_F(TrainTest, StraightThroughEpochsTrainOnTheDiscreteCodesAndResume) {
+  FeatureSet train = clustered(300, 6, 1), test = clustered(100, 6, 2);
+  const nlohmann::json model = {{"discrete_tokens", 8}, {"discrete_select", false}};
+  const auto cfg = merge_config(tiny_config(3), {{"model", model}, {"train", {{"st_epochs", 2}, {"st_tokens", 4}}}});
+  std::vector<std::string> lines;
+  set_log_callback([&](LogLevel, const std::string& kind, const std::string& msg) {
+    if (kind == "log") lines.push_back(msg);
+  });
+  ArfcModel st = train_arfc(train, cfg, path("full.ckpt"));
+  set_log_callback(nullptr);
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.find("epochs 2-3 also train on the quantised codes") != std::string::npos;
+  }));
+  EXPECT_EQ(st.config()["train"]["st_epochs"], 2);
+  ArfcModel staged = train_arfc(train, merge_config(tiny_config(3), {{"model", model}}));
+  EXPECT_FALSE(staged.config()["train"].contains("st_epochs"));
+  const CodeLayout l8 = make_layout(kD, 8, StorageType::Q8);
+  const CodeSet c8 = st.compress(test.train_x, l8);
+  EXPECT_NE(c8.payload, staged.compress(test.train_x, l8).payload);
+  EXPECT_FALSE(equal(st.encode(test.train_x, 16), staged.encode(test.train_x, 16)));
+  for (int64_t k = 1; k < 8; ++k)
+    EXPECT_EQ(st.compress(test.train_x, make_layout(kD, k, StorageType::Q8)).payload,
+              truncate_codes(c8, make_layout(kD, k, StorageType::Q8)).payload) << k << " tokens";
+  // Crash while reporting epoch 3: the checkpoint holds epoch 2, after the view started.
+  set_log_callback([](LogLevel, const std::string& kind, const std::string& msg) {
+    if (kind == "log" && msg.rfind("epoch 3/3", 0) == 0) throw std::runtime_error("simulated crash");
+  });
+  EXPECT_THROW(train_arfc(train, cfg, path("run.ckpt")), std::runtime_error);
+  set_log_callback(nullptr);
+  ArfcModel resumed = train_arfc(train, cfg, path("run.ckpt"), /*resume=*/true);
+  EXPECT_EQ(resumed.config()["summary"]["epochs_run"], 1);
+  EXPECT_TRUE(equal(st.encode(test.train_x, 16), resumed.encode(test.train_x, 16)));
+  EXPECT_EQ(resumed.compress(test.train_x, l8).payload, c8.payload);
+  // Bad settings are clear errors.
+  EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"train", {{"st_epochs", 4}}}})), Error);
+  EXPECT_THROW(train_arfc(train, merge_config(cfg, {{"model", {{"discrete_tokens", 0}}}})), Error);
+  EXPECT_THROW(parse_arfc_config(merge_config(st.config(), {{"train", {{"st_weight", 0}}}})), Error);
 }
 
 // The committed discrete-token fixture (tests/data/model_q8.arfc) loads and gives the

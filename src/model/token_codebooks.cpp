@@ -159,8 +159,17 @@ torch::Tensor TokenCodebooksImpl::subtract_nearest(torch::Tensor& r, const torch
   return a;
 }
 
-void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters, int64_t first) {
+int64_t TokenCodebooksImpl::tokens_read(int64_t n_tokens) const {
+  const int64_t M = options.steps(), L = options.lookahead();
+  if (!residual() || options.beam() <= 1 || n_tokens <= options.greedy_tokens()) return std::min(M, n_tokens);
+  return L > 0 ? std::min(M, n_tokens + L) : M;
+}
+
+void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_t iters, int64_t first, int64_t last) {
   const int64_t M = options.steps(), V = options.dim(), K = kCodebookSize;
+  const int64_t end = last < 0 ? M : last;
+  ARFC_CHECK(end >= first && end <= M, "token codebooks: last fitted token must be in [", first, ", ", M, "], got ",
+             last);
   ARFC_CHECK(targets.dim() == 2 && targets.size(1) == V, "token codebooks: expected training codes [N, ", V,
              "], got ", targets.sizes());
   ARFC_CHECK(targets.size(0) >= 1, "token codebooks: no training rows to fit them on.");
@@ -186,7 +195,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     beam_r = beam_step(beam_r, beam_r.pow(2).sum(2), codebooks[m], keep, span(m)).r;
   };
   for (int64_t m = 0; m < first && residual(); ++m) advance(m);
-  for (int64_t m = first; m < M; ++m) {
+  for (int64_t m = first; m < end; ++m) {
     torch::Tensor x;
     if (!residual()) {
       x = r.narrow(1, m * slice(), slice());
@@ -209,7 +218,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     }
     codebooks[m].zero_();
     codebooks[m].narrow(1, 0, c.size(1)).copy_(c);
-    if (residual() && m + 1 < M) advance(m);
+    if (residual() && m + 1 < end) advance(m);
   }
 }
 
@@ -223,9 +232,9 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
     // is asked for, so running the search that far and cutting it gives every prefix the
     // bytes of the longer code. Codes within the greedy tokens are decided before the beam
     // opens: the same computation stopped after n_tokens steps, without the beam's cost.
-    const int64_t M = options.steps(), L = options.lookahead();
-    const int64_t steps = n_tokens <= options.greedy_tokens() ? n_tokens : L > 0 ? std::min(M, n_tokens + L) : M;
-    return beam_encode(targets, steps, options.beam(), options.greedy_tokens(), L).narrow(1, 0, n_tokens).contiguous();
+    return beam_encode(targets, tokens_read(n_tokens), options.beam(), options.greedy_tokens(), options.lookahead())
+        .narrow(1, 0, n_tokens)
+        .contiguous();
   }
   torch::NoGradGuard ng;
   auto r = prepare(targets);

@@ -8,6 +8,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/codebook_tuning.h"
+#include "arfc/train/straight_through.h"
 #include "arfc/train/trainer.h"
 
 namespace arfc {
@@ -136,7 +137,12 @@ ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const s
     arc->init_linear_base(train);
   }
   const nlohmann::json meta = cfg.to_json();
-  TrainSummary s = train_prefix_encoder(arc.ptr(), fs, cfg.train, cfg.loss, checkpoint_path, resume, meta, group);
+  // Straight-through epochs (train/straight_through.h) train on the discrete codes of
+  // codebooks fitted to the network before them; the staged fit below refits them all.
+  CodeView view;
+  if (cfg.train.st_epochs > 0) view = straight_through_view(arc.ptr(), fs, cfg.train);
+  TrainSummary s = train_prefix_encoder(arc.ptr(), fs, cfg.train, cfg.loss, checkpoint_path, resume, meta, group,
+                                        cfg.train.st_epochs > 0 ? &view : nullptr);
   cfg.summary = s.to_json();
   cfg.summary["library_version"] = ARFC_VERSION;
   ArfcModel model = ArfcModel::from_network(cfg.to_json(), arc.ptr(), cfg.train.device);

@@ -65,6 +65,12 @@ json to_json(const TrainOptions& o) {
     j["codebook_lr"] = o.codebook_lr;
     j["codebook_tokens"] = o.codebook_tokens;
   }
+  // Written only when on, as above.
+  if (o.st_epochs > 0) {
+    j["st_epochs"] = o.st_epochs;
+    j["st_weight"] = o.st_weight;
+    j["st_tokens"] = o.st_tokens;
+  }
   return j;
 }
 
@@ -82,7 +88,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
-                        "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr", "codebook_tokens"});
+                        "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr", "codebook_tokens",
+                        "st_epochs", "st_weight", "st_tokens"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -106,6 +113,9 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "codebook_epochs", o.codebook_epochs);
   read(j, where, "codebook_lr", o.codebook_lr);
   read(j, where, "codebook_tokens", o.codebook_tokens);
+  read(j, where, "st_epochs", o.st_epochs);
+  read(j, where, "st_weight", o.st_weight);
+  read(j, where, "st_tokens", o.st_tokens);
   if (j.contains("fixed_tokens")) {
     const auto& v = j.at("fixed_tokens");
     ARFC_CHECK(v.is_array(), where, ".fixed_tokens: expected an array of token counts, got ", v.dump());
@@ -134,6 +144,10 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.codebook_lr > 0 && o.codebook_lr < 1, where, ".codebook_lr must be in (0, 1), got ", o.codebook_lr);
   ARFC_CHECK(o.codebook_tokens >= 1 && o.codebook_tokens <= 4096, where, ".codebook_tokens must be in [1, 4096], got ",
              o.codebook_tokens);
+  ARFC_CHECK(o.st_epochs >= 0 && o.st_epochs <= o.epochs, where, ".st_epochs must be in [0, epochs = ", o.epochs,
+             "] (the last st_epochs of the training epochs), got ", o.st_epochs);
+  ARFC_CHECK(o.st_weight > 0 && o.st_weight <= 100, where, ".st_weight must be in (0, 100], got ", o.st_weight);
+  ARFC_CHECK(o.st_tokens >= 1 && o.st_tokens <= 4096, where, ".st_tokens must be in [1, 4096], got ", o.st_tokens);
   ARFC_CHECK(o.prefix_mode == "beta" || o.prefix_mode == "fixed" || o.prefix_mode == "full", where,
              ".prefix_mode must be one of beta, fixed, full; got \"", o.prefix_mode, "\"");
   ARFC_CHECK(o.beta_a > 0 && o.beta_b > 0, where, ".beta_a and .beta_b must be > 0, got ", o.beta_a, " and ", o.beta_b);

@@ -68,8 +68,9 @@ class Objective {
   Objective(Task task, const LossOptions& lo, PrefixEncoderImpl& model, PrototypeClassifier head)
       : task_(task), lo_(lo), model_(model), head_(std::move(head)) {}
 
-  // Loss of one prefix: codes_a [B, m] (and codes_b for crossmodal).
-  torch::Tensor prefix_loss(const Batch& bt, const torch::Tensor& ca, const torch::Tensor& cb) {
+  // Loss of one prefix: codes_a [B, m] (and codes_b for crossmodal); `recon` false leaves
+  // out the decoder's reconstruction (quantised views of the code).
+  torch::Tensor prefix_loss(const Batch& bt, const torch::Tensor& ca, const torch::Tensor& cb, bool recon = true) {
     torch::Tensor loss = torch::zeros({}, ca.options());
     if (lo_.task_weight > 0) {
       switch (task_) {
@@ -90,7 +91,7 @@ class Objective {
       loss = loss + lo_.ergc_weight * (task_ == Task::Crossmodal ? ergc_loss_crossmodal(bt.x, bt.b, ca, cb, lo_.ergc_tau)
                                                                  : ergc_loss(bt.x, ca, lo_.ergc_tau));
     }
-    if (lo_.recon_weight > 0) {
+    if (recon && lo_.recon_weight > 0) {
       auto in_a = lo_.recon_detach ? ca.detach() : ca;
       loss = loss + lo_.recon_weight * reconstruction_loss(model_.decode(in_a, 0), bt.x);
       if (task_ == Task::Crossmodal) {
@@ -110,12 +111,18 @@ class Objective {
     return codes + (torch::rand_like(codes) - 0.5) * step;
   }
 
-  // Weighted sum over prefix lengths, the longest encoded once and sliced.
+  // Weighted sum over prefix lengths, the longest encoded once and sliced; with the code
+  // view on, plus view->weight times the mean loss of the quantised views of the full code.
   torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting) {
-    const int64_t longest = lengths.back();
-    auto ca_full = add_quant_noise(model_.encode(bt.x, longest, 0));
-    torch::Tensor cb_full;
-    if (task_ == Task::Crossmodal) cb_full = add_quant_noise(model_.encode(bt.b, longest, 1));
+    const bool viewed = view_on_ && view_ != nullptr;
+    const int64_t longest = viewed ? model_.max_values() : lengths.back();
+    auto raw_a = model_.encode(bt.x, longest, 0);
+    auto ca_full = add_quant_noise(raw_a);
+    torch::Tensor raw_b, cb_full;
+    if (task_ == Task::Crossmodal) {
+      raw_b = model_.encode(bt.b, longest, 1);
+      cb_full = add_quant_noise(raw_b);
+    }
     double wsum = 0;
     for (int64_t m : lengths) wsum += weighting == "length" ? double(m) : 1.0;
     torch::Tensor total;
@@ -126,13 +133,29 @@ class Objective {
       auto l = w * prefix_loss(bt, ca, cb);
       total = total.defined() ? total + l : l;
     }
+    if (viewed) {
+      const auto qa = view_->codes(raw_a);
+      const auto qb = raw_b.defined() ? view_->codes(raw_b) : std::vector<torch::Tensor>();
+      ARFC_ASSERT(!qa.empty() && (qb.empty() || qb.size() == qa.size()), "code view: no codes or unpaired codes");
+      const double w = view_->weight / double(qa.size());
+      for (size_t i = 0; i < qa.size(); ++i)
+        total = total + w * prefix_loss(bt, qa[i], qb.empty() ? torch::Tensor() : qb[i], /*recon=*/false);
+    }
     return total;
+  }
+
+  // The code view's losses join from the epoch this is called before (set_view(v, true)).
+  void set_view(const CodeView* v, bool on) {
+    view_ = v;
+    view_on_ = on;
   }
 
   Task task_;
   LossOptions lo_;
   PrefixEncoderImpl& model_;
   PrototypeClassifier head_;
+  const CodeView* view_ = nullptr;
+  bool view_on_ = false;
 };
 
 Batch make_batch(const torch::Tensor& X, const torch::Tensor& B, const torch::Tensor& Y, const torch::Tensor& idx,
@@ -263,8 +286,10 @@ nlohmann::json TrainSummary::to_json() const {
 TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model_ptr, const FeatureSet& fs,
                                   const TrainOptions& opt, const LossOptions& lo, const std::string& checkpoint_path,
                                   bool resume, const nlohmann::json& checkpoint_meta,
-                                  const std::shared_ptr<ProcessGroup>& group) {
+                                  const std::shared_ptr<ProcessGroup>& group, const CodeView* view) {
   ARFC_ASSERT(model_ptr, "train_prefix_encoder: null model");
+  ARFC_CHECK(view == nullptr || (view->epochs >= 0 && view->epochs <= opt.epochs && view->codes),
+             "train_prefix_encoder: a code view needs 0 <= epochs <= ", opt.epochs, " and a codes function");
   PrefixEncoderImpl& model = *model_ptr;
   const torch::Device dev = parse_device(opt.device);
   const Task task = fs.task;
@@ -393,6 +418,18 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   model.train();
   head->train();
   for (int64_t epoch = start_epoch; epoch < opt.epochs; ++epoch) {
+    if (view != nullptr && view->epochs > 0 && epoch >= opt.epochs - view->epochs && !obj.view_on_) {
+      // The view starts from the network as it is before its first epoch; a run resumed
+      // after that epoch has what `start` set in the model's state from its checkpoint.
+      if (epoch == opt.epochs - view->epochs && view->start) {
+        model.eval();
+        view->start();
+        model.train();
+      }
+      obj.set_view(view, true);
+      log_info("epochs " + std::to_string(epoch + 1) + "-" + std::to_string(opt.epochs) +
+               " also train on the quantised codes (straight-through)");
+    }
     const uint64_t es = mix_seed(opt.seed, uint64_t(epoch));
     std::mt19937_64 rng(es);
     torch::manual_seed(es);

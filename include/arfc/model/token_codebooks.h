@@ -85,8 +85,13 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // the residuals of a greedy or (train_beam > 1) beam encoding by the levels before.
   // first > 0 keeps the codebooks of tokens [0, first) (and target_norm) and refits the rest
   // on the residuals those leave (greedy, or every beam candidate with train_beam > 1), e.g.
-  // after the first ones were tuned.
-  void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0);
+  // after the first ones were tuned. last >= 0 fits only the tokens before it and leaves the
+  // later codebooks as they are (codes of up to `last` tokens, or fewer with a beam's
+  // lookahead, do not read them).
+  void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0, int64_t last = -1);
+  // Codebooks encode(targets, n_tokens) reads: n_tokens, or more with a beam search
+  // (n_tokens + lookahead, or all M without a lookahead).
+  int64_t tokens_read(int64_t n_tokens) const;
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
   torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
   // Residual mode: targets [B, V] -> codes [B, n_tokens] of a beam search with `beam`

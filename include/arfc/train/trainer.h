@@ -14,6 +14,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,6 +70,13 @@ struct TrainOptions {
   int64_t codebook_epochs = 0;
   double codebook_lr = 1e-3;
   int64_t codebook_tokens = 16;
+  // Straight-through training of the network on its discrete codes (train/straight_through.h):
+  // the last st_epochs epochs (0 = off) also see the task loss and ERGC of the codes the
+  // first 2, 4, ... st_tokens discrete tokens stand for, weighted st_weight against the
+  // continuous prefixes' losses, on codebooks fitted to the network before those epochs.
+  int64_t st_epochs = 0;
+  double st_weight = 1.0;
+  int64_t st_tokens = 16;
 };
 
 // The JSON "loss" section.
@@ -98,6 +106,23 @@ LossOptions loss_options_from_json(const nlohmann::json& j, const std::string& w
 // Defaults per task (e.g. reconstruction detached for non-generic tasks).
 LossOptions default_loss_options(Task task);
 
+// A quantised view of the codes that the losses also see in the last `epochs` epochs
+// (straight-through training: train/straight_through.h). `start` is called once before
+// the first of those epochs (e.g. fits the quantiser to the network as it is then); what
+// it sets must live in the model's state, which checkpoints keep: a run resumed after
+// that epoch does not call it again;
+// `codes(full)` maps the full continuous codes [B, max_values] of one modality to the
+// quantised codes [B, max_values] they are judged by, one per token count, each carrying
+// the gradient of `full`. The view's losses are the task loss and ERGC (no
+// reconstruction), their mean over the codes weighted `weight` against the mean over the
+// continuous prefixes.
+struct CodeView {
+  int64_t epochs = 0;
+  double weight = 1.0;
+  std::function<void()> start;
+  std::function<std::vector<torch::Tensor>(const torch::Tensor& full)> codes;
+};
+
 struct TrainSummary {
   int64_t epochs_run = 0;       // epochs trained by this call (after a resume: the rest)
   int64_t epochs_total = 0;
@@ -125,7 +150,8 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
                                   const LossOptions& loss, const std::string& checkpoint_path = "",
                                   bool resume = false,
                                   const nlohmann::json& checkpoint_meta = nlohmann::json::object(),
-                                  const std::shared_ptr<ProcessGroup>& group = nullptr);
+                                  const std::shared_ptr<ProcessGroup>& group = nullptr,
+                                  const CodeView* view = nullptr);
 
 // Learning rate at step `step` of `total` (warm-up then cosine), exposed for tests.
 double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total);
