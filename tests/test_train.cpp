@@ -18,6 +18,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
+#include "arfc/train/codebook_tuning.h"
 #include "arfc/train/straight_through.h"
 #include "arfc/train/train_arfc.h"
 
@@ -55,6 +56,17 @@ nlohmann::json tiny_config(int64_t epochs = 3) {
   return {{"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 32}, {"num_heads", 2},
                      {"context_chunks", 4}, {"solutions", 2}, {"decoder_hidden", 32}}},
           {"train", {{"epochs", epochs}, {"batch_size", 32}, {"lr", 3e-3}, {"seed", 5}}}};
+}
+
+// Trains with a checkpoint and crashes when the log line starting with `line` is written
+// (a simulated crash: the checkpoint holds the epochs before it).
+void crash_training_at(const std::string& line, const FeatureSet& train, const nlohmann::json& cfg,
+                       const std::string& checkpoint) {
+  set_log_callback([&](LogLevel, const std::string& kind, const std::string& msg) {
+    if (kind == "log" && msg.rfind(line, 0) == 0) throw std::runtime_error("simulated crash");
+  });
+  EXPECT_THROW(train_arfc(train, cfg, checkpoint), std::runtime_error);
+  set_log_callback(nullptr);
 }
 
 // Leave-one-out 1-NN accuracy (cosine) of codes against labels.
@@ -277,11 +289,7 @@ TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
   auto cfg = tiny_config(3);
   ArfcModel full = train_arfc(train, cfg, path("full.ckpt"));
   // Crash while reporting epoch 2: the checkpoint then holds epoch 1.
-  set_log_callback([](LogLevel, const std::string& kind, const std::string& msg) {
-    if (kind == "log" && msg.rfind("epoch 2/3", 0) == 0) throw std::runtime_error("simulated crash");
-  });
-  EXPECT_THROW(train_arfc(train, cfg, path("run.ckpt")), std::runtime_error);
-  set_log_callback(nullptr);
+  crash_training_at("epoch 2/3", train, cfg, path("run.ckpt"));
   ArfcModel resumed = train_arfc(train, cfg, path("run.ckpt"), /*resume=*/true);
   EXPECT_EQ(resumed.config()["summary"]["epochs_run"], 2);
   EXPECT_TRUE(equal(full.encode(train.train_x, 16), resumed.encode(train.train_x, 16)));
@@ -667,9 +675,9 @@ TEST_F(TrainTest, StraightThroughCodesCarryTheTokensValueAndTheCodesGradient) {
   EXPECT_TRUE(torch::allclose(full.grad(), x.grad(), 1e-5, 1e-6));
   EXPECT_THROW(straight_through_codes(*cb, full, {4, 2}), Error);
   EXPECT_THROW(straight_through_codes(*cb, full, {7}), Error);
-  EXPECT_EQ(straight_through_tokens(16, 64), (std::vector<int64_t>{2, 4, 8, 16}));
-  EXPECT_EQ(straight_through_tokens(16, 1), (std::vector<int64_t>{1}));
-  EXPECT_EQ(straight_through_tokens(3, 64), (std::vector<int64_t>{2}));
+  EXPECT_EQ(doubling_token_counts(16, 64), (std::vector<int64_t>{2, 4, 8, 16}));
+  EXPECT_EQ(doubling_token_counts(16, 1), (std::vector<int64_t>{1}));
+  EXPECT_EQ(doubling_token_counts(3, 64), (std::vector<int64_t>{2}));
   // Fitting only the codebooks a code of 2 tokens reads (2 + lookahead 2) leaves the rest.
   const auto before = cb->codebooks.detach().clone();
   EXPECT_EQ(cb->tokens_read(2), 4);
@@ -705,11 +713,7 @@ TEST_F(TrainTest, StraightThroughEpochsTrainOnTheDiscreteCodesAndResume) {
     EXPECT_EQ(st.compress(test.train_x, make_layout(kD, k, StorageType::Q8)).payload,
               truncate_codes(c8, make_layout(kD, k, StorageType::Q8)).payload) << k << " tokens";
   // Crash while reporting epoch 3: the checkpoint holds epoch 2, after the view started.
-  set_log_callback([](LogLevel, const std::string& kind, const std::string& msg) {
-    if (kind == "log" && msg.rfind("epoch 3/3", 0) == 0) throw std::runtime_error("simulated crash");
-  });
-  EXPECT_THROW(train_arfc(train, cfg, path("run.ckpt")), std::runtime_error);
-  set_log_callback(nullptr);
+  crash_training_at("epoch 3/3", train, cfg, path("run.ckpt"));
   ArfcModel resumed = train_arfc(train, cfg, path("run.ckpt"), /*resume=*/true);
   EXPECT_EQ(resumed.config()["summary"]["epochs_run"], 1);
   EXPECT_TRUE(equal(st.encode(test.train_x, 16), resumed.encode(test.train_x, 16)));

@@ -13,6 +13,15 @@
 
 namespace arfc {
 
+std::vector<int64_t> doubling_token_counts(int64_t top, int64_t steps) {
+  const int64_t last = std::min(top, steps);
+  ARFC_CHECK(last >= 1, "token counts: need at least one token and one codebook, got ", top, " and ", steps);
+  std::vector<int64_t> t;
+  for (int64_t m = 2; m <= last; m *= 2) t.push_back(m);
+  if (t.empty()) t.push_back(last);
+  return t;
+}
+
 nlohmann::json tune_codebooks(TokenCodebooksImpl& cb, const torch::Tensor& t_a, const torch::Tensor& t_b,
                               const torch::Tensor& labels, const TrainOptions& opt, double task_tau,
                               double recon_weight) {
@@ -25,9 +34,7 @@ nlohmann::json tune_codebooks(TokenCodebooksImpl& cb, const torch::Tensor& t_a, 
   ARFC_CHECK(!pairs || t_b.sizes() == t_a.sizes(), "codebook tuning: paired codes ", t_b.sizes(), " vs ", t_a.sizes());
   ARFC_CHECK(!labels.defined() || labels.numel() == t_a.size(0), "codebook tuning: ", labels.numel(),
              " labels for ", t_a.size(0), " rows");
-  std::vector<int64_t> lengths;
-  for (int64_t m = 2; m <= T; m *= 2) lengths.push_back(m);
-  if (lengths.empty()) lengths.push_back(T);
+  const std::vector<int64_t> lengths = doubling_token_counts(opt.codebook_tokens, M);
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t N = t_a.size(0), bs = std::max<int64_t>(2, std::min(opt.batch_size, N));
   const auto pa = cb.prepare(t_a), pb = pairs ? cb.prepare(t_b) : torch::Tensor();

@@ -7,6 +7,7 @@
 #include "arfc/core/log.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
+#include "arfc/train/codebook_tuning.h"
 
 namespace arfc {
 
@@ -19,31 +20,11 @@ std::vector<torch::Tensor> straight_through_codes(const TokenCodebooksImpl& cb, 
   ARFC_CHECK(full.dim() == 2 && full.size(1) == cb.options.dim(), "straight-through codes: expected codes [B, ",
              cb.options.dim(), "], got ", full.sizes());
   const auto p = cb.prepare(full);
-  torch::Tensor codes;
-  {
-    torch::NoGradGuard ng;
-    codes = cb.encode(full.detach(), tokens.back());
-  }
   std::vector<torch::Tensor> out;
   out.reserve(tokens.size());
-  for (int64_t m : tokens) {
-    torch::Tensor y;
-    {
-      torch::NoGradGuard ng;
-      y = cb.decode(codes.narrow(1, 0, m));
-    }
-    out.push_back(p + (y - p).detach());
-  }
+  const auto codes = cb.encode(full.detach(), tokens.back());  // int64: carries no gradient
+  for (int64_t m : tokens) out.push_back(p + (cb.decode(codes.narrow(1, 0, m)) - p).detach());
   return out;
-}
-
-std::vector<int64_t> straight_through_tokens(int64_t st_tokens, int64_t steps) {
-  const int64_t top = std::min(st_tokens, steps);
-  ARFC_CHECK(top >= 1, "straight-through tokens: need st_tokens >= 1 and codebooks, got ", st_tokens, " and ", steps);
-  std::vector<int64_t> t;
-  for (int64_t m = 2; m <= top; m *= 2) t.push_back(m);
-  if (t.empty()) t.push_back(top);
-  return t;
 }
 
 CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const FeatureSet& fs, const TrainOptions& opt) {
@@ -55,7 +36,7 @@ CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const Featur
   CodeView v;
   v.epochs = opt.st_epochs;
   v.weight = opt.st_weight;
-  const auto tokens = straight_through_tokens(opt.st_tokens, arc->codebooks()->options.steps());
+  const auto tokens = doubling_token_counts(opt.st_tokens, arc->codebooks()->options.steps());
   ArcImpl* net = arc.get();
   const FeatureSet* data = &fs;
   const uint64_t seed = opt.seed;

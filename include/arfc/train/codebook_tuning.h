@@ -14,10 +14,18 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "arfc/model/token_codebooks.h"
 #include "arfc/train/trainer.h"
 
 namespace arfc {
+
+// Token counts a training loss judges codes at: 2, 4, 8, ... <= min(top, steps), or
+// {min(top, steps)} when that is below 2 (codebook tuning with top = codebook_tokens,
+// straight-through training with top = st_tokens; steps = the codebooks' count).
+std::vector<int64_t> doubling_token_counts(int64_t top, int64_t steps);
 
 // t_a [N, V] continuous codes of the fitting rows (modality 0); t_b [N, V] the paired codes
 // of modality 1 or undefined; labels [N] int64 or undefined (one of t_b / labels needed).

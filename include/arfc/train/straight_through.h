@@ -34,13 +34,10 @@ class ArcImpl;  // model/arc.h
 std::vector<torch::Tensor> straight_through_codes(const TokenCodebooksImpl& cb, const torch::Tensor& full,
                                                   const std::vector<int64_t>& tokens);
 
-// Token counts of the view: 2, 4, 8, ... <= min(st_tokens, steps), or {min(st_tokens, steps)}
-// when that is below 2.
-std::vector<int64_t> straight_through_tokens(int64_t st_tokens, int64_t steps);
-
 // The CodeView (train/trainer.h) of an ARC network with discrete tokens: `start` fits its
 // codebooks on the full codes of the first up to 20 000 rows of fs (both modalities,
-// seed opt.seed), `codes` is straight_through_codes with straight_through_tokens(opt.st_tokens, M),
+// seed opt.seed), `codes` is straight_through_codes with doubling_token_counts(opt.st_tokens, M)
+// (train/codebook_tuning.h),
 // epochs opt.st_epochs, weight opt.st_weight. arc must outlive the view.
 CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const FeatureSet& fs, const TrainOptions& opt);
 
