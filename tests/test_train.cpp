@@ -129,6 +129,16 @@ TEST(Config, DefaultsAndValidation) {
   bad = cfg;
   bad["train"]["prefix_mode"] = "random";
   EXPECT_THROW(parse_arfc_config(bad), Error);
+  // A repeated fixed prefix length would weigh nothing more (each distinct length is
+  // trained once per batch): refused by name.
+  bad = cfg;
+  bad["train"]["fixed_tokens"] = {1, 1, 2};
+  try {
+    parse_arfc_config(bad);
+    FAIL() << "fixed_tokens [1, 1, 2] accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("fixed_tokens lists 1 more than once"), std::string::npos) << e.what();
+  }
   bad = cfg;
   bad["train"]["epochs"] = "ten";
   EXPECT_THROW(parse_arfc_config(bad), Error);

@@ -1,4 +1,5 @@
 // JSON <-> TrainOptions / LossOptions, with validation that names the field.
+#include <algorithm>
 #include <set>
 
 #include "arfc/core/error.h"
@@ -123,7 +124,13 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
     for (const auto& e : v) {
       ARFC_CHECK(e.is_number_integer() && e.get<int64_t>() >= 1, where,
                  ".fixed_tokens: expected positive integers, got ", e.dump());
-      o.fixed_tokens.push_back(e.get<int64_t>());
+      const int64_t t = e.get<int64_t>();
+      // Each batch trains every distinct length once (the per-prefix losses are averaged
+      // over distinct lengths), so a repeated count would silently weigh nothing more.
+      ARFC_CHECK(std::find(o.fixed_tokens.begin(), o.fixed_tokens.end(), t) == o.fixed_tokens.end(), where,
+                 ".fixed_tokens lists ", t, " more than once; each token count is trained once per batch, so a "
+                 "repeat does not weigh it more. Hint: list each count once.");
+      o.fixed_tokens.push_back(t);
     }
   }
   ARFC_CHECK(o.epochs >= 1, where, ".epochs must be >= 1, got ", o.epochs);

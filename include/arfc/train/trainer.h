@@ -41,7 +41,8 @@ struct TrainOptions {
 
   // Prefix lengths per batch. "beta": `prefixes_per_batch` token counts drawn from
   // Beta(beta_a, beta_b) over [1, K_max] (value counts when granularity is 1), plus the full
-  // length if include_full. "fixed": the token counts in fixed_tokens (Matryoshka).
+  // length if include_full. "fixed": the token counts in fixed_tokens (Matryoshka; distinct,
+  // counts above K_max train K_max).
   // "full": only the full length (fixed-length encoders are always trained this way).
   std::string prefix_mode = "beta";
   double beta_a = 1.0;
