@@ -70,6 +70,20 @@ TEST(Log, CallbackReceivesProgressAndLines) {
   EXPECT_EQ(kinds[3], "log");
 }
 
+// Work between progress steps that the progress does not count (a codebook fit between
+// epochs) leaves its elapsed time, so its rate and ETA; never more than has elapsed.
+TEST(Log, ProgressExcludesUncountedWork) {
+  Progress p("work", 10, 0.0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const double before = p.elapsed_s();
+  ASSERT_GE(before, 0.06);
+  p.exclude(0.05);
+  EXPECT_LT(p.elapsed_s(), before - 0.045);
+  p.exclude(100.0);
+  EXPECT_GE(p.elapsed_s(), 0.0);
+  EXPECT_LT(p.elapsed_s(), 0.02);
+}
+
 TEST(Log, FormatDuration) {
   EXPECT_EQ(format_duration(4.25), "4.2s");
   EXPECT_EQ(format_duration(83), "1m23s");

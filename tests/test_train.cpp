@@ -713,8 +713,11 @@ TEST_F(TrainTest, StraightThroughEpochsTrainOnTheDiscreteCodesAndResume) {
     return l.find("epochs 2-3 also train on the quantised codes") != std::string::npos;
   }));
   EXPECT_EQ(st.config()["train"]["st_epochs"], 2);
+  // The view's fit is timed apart from the training steps (their rate leaves it out).
+  EXPECT_GT(st.config()["summary"].value("view_seconds", 0.0), 0.0);
   ArfcModel staged = train_arfc(train, merge_config(tiny_config(3), {{"model", model}}));
   EXPECT_FALSE(staged.config()["train"].contains("st_epochs"));
+  EXPECT_FALSE(staged.config()["summary"].contains("view_seconds"));
   const CodeLayout l8 = make_layout(kD, 8, StorageType::Q8);
   const CodeSet c8 = st.compress(test.train_x, l8);
   EXPECT_NE(c8.payload, staged.compress(test.train_x, l8).payload);

@@ -1,5 +1,7 @@
 #include "arfc/core/log.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <mutex>
 
@@ -64,6 +66,12 @@ std::string format_duration(double s) {
 Progress::Progress(std::string what, int64_t total, double interval_s)
     : what_(std::move(what)), total_(total), interval_s_(interval_s),
       start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void Progress::exclude(double seconds) {
+  // At most the time elapsed so far: the clock never runs backwards.
+  const double s = std::min(seconds, elapsed_s());
+  if (s > 0) start_ += std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
+}
 
 double Progress::elapsed_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -1,6 +1,7 @@
 #include "arfc/train/trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -275,12 +276,14 @@ double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total) {
 }
 
 nlohmann::json TrainSummary::to_json() const {
-  return {{"epochs_run", epochs_run},         {"epochs_total", epochs_total},
+  nlohmann::json j = {{"epochs_run", epochs_run},         {"epochs_total", epochs_total},
           {"train_rows", train_rows},         {"val_rows", val_rows},
           {"final_train_loss", final_train_loss}, {"final_val_loss", final_val_loss},
           {"val_metric", val_metric_name},    {"val_metric_short", val_metric_short},
           {"val_metric_full", val_metric_full}, {"seconds", seconds},
           {"samples_per_s", samples_per_s}, {"ranks", ranks}};
+  if (view_seconds > 0) j["view_seconds"] = view_seconds;
+  return j;
 }
 
 TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model_ptr, const FeatureSet& fs,
@@ -422,9 +425,13 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       // The view starts from the network as it is before its first epoch; a run resumed
       // after that epoch has what `start` set in the model's state from its checkpoint.
       if (epoch == opt.epochs - view->epochs && view->start) {
+        // The view's fit is not training: kept out of the rate, the ETA and sum.seconds.
+        const auto t0 = std::chrono::steady_clock::now();
         model.eval();
         view->start();
         model.train();
+        sum.view_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        prog.exclude(sum.view_seconds);
       }
       obj.set_view(view, true);
       log_info("epochs " + std::to_string(epoch + 1) + "-" + std::to_string(opt.epochs) +

@@ -28,6 +28,9 @@ class Progress {
   // `extra` is appended to the line (e.g. "loss 0.123").
   void update(int64_t done, const std::string& extra = "");
   void finish(const std::string& extra = "");
+  // Keeps `seconds` of work this progress does not count (e.g. a codebook fit between
+  // training epochs) out of its elapsed time, and so out of its rate and ETA.
+  void exclude(double seconds);
   double elapsed_s() const;
 
  private:

@@ -133,8 +133,9 @@ struct TrainSummary {
   std::string val_metric_name;  // e.g. "val_acc@1tok/full", "val_r1", "val_ergc"
   double val_metric_short = 0;  // metric at the shortest code (1 token or 1 value)
   double val_metric_full = 0;   // metric at the full code
-  double seconds = 0;
+  double seconds = 0;           // the training steps and validation
   double samples_per_s = 0;    // over all ranks
+  double view_seconds = 0;     // straight-through: the view's codebook fit (not in seconds)
   int64_t ranks = 1;            // data-parallel processes
   nlohmann::json to_json() const;
 };
