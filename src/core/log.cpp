@@ -1,7 +1,6 @@
 #include "arfc/core/log.h"
 
 #include <algorithm>
-
 #include <cstdio>
 #include <mutex>
 

@@ -276,12 +276,18 @@ double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total) {
 }
 
 nlohmann::json TrainSummary::to_json() const {
-  nlohmann::json j = {{"epochs_run", epochs_run},         {"epochs_total", epochs_total},
-          {"train_rows", train_rows},         {"val_rows", val_rows},
-          {"final_train_loss", final_train_loss}, {"final_val_loss", final_val_loss},
-          {"val_metric", val_metric_name},    {"val_metric_short", val_metric_short},
-          {"val_metric_full", val_metric_full}, {"seconds", seconds},
-          {"samples_per_s", samples_per_s}, {"ranks", ranks}};
+  nlohmann::json j = {{"epochs_run", epochs_run},
+                      {"epochs_total", epochs_total},
+                      {"train_rows", train_rows},
+                      {"val_rows", val_rows},
+                      {"final_train_loss", final_train_loss},
+                      {"final_val_loss", final_val_loss},
+                      {"val_metric", val_metric_name},
+                      {"val_metric_short", val_metric_short},
+                      {"val_metric_full", val_metric_full},
+                      {"seconds", seconds},
+                      {"samples_per_s", samples_per_s},
+                      {"ranks", ranks}};
   if (view_seconds > 0) j["view_seconds"] = view_seconds;
   return j;
 }
