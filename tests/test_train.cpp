@@ -207,6 +207,19 @@ TEST_F(TrainTest, LearnsClusteredDataAndBeatsUntrainedCodes) {
   EXPECT_EQ(rec.d, kD);
 }
 
+// Validation's "short" metric is the shortest code training judges: here a value-level
+// model trained on its full code only, so short and full are the same code (it was one
+// value, a code no batch trained, whatever the prefixes).
+TEST_F(TrainTest, ValidationReportsTheShortestTrainedPrefix) {
+  FeatureSet train = clustered(200, 4, 1);
+  const nlohmann::json only_full = {{"model", {{"value_level", true}}},
+                                    {"train", {{"prefix_mode", "fixed"}, {"fixed_tokens", {16}}}}};
+  ArfcModel m = train_arfc(train, merge_config(tiny_config(1), only_full));
+  const auto s = m.config()["summary"];
+  EXPECT_EQ(s["val_metric_short"].get<double>(), s["val_metric_full"].get<double>());
+  EXPECT_GT(s["val_metric_full"].get<double>(), 0.5);
+}
+
 TEST_F(TrainTest, SameSeedSameModelAndSaveLoadRoundTrip) {
   FeatureSet train = clustered(160, 4, 1);
   auto cfg = tiny_config(1);

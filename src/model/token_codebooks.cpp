@@ -7,6 +7,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
+#include "arfc/core/log.h"
 #include "arfc/nn/pca.h"
 
 namespace arfc {
@@ -195,6 +196,8 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     beam_r = beam_step(beam_r, beam_r.pow(2).sum(2), codebooks[m], keep, span(m)).r;
   };
   for (int64_t m = 0; m < first && residual(); ++m) advance(m);
+  // One line per codebook (or every few seconds) with rate and ETA: a full fit takes minutes.
+  Progress progress("codebooks", end - first);
   for (int64_t m = first; m < end; ++m) {
     torch::Tensor x;
     if (!residual()) {
@@ -219,6 +222,7 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
     codebooks[m].zero_();
     codebooks[m].narrow(1, 0, c.size(1)).copy_(c);
     if (residual() && m + 1 < end) advance(m);
+    progress.update(m - first + 1);
   }
 }
 

@@ -187,8 +187,20 @@ struct ValResult {
   double loss = 0, metric_short = 0, metric_full = 0;
 };
 
+// The short code validation reports: the shortest fixed prefix when training uses fixed
+// prefixes, else one token (one value for value-level encoders); fixed-length encoders
+// have only the full code.
+int64_t shortest_trained(const PrefixEncoderImpl& model, const TrainOptions& opt) {
+  if (model.fixed_length()) return model.max_values();
+  const int64_t g = model.granularity(), units = model.max_values() / g;
+  if (opt.prefix_mode == "fixed" && !opt.fixed_tokens.empty())
+    return std::min(*std::min_element(opt.fixed_tokens.begin(), opt.fixed_tokens.end()), units) * g;
+  return g;
+}
+
 ValResult validate(Objective& obj, PrefixEncoderImpl& model, const torch::Tensor& X, const torch::Tensor& Bm,
-                   const torch::Tensor& Y, const std::vector<int64_t>& idx, int64_t batch_size, torch::Device dev) {
+                   const torch::Tensor& Y, const std::vector<int64_t>& idx, int64_t batch_size, int64_t shortest,
+                   torch::Device dev) {
   ValResult r;
   if (idx.size() < 2) return r;
   torch::NoGradGuard ng;
@@ -196,7 +208,6 @@ ValResult validate(Objective& obj, PrefixEncoderImpl& model, const torch::Tensor
   model.eval();
   obj.head_->eval();
   const int64_t full = model.max_values();
-  const int64_t shortest = model.fixed_length() ? full : model.granularity();
   std::vector<int64_t> lengths = {shortest};
   if (full != shortest) lengths.push_back(full);
   std::vector<torch::Tensor> codes_a, codes_b;
@@ -489,7 +500,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       prog.update(done, extra);
     }
     sum.final_train_loss = loss_acc / double(steps_per_epoch);
-    ValResult v = validate(obj, model, X, Bm, Y, val_idx, bs, dev);
+    ValResult v = validate(obj, model, X, Bm, Y, val_idx, bs, shortest_trained(model, opt), dev);
     sum.final_val_loss = v.loss;
     sum.val_metric_short = v.metric_short;
     sum.val_metric_full = v.metric_full;

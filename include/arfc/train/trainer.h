@@ -131,7 +131,7 @@ struct TrainSummary {
   double final_train_loss = 0;
   double final_val_loss = 0;
   std::string val_metric_name;  // e.g. "val_acc@1tok/full", "val_r1", "val_ergc"
-  double val_metric_short = 0;  // metric at the shortest code (1 token or 1 value)
+  double val_metric_short = 0;  // metric at the shortest fixed prefix, else 1 token (1 value if value-level)
   double val_metric_full = 0;   // metric at the full code
   double seconds = 0;           // the training steps and validation
   double samples_per_s = 0;    // over all ranks
