@@ -28,6 +28,16 @@ uint64_t mix_seed(uint64_t seed, uint64_t epoch) {
   return z ^ (z >> 31);
 }
 
+// The prefix lengths (in values) of prefix_mode "fixed": each of fixed_tokens in the
+// encoder's units (tokens, or values when granularity is 1), counts above the most units
+// trained as the most; unsorted, as listed.
+std::vector<int64_t> fixed_prefix_values(const TrainOptions& opt, const PrefixEncoderImpl& model) {
+  const int64_t g = model.granularity(), units = model.max_values() / g;
+  std::vector<int64_t> out;
+  for (int64_t t : opt.fixed_tokens) out.push_back(std::min(t, units) * g);
+  return out;
+}
+
 // Prefix lengths (in values) for one batch, sorted and unique.
 std::vector<int64_t> sample_prefixes(std::mt19937_64& rng, const TrainOptions& opt, const PrefixEncoderImpl& model,
                                      double progress) {
@@ -39,7 +49,7 @@ std::vector<int64_t> sample_prefixes(std::mt19937_64& rng, const TrainOptions& o
     return out;
   }
   if (opt.prefix_mode == "fixed") {
-    for (int64_t t : opt.fixed_tokens) out.push_back(std::min(t, units) * g);
+    out = fixed_prefix_values(opt, model);
   } else {
     int64_t avail = units;
     if (opt.progressive) avail = std::max<int64_t>(1, int64_t(std::ceil(double(units) * std::min(1.0, progress / 0.5))));
@@ -192,10 +202,11 @@ struct ValResult {
 // have only the full code.
 int64_t shortest_trained(const PrefixEncoderImpl& model, const TrainOptions& opt) {
   if (model.fixed_length()) return model.max_values();
-  const int64_t g = model.granularity(), units = model.max_values() / g;
-  if (opt.prefix_mode == "fixed" && !opt.fixed_tokens.empty())
-    return std::min(*std::min_element(opt.fixed_tokens.begin(), opt.fixed_tokens.end()), units) * g;
-  return g;
+  if (opt.prefix_mode == "fixed" && !opt.fixed_tokens.empty()) {
+    const std::vector<int64_t> fixed = fixed_prefix_values(opt, model);
+    return *std::min_element(fixed.begin(), fixed.end());
+  }
+  return model.granularity();
 }
 
 ValResult validate(Objective& obj, PrefixEncoderImpl& model, const torch::Tensor& X, const torch::Tensor& Bm,
