@@ -318,6 +318,25 @@ TEST_F(Vecs, StreamedWriteAndChunkedReadInEveryFormat) {
   EXPECT_FALSE(fs::exists(path("abandoned.npy")));
 }
 
+// Selected rows (what a data-parallel rank reads): the same values as gathering them from
+// the whole matrix, in every format; bad row lists and non-finite selected rows are named.
+TEST_F(Vecs, SelectedRowsInEveryFormat) {
+  const Matrix m = sample(9, 5);
+  const std::vector<int64_t> rows = {0, 2, 3, 4, 8};
+  for (const std::string ext : {".npy", ".fvecs", ".fbin", ".safetensors"}) {
+    write_matrix(path("sel" + ext), m);
+    expect_equal(read_matrix_rows(path("sel" + ext), rows), gather_rows(m, rows));
+    EXPECT_EQ(read_matrix_rows(path("sel" + ext), {}).n, 0) << ext;
+  }
+  EXPECT_ERROR_HAS(read_matrix_rows(path("sel.npy"), {1, 9}), "row 9 asked for, but the file has 9 rows");
+  EXPECT_ERROR_HAS(read_matrix_rows(path("sel.npy"), {3, 3}), "must ascend without repeats");
+  Matrix bad = m;
+  bad.at(6, 1) = std::nanf("");
+  write_matrix(path("nan.npy"), bad);
+  EXPECT_NO_THROW(read_matrix_rows(path("nan.npy"), {0, 5, 7}));
+  EXPECT_ERROR_HAS(read_matrix_rows(path("nan.npy"), {0, 5, 6}), "row 6");
+}
+
 TEST_F(Vecs, FvecsMalformed) {
   auto row = [](int32_t d, std::vector<float> v) { return pod(d) + raw(v); };
   write("mix.fvecs", row(2, {1, 2}) + row(3, {1, 2, 3}) + row(2, {1}));  // 12+16+8 = 36 = 3 rows of 12

@@ -129,16 +129,21 @@ TEST(Config, DefaultsAndValidation) {
   bad = cfg;
   bad["train"]["prefix_mode"] = "random";
   EXPECT_THROW(parse_arfc_config(bad), Error);
+  // Refused with a message that names the problem.
+  auto refused = [&](const char* key, const nlohmann::json& value, const std::string& needle) {
+    auto b = cfg;
+    b["train"][key] = value;
+    try {
+      parse_arfc_config(b);
+      ADD_FAILURE() << key << " = " << value.dump() << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
   // A repeated fixed prefix length would weigh nothing more (each distinct length is
-  // trained once per batch): refused by name.
-  bad = cfg;
-  bad["train"]["fixed_tokens"] = {1, 1, 2};
-  try {
-    parse_arfc_config(bad);
-    FAIL() << "fixed_tokens [1, 1, 2] accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("fixed_tokens lists 1 more than once"), std::string::npos) << e.what();
-  }
+  // trained once per batch).
+  refused("fixed_tokens", {1, 1, 2}, "fixed_tokens lists 1 more than once");
+  refused("prefix_weighting", "long", "\"uniform\", \"length\" or \"short\"");
   bad = cfg;
   bad["train"]["epochs"] = "ten";
   EXPECT_THROW(parse_arfc_config(bad), Error);
@@ -164,6 +169,52 @@ TEST(Config, DefaultsAndValidation) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("section 'model' must be a JSON object"), std::string::npos) << e.what();
   }
+}
+
+// How N rows are used: validation, the rows the validation cap leaves out and the blocks of
+// the batch parts partition them; each block fills its part of every step; a rank's rows
+// are the validation rows and its blocks.
+TEST(RowSplit, BlocksPartitionTheTrainingRows) {
+  TrainOptions opt;
+  opt.batch_size = 10;
+  opt.max_val_rows = 7;
+  opt.micro_batches = 2;
+  const int64_t n = 103;  // 10 validation rows (7 kept, 3 left out), 93 training rows
+  const RowSplit s = split_rows(n, opt, 4);
+  EXPECT_EQ(s.val.size(), 7u);
+  EXPECT_EQ(s.unused.size(), 3u);
+  EXPECT_EQ(s.train_rows, 93);
+  EXPECT_EQ(s.steps_per_epoch, 9);
+  ASSERT_EQ(s.blocks.size(), 4u);
+  std::vector<int> seen(size_t(n), 0);
+  for (int64_t i : s.val) ++seen[size_t(i)];
+  for (int64_t i : s.unused) ++seen[size_t(i)];
+  for (int64_t p = 0; p < 4; ++p) {
+    // Part p of a 10-row batch has (p + 1) * 10 / 4 - p * 10 / 4 rows: 2, 3, 2, 3.
+    const int64_t part = (p + 1) * 10 / 4 - p * 10 / 4;
+    EXPECT_GE(int64_t(s.blocks[size_t(p)].size()), s.steps_per_epoch * part) << "block " << p;
+    for (int64_t i : s.blocks[size_t(p)]) ++seen[size_t(i)];
+  }
+  for (int64_t i = 0; i < n; ++i) EXPECT_EQ(seen[size_t(i)], 1) << "row " << i;
+  // Rank 1 of 2 (2 micro-batches each): parts 2 and 3, and the validation rows.
+  std::vector<int64_t> want = s.val;
+  for (int64_t p : {2, 3}) want.insert(want.end(), s.blocks[size_t(p)].begin(), s.blocks[size_t(p)].end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(rank_rows(n, opt, 1, 2), want);
+  // One part: the whole training permutation in one block (one process's order).
+  const RowSplit one = split_rows(n, opt, 1);
+  EXPECT_EQ(one.blocks.size(), 1u);
+  EXPECT_EQ(int64_t(one.blocks[0].size()), 93);
+  EXPECT_EQ(one.val, s.val);
+  EXPECT_THROW(split_rows(n, opt, 6), Error);  // 10 rows in 6 parts: fewer than 2 per part
+}
+
+// The per-prefix weights before normalisation: "short" gives a 16-value prefix 4 times the
+// weight of a 256-value one, "length" a sixteenth, "uniform" the same.
+TEST(Config, PrefixWeights) {
+  EXPECT_DOUBLE_EQ(prefix_weight("uniform", 16), prefix_weight("uniform", 256));
+  EXPECT_DOUBLE_EQ(prefix_weight("length", 256) / prefix_weight("length", 16), 16.0);
+  EXPECT_DOUBLE_EQ(prefix_weight("short", 16) / prefix_weight("short", 256), 4.0);
 }
 
 // Every field within its own range, their product far too large: refused by the parameter

@@ -114,16 +114,17 @@ FileFormat detect_format(InputFile& f, FileFormat forced) {
 
 // Streams the float rows of a 2-D (or 1-D: one value per row) layout in chunks of
 // converted float32 values; checks every .fvecs row's own dimension.
+// Only rows [begin, end) when end >= 0 (a range within the layout's rows).
 void for_each_chunk(InputFile& f, const Layout& l,
                     const std::function<void(int64_t row0, int64_t rows, const float* v)>& sink,
-                    int64_t chunk_rows = 0) {
-  const int64_t n = l.rows(), d = l.cols();
+                    int64_t chunk_rows = 0, int64_t begin = 0, int64_t end = -1) {
+  const int64_t n = end >= 0 ? end : l.rows(), d = l.cols();
   if (d == 0) return;  // no values (e.g. shape (10^15, 0)): nothing to read, and no loop over rows
   const int64_t stored_row = l.row_prefix_bytes + d * l.elem.size;
   if (chunk_rows <= 0) chunk_rows = std::max<int64_t>(1, (int64_t(8) << 20) / std::max<int64_t>(stored_row, 1));
   std::vector<unsigned char> raw;
   std::vector<float> vals;
-  for (int64_t r0 = 0; r0 < n; r0 += chunk_rows) {
+  for (int64_t r0 = begin; r0 < n; r0 += chunk_rows) {
     const int64_t rows = std::min(chunk_rows, n - r0);
     raw.resize(size_t(rows * stored_row));
     vals.resize(size_t(rows * d));
@@ -236,6 +237,32 @@ void read_matrix_chunks(const std::string& path, const ReadOptions& opt, int64_t
     if (!opt.allow_nonfinite) check_finite(chunk, "file '" + path + "'", r0);
     sink(r0, chunk);
   }, chunk_rows);
+}
+
+Matrix read_matrix_rows(const std::string& path, const std::vector<int64_t>& rows, const ReadOptions& opt) {
+  InputFile f(path);
+  const Layout l = open_layout(f, detect_format(f, opt.format), opt.tensor_name, opt.max_bytes);
+  require_float_matrix(path, l, opt.max_bytes);
+  const int64_t n = l.shape[0];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ARFC_CHECK(rows[i] >= 0 && rows[i] < n, "file '", path, "': row ", rows[i], " asked for, but the file has ", n,
+               " rows (0 .. ", n - 1, ").");
+    ARFC_CHECK(i == 0 || rows[i] > rows[i - 1], "read_matrix_rows: row numbers must ascend without repeats, got ",
+               rows[i - 1], " then ", rows[i]);
+  }
+  Matrix m(int64_t(rows.size()), l.shape[1]);
+  // One read per run of consecutive rows.
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i + 1;
+    while (j < rows.size() && rows[j] == rows[j - 1] + 1) ++j;
+    const int64_t out0 = int64_t(i);
+    for_each_chunk(f, l, [&](int64_t r0, int64_t count, const float* v) {
+      std::memcpy(m.row(out0 + (r0 - rows[i])), v, size_t(count * m.d) * sizeof(float));
+    }, 0, rows[i], rows[j - 1] + 1);
+    if (!opt.allow_nonfinite) check_finite(slice_rows(m, int64_t(i), int64_t(j)), "file '" + path + "'", rows[i]);
+    i = j;
+  }
+  return m;
 }
 
 MatrixWriter::MatrixWriter(const std::string& path, int64_t n, int64_t d, FileFormat format,

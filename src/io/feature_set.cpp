@@ -62,7 +62,11 @@ std::string task_name(Task t) {
   return "?";
 }
 
-FeatureSet load_feature_set(const std::string& dir) {
+namespace {
+
+// The validated meta.json of a feature set directory: fills fs.task, fs.name, fs.meta_json
+// and returns it.
+json read_meta(const std::string& dir, FeatureSet& fs) {
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     ARFC_THROW("feature set '", dir, "' is not a directory. Hint: create one with `arfc data fmnist` or see ",
@@ -71,7 +75,6 @@ FeatureSet load_feature_set(const std::string& dir) {
   const std::string meta_path = join(dir, "meta.json");
   ARFC_CHECK(exists(meta_path), "feature set '", dir, "': missing meta.json. Hint: a feature set directory holds ",
              "meta.json, train_x.npy and test_x.npy (docs/FORMAT.md).");
-  FeatureSet fs;
   json meta;
   try {
     meta = json::parse(read_file_bytes(meta_path, int64_t(16) << 20));
@@ -99,13 +102,34 @@ FeatureSet load_feature_set(const std::string& dir) {
   fs.name = meta.contains("name") && meta["name"].is_string() ? meta["name"].get<std::string>()
                                                                : fs::path(dir).filename().string();
   fs.meta_json = meta.dump(2);
+  return meta;
+}
 
-  auto need = [&](const char* file) {
-    const std::string p = join(dir, file);
-    ARFC_CHECK(exists(p), "feature set '", dir, "' (task ", task_name(fs.task), "): missing ", file,
-               ". Hint: see docs/FORMAT.md for which files each task needs.");
-    return p;
-  };
+std::string need_file(const std::string& dir, Task task, const char* file) {
+  const std::string p = join(dir, file);
+  ARFC_CHECK(exists(p), "feature set '", dir, "' (task ", task_name(task), "): missing ", file,
+             ". Hint: see docs/FORMAT.md for which files each task needs.");
+  return p;
+}
+
+}  // namespace
+
+TrainingFiles training_files(const std::string& dir) {
+  FeatureSet fs;
+  read_meta(dir, fs);
+  TrainingFiles f;
+  f.task = fs.task;
+  f.x = need_file(dir, fs.task, "train_x.npy");
+  if (fs.task == Task::Classification || fs.task == Task::Retrieval) f.y = need_file(dir, fs.task, "train_y.npy");
+  if (fs.task == Task::Crossmodal) f.b = need_file(dir, fs.task, "train_b.npy");
+  return f;
+}
+
+FeatureSet load_feature_set(const std::string& dir) {
+  FeatureSet fs;
+  const json meta = read_meta(dir, fs);
+  const std::string meta_path = join(dir, "meta.json");
+  auto need = [&](const char* file) { return need_file(dir, fs.task, file); };
   fs.train_x = read_matrix(need("train_x.npy"));
   fs.test_x = read_matrix(need("test_x.npy"));
   ARFC_CHECK(fs.train_x.d == fs.test_x.d, "feature set '", dir, "': train_x has d = ", fs.train_x.d,

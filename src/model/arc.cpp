@@ -146,7 +146,8 @@ torch::Tensor ArcImpl::normalize_rows(const torch::Tensor& x) {
   return x / (x.pow(2).mean(1, true) + 1e-6).sqrt();
 }
 
-void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
+void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train,
+                               const std::function<PcaBasis(const torch::Tensor&)>& pca) {
   if (!options.linear_base()) return;
   ARFC_CHECK(int64_t(train.size()) == num_modalities(), "init_linear_base: expected training features for ",
              num_modalities(), " modalities, got ", train.size());
@@ -186,10 +187,11 @@ void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
   if (same_dim) {
     std::vector<torch::Tensor> rows;
     for (const auto& t : train) rows.push_back(normalize_rows(t.to(torch::kFloat32)));
-    PcaBasis p = fit_pca(torch::cat(rows, 0));
+    PcaBasis p = pca(torch::cat(rows, 0));
     for (int64_t m = 0; m < num_modalities(); ++m) set_from(p, m);
   } else {
-    for (int64_t m = 0; m < num_modalities(); ++m) set_from(fit_pca(normalize_rows(train[size_t(m)].to(torch::kFloat32))), m);
+    for (int64_t m = 0; m < num_modalities(); ++m)
+      set_from(pca(normalize_rows(train[size_t(m)].to(torch::kFloat32))), m);
   }
 }
 

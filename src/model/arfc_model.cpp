@@ -260,15 +260,16 @@ std::vector<int64_t> unseen_class_rows(const Labels& y) {
 
 }  // namespace
 
-void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
+void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
   auto cb = impl_->arc->codebooks();
   if (cb.is_empty()) return;
   const CodeGeometry g = geometry();
-  const int64_t candidates = g.discrete_tokens, n = fs.train_x.n;
+  const int64_t candidates = g.discrete_tokens, n = rows.rows();
   const uint64_t seed = impl_->cfg.train.value("seed", uint64_t(0));
   const bool select = impl_->cfg.model.discrete_select();
   const bool pairs = num_modalities() > 1;
-  const bool labelled = (fs.task == Task::Classification || fs.task == Task::Retrieval) && int64_t(fs.train_y.size()) == n;
+  const bool labelled = (rows.task() == Task::Classification || rows.task() == Task::Retrieval) &&
+                        int64_t(rows.labels().size()) == n;
   // Held-out rows judge the discrete/continuous split on codebooks fitted without them (both
   // modalities), so the trials see codes of rows the codebooks never saw, as the test
   // queries are. Open-set retrieval is judged on classes the codebooks never saw: judged on
@@ -277,8 +278,9 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   // "Which budgets are discrete"). Other models hold out their last min(2000, N/5) rows.
   // After the decision the codebooks are refitted on all rows (up to max_rows) where the
   // held-out rows would have been among them.
-  std::vector<int64_t> held_rows = select && fs.task == Task::Retrieval && labelled ? unseen_class_rows(fs.train_y)
-                                                                                    : std::vector<int64_t>();
+  std::vector<int64_t> held_rows = select && rows.task() == Task::Retrieval && labelled
+                                       ? unseen_class_rows(rows.labels())
+                                       : std::vector<int64_t>();
   const bool by_class = !held_rows.empty();
   std::vector<int64_t> fit_idx;
   if (by_class) {
@@ -294,11 +296,11 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
   }
   const int64_t held = int64_t(held_rows.size());
   auto fit = [&](const std::vector<int64_t>& idx, const char* what) {
-    std::vector<torch::Tensor> rows;
-    rows.push_back(to_tensor(encode(gather_rows(fs.train_x, idx), g.max_values(), 0)));
-    if (pairs) rows.push_back(to_tensor(encode(gather_rows(fs.train_b, idx), g.max_values(), 1)));
+    std::vector<torch::Tensor> codes;
+    codes.push_back(to_tensor(encode(rows.gather(0, idx), g.max_values(), 0)));
+    if (pairs) codes.push_back(to_tensor(encode(rows.gather(1, idx), g.max_values(), 1)));
     const auto t0 = std::chrono::steady_clock::now();
-    cb->fit(torch::cat(rows, 0).to(impl_->device), seed);
+    cb->fit(torch::cat(codes, 0).to(impl_->device), seed);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     log_info("fitted " + std::to_string(candidates) + " discrete-token codebooks on " + std::to_string(idx.size()) +
              " rows" + what + " in " + format_duration(secs));
@@ -319,14 +321,14 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     for (const CodeLayout& l : all_layouts(continuous))
       if (l.dtype != StorageType::I4 || int4_competes(continuous, l.bytes_per_vector)) step_bytes = l.bytes_per_vector;
     keep = std::min(candidates, std::max<int64_t>(1, step_bytes - 1));
-    const Matrix x = gather_rows(fs.train_x, held_rows);
+    const Matrix x = rows.gather(0, held_rows);
     torch::Tensor labels;
     // Labels judge when there are any (classification and open-set retrieval): on the
     // open-set model the label-free overlap preferred 16 discrete tokens (0.745 vs 0.722)
     // that then searched unseen classes 3 points worse than int8 values (docs/DESIGN.md).
     if (labelled) {
       Labels y;
-      for (int64_t i : held_rows) y.push_back(fs.train_y[size_t(i)]);
+      for (int64_t i : held_rows) y.push_back(rows.labels()[size_t(i)]);
       labels = to_tensor(y);
     }
     // Cross-modal models judge by what they are for: held-out pairs retrieve each other
@@ -335,7 +337,7 @@ void ArfcModel::fit_codebooks(const FeatureSet& fs, int64_t max_rows) {
     // The held-out rows are encoded once at the full length; every trial stores a prefix
     // of those codes (prefix property), exactly as compress() would at that budget.
     const Matrix full_a = encode(x, g.max_values(), 0);
-    const Matrix full_b = pairs ? encode(gather_rows(fs.train_b, held_rows), g.max_values(), 1) : Matrix();
+    const Matrix full_b = pairs ? encode(rows.gather(1, held_rows), g.max_values(), 1) : Matrix();
     const torch::Tensor reference = labels.defined() || pairs ? torch::Tensor() : to_tensor(full_a);
     auto score = [&](const CodeLayout& l) {
       const Matrix a = code_values(quantize(full_a, l, 0));
@@ -397,14 +399,14 @@ const std::vector<float>& ArfcModel::scales(StorageType t, int64_t modality) con
 
 bool ArfcModel::calibrated() const { return !impl_->i8_scales.empty(); }
 
-void ArfcModel::calibrate(const FeatureSet& fs, int64_t max_rows) {
-  std::vector<const Matrix*> mods{&fs.train_x};
-  if (num_modalities() > 1) mods.push_back(&fs.train_b);
+void ArfcModel::calibrate(const TrainingRows& rows, int64_t max_rows) {
+  ARFC_CHECK(rows.rows() > 0, "calibrate: no training rows.");
+  ARFC_CHECK(rows.modalities() >= num_modalities(), "calibrate: the model has ", num_modalities(),
+             " modalities, the training rows ", rows.modalities());
   std::vector<std::vector<float>> s8, s4;
-  for (size_t m = 0; m < mods.size(); ++m) {
-    ARFC_CHECK(!mods[m]->empty(), "calibrate: modality ", m, " has no training rows.");
-    const Matrix x = mods[m]->n > max_rows ? slice_rows(*mods[m], 0, max_rows) : *mods[m];
-    const Matrix codes = encode(x, geometry().max_values(), int64_t(m));
+  for (int64_t m = 0; m < num_modalities(); ++m) {
+    const Matrix x = rows.slice(m, 0, std::min(rows.rows(), max_rows));
+    const Matrix codes = encode(x, geometry().max_values(), m);
     s8.push_back(calibrate_scales(codes, StorageType::I8));
     s4.push_back(calibrate_scales(codes, StorageType::I4));
   }

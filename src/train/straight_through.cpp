@@ -27,32 +27,32 @@ std::vector<torch::Tensor> straight_through_codes(const TokenCodebooksImpl& cb, 
   return out;
 }
 
-CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const FeatureSet& fs, const TrainOptions& opt) {
+CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const TrainingRows& data,
+                               const TrainOptions& opt) {
   ARFC_CHECK(arc != nullptr && !arc->codebooks().is_empty(),
              "train.st_epochs: straight-through training needs discrete tokens (model.discrete_tokens > 0)");
   const bool pairs = arc->num_modalities() > 1;
-  ARFC_CHECK(!pairs || fs.train_b.n == fs.train_x.n, "train.st_epochs: the second modality has ", fs.train_b.n,
-             " rows, expected ", fs.train_x.n);
+  ARFC_CHECK(!pairs || data.modalities() == 2, "train.st_epochs: the model has two modalities, the training rows ",
+             data.modalities());
   CodeView v;
   v.epochs = opt.st_epochs;
   v.weight = opt.st_weight;
   const auto tokens = doubling_token_counts(opt.st_tokens, arc->codebooks()->options.steps());
   ArcImpl* net = arc.get();
-  const FeatureSet* data = &fs;
   const uint64_t seed = opt.seed;
   const int64_t top = tokens.back();
-  v.start = [net, data, pairs, seed, top]() {
+  // `data` outlives the view: train_arfc holds both.
+  v.start = [net, &data, pairs, seed, top]() {
     constexpr int64_t kRows = 20000, kChunk = 2048;
     const auto t0 = std::chrono::steady_clock::now();
-    const int64_t n = std::min(kRows, data->train_x.n), V = net->max_values();
+    const int64_t n = std::min(kRows, data.rows()), V = net->max_values();
     const torch::Device device = net->codebooks()->codebooks.device();
     std::vector<torch::Tensor> rows;
     torch::NoGradGuard ng;
-    for (int64_t modality = 0; modality < (pairs ? 2 : 1); ++modality) {
-      const Matrix& x = modality == 0 ? data->train_x : data->train_b;
+    for (int64_t modality = 0; modality < (pairs ? 2 : 1); ++modality)
       for (int64_t s = 0; s < n; s += kChunk)
-        rows.push_back(net->encode(to_tensor(slice_rows(x, s, std::min(n, s + kChunk))).to(device), V, modality));
-    }
+        rows.push_back(
+            net->encode(to_tensor(data.slice(modality, s, std::min(n, s + kChunk))).to(device), V, modality));
     // Only the codebooks the view's codes read; the staged fit after training fits them all.
     const int64_t fitted = net->codebooks()->tokens_read(top);
     net->codebooks()->fit(torch::cat(rows, 0), seed, 16, 0, fitted);

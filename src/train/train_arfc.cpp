@@ -1,5 +1,6 @@
 #include "arfc/train/train_arfc.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "arfc/core/error.h"
@@ -8,6 +9,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/codebook_tuning.h"
+#include "arfc/train/distributed.h"
 #include "arfc/train/straight_through.h"
 #include "arfc/train/trainer.h"
 
@@ -81,22 +83,22 @@ namespace {
 // The codebooks' task-aware tuning (train/codebook_tuning.h) on the rows they were fitted
 // on (the first up to 20 000, both modalities), then the tokens after the tuned ones
 // refitted on the residuals the tuned ones leave.
-void tune_model_codebooks(ArfcModel& model, const ArcImpl& arc, const FeatureSet& fs, const ArfcConfig& cfg) {
+void tune_model_codebooks(ArfcModel& model, const ArcImpl& arc, const TrainingRows& rows, const ArfcConfig& cfg) {
   constexpr int64_t kRows = 20000;
   const bool pairs = model.num_modalities() > 1;
-  const bool labelled = (fs.task == Task::Classification || fs.task == Task::Retrieval) &&
-                        fs.train_y.size() == size_t(fs.train_x.n);
+  const bool labelled = (rows.task() == Task::Classification || rows.task() == Task::Retrieval) &&
+                        int64_t(rows.labels().size()) == rows.rows();
   if (!pairs && !labelled) {
     log_warn("train.codebook_epochs: the codebooks are tuned with a task loss, and this task (" +
-             std::string(task_name(fs.task)) + ") has none; not tuned");
+             std::string(task_name(rows.task())) + ") has none; not tuned");
     return;
   }
-  const int64_t n = std::min(kRows, fs.train_x.n), V = model.geometry().max_values();
+  const int64_t n = std::min(kRows, rows.rows()), V = model.geometry().max_values();
   const torch::Device device = parse_device(cfg.train.device);
-  auto t_a = to_tensor(model.encode(slice_rows(fs.train_x, 0, n), V, 0)).to(device);
-  auto t_b = pairs ? to_tensor(model.encode(slice_rows(fs.train_b, 0, n), V, 1)).to(device) : torch::Tensor();
+  auto t_a = to_tensor(model.encode(rows.slice(0, 0, n), V, 0)).to(device);
+  auto t_b = pairs ? to_tensor(model.encode(rows.slice(1, 0, n), V, 1)).to(device) : torch::Tensor();
   torch::Tensor labels;
-  if (labelled) labels = to_tensor(Labels(fs.train_y.begin(), fs.train_y.begin() + n)).to(device);
+  if (labelled) labels = to_tensor(Labels(rows.labels().begin(), rows.labels().begin() + n)).to(device);
   TokenCodebooksImpl& cb = *arc.codebooks();
   nlohmann::json s = tune_codebooks(cb, t_a, t_b, labels, cfg.train, cfg.loss.task_tau, 1.0);
   const int64_t tuned = s.at("tokens").get<int64_t>();
@@ -110,46 +112,112 @@ void tune_model_codebooks(ArfcModel& model, const ArcImpl& arc, const FeatureSet
   model.network_updated("codebook_tuning", s);
 }
 
-}  // namespace
-
-ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
-                     bool resume, const std::shared_ptr<ProcessGroup>& group) {
-  ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
-  nlohmann::json base = default_arfc_config(fs.task, fs.train_x.d);
-  if (fs.task == Task::Crossmodal) base["model"]["input_dim_b"] = fs.train_b.d;
+// One implementation for both entry points: with `in_memory` every row is in memory (the
+// trainer and the PCA start see all of them); without, this process holds only its rows
+// (rank_rows), the PCA start sums its moments over the ranks, and the fits after training
+// read their rows from `rows`.
+ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, const nlohmann::json& config,
+                     const std::string& checkpoint_path, bool resume, const std::shared_ptr<ProcessGroup>& group) {
+  ARFC_CHECK(rows.rows() > 0, "train_arfc: no training rows");
+  const Task task = rows.task();
+  const int64_t dim = rows.dim(0);
+  nlohmann::json base = default_arfc_config(task, dim);
+  if (task == Task::Crossmodal) base["model"]["input_dim_b"] = rows.dim(1);
   nlohmann::json merged = merge_config(base, config.is_null() ? nlohmann::json::object() : config);
-  ARFC_CHECK(merged.value("task", "") == task_name(fs.task), "config.task is \"", merged.value("task", ""),
-             "\" but the data is for task \"", task_name(fs.task), "\". Hint: drop \"task\" from the config.");
-  ARFC_CHECK(merged["model"].value("input_dim", int64_t(0)) == fs.train_x.d, "config.model.input_dim is ",
+  ARFC_CHECK(merged.value("task", "") == task_name(task), "config.task is \"", merged.value("task", ""),
+             "\" but the data is for task \"", task_name(task), "\". Hint: drop \"task\" from the config.");
+  ARFC_CHECK(merged["model"].value("input_dim", int64_t(0)) == dim, "config.model.input_dim is ",
              merged["model"].value("input_dim", int64_t(0)), " but the training features have dimension ",
-             fs.train_x.d, ". Hint: drop input_dim from the config; it is taken from the data.");
+             dim, ". Hint: drop input_dim from the config; it is taken from the data.");
   merged.erase("summary");
   merged.erase("geometry");
   ArfcConfig cfg = parse_arfc_config(merged);
   cfg.summary = nlohmann::json::object();
   const torch::Device device = parse_device(cfg.train.device);
+
+  // A shard: this rank's rows (its blocks of the batches and the validation rows).
+  const int64_t world = group ? group->world_size() : 1, rank = group ? group->rank() : 0;
+  FeatureSet shard_fs;
+  RowShard shard;
+  if (!in_memory) {
+    shard.rows = rank_rows(rows.rows(), cfg.train, rank, world);
+    shard.total_rows = rows.rows();
+    shard_fs.task = task;
+    shard_fs.train_x = rows.gather(0, shard.rows);
+    if (task == Task::Crossmodal) shard_fs.train_b = rows.gather(1, shard.rows);
+    if (!rows.labels().empty()) {
+      shard.num_classes = count_classes(rows.labels());
+      for (int64_t i : shard.rows) shard_fs.train_y.push_back(rows.labels()[size_t(i)]);
+    }
+    log_info("this rank holds " + std::to_string(shard.rows.size()) + " of " + std::to_string(rows.rows()) +
+             " training rows (rank " + std::to_string(rank) + " of " + std::to_string(world) + ")");
+  }
+  const FeatureSet& fs = in_memory ? *in_memory : shard_fs;
+
   seed_everything(cfg.train.seed);
   Arc arc(cfg.model);
   arc->to(device);
   if (cfg.model.linear_base()) {
-    std::vector<torch::Tensor> train = {to_tensor(fs.train_x)};
-    if (fs.task == Task::Crossmodal) train.push_back(to_tensor(fs.train_b));
-    arc->init_linear_base(train);
+    if (in_memory) {
+      std::vector<torch::Tensor> train = {to_tensor(fs.train_x)};
+      if (task == Task::Crossmodal) train.push_back(to_tensor(fs.train_b));
+      arc->init_linear_base(train);
+    } else {
+      // Every row once over the ranks, as one process fits it: each rank its blocks, rank 0
+      // also the validation rows, and each rank its share of the rows the validation cap
+      // leaves out (read for this only).
+      std::vector<int64_t> own;
+      const RowSplit split = split_rows(rows.rows(), cfg.train, world * cfg.train.micro_batches);
+      std::vector<int64_t> val = split.val;
+      std::sort(val.begin(), val.end());
+      for (int64_t k = 0; k < int64_t(shard.rows.size()); ++k)
+        if (rank == 0 || !std::binary_search(val.begin(), val.end(), shard.rows[size_t(k)])) own.push_back(k);
+      const int64_t u = int64_t(split.unused.size());
+      std::vector<int64_t> extra(split.unused.begin() + rank * u / world,
+                                 split.unused.begin() + (rank + 1) * u / world);
+      std::sort(extra.begin(), extra.end());
+      auto idx = torch::tensor(own, torch::kInt64);
+      std::vector<torch::Tensor> train;
+      for (int64_t m = 0; m < rows.modalities(); ++m) {
+        train.push_back(to_tensor(m == 0 ? fs.train_x : fs.train_b).index_select(0, idx));
+        if (!extra.empty()) train.back() = torch::cat({train.back(), to_tensor(rows.gather(m, extra))});
+      }
+      arc->init_linear_base(train, [&group](const torch::Tensor& x) {
+        return fit_pca_of_parts(x, [&group](torch::Tensor& t) {
+          if (group) group->all_reduce_sum({t});
+        });
+      });
+    }
   }
   const nlohmann::json meta = cfg.to_json();
   // Straight-through epochs (train/straight_through.h) train on the discrete codes of
   // codebooks fitted to the network before them; the staged fit below refits them all.
   CodeView view;
-  if (cfg.train.st_epochs > 0) view = straight_through_view(arc.ptr(), fs, cfg.train);
+  if (cfg.train.st_epochs > 0) view = straight_through_view(arc.ptr(), rows, cfg.train);
   TrainSummary s = train_prefix_encoder(arc.ptr(), fs, cfg.train, cfg.loss, checkpoint_path, resume, meta, group,
-                                        cfg.train.st_epochs > 0 ? &view : nullptr);
+                                        cfg.train.st_epochs > 0 ? &view : nullptr, in_memory ? nullptr : &shard);
+  shard_fs = FeatureSet();  // the shard is not needed by the fits
   cfg.summary = s.to_json();
   cfg.summary["library_version"] = ARFC_VERSION;
   ArfcModel model = ArfcModel::from_network(cfg.to_json(), arc.ptr(), cfg.train.device);
-  model.calibrate(fs);
-  model.fit_codebooks(fs);
-  if (cfg.train.codebook_epochs > 0 && !arc->codebooks().is_empty()) tune_model_codebooks(model, *arc, fs, cfg);
+  model.calibrate(rows);
+  model.fit_codebooks(rows);
+  if (cfg.train.codebook_epochs > 0 && !arc->codebooks().is_empty()) tune_model_codebooks(model, *arc, rows, cfg);
   return model;
+}
+
+}  // namespace
+
+ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config, const std::string& checkpoint_path,
+                     bool resume, const std::shared_ptr<ProcessGroup>& group) {
+  ARFC_CHECK(!fs.train_x.empty(), "train_arfc: no training rows");
+  return train_impl(TrainingRows::of(fs), &fs, config, checkpoint_path, resume, group);
+}
+
+ArfcModel train_arfc_sharded(const TrainingRows& rows, const nlohmann::json& config,
+                             const std::string& checkpoint_path, bool resume,
+                             const std::shared_ptr<ProcessGroup>& group) {
+  return train_impl(rows, nullptr, config, checkpoint_path, resume, group);
 }
 
 }  // namespace arfc

@@ -163,8 +163,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
              ": prefixes_per_batch = 0 with include_full = false trains on no prefix at all");
   ARFC_CHECK(o.prefix_mode != "fixed" || !o.fixed_tokens.empty(), where,
              ".fixed_tokens must list token counts when prefix_mode is \"fixed\"");
-  ARFC_CHECK(o.prefix_weighting == "uniform" || o.prefix_weighting == "length", where,
-             ".prefix_weighting must be \"uniform\" or \"length\", got \"", o.prefix_weighting, "\"");
+  ARFC_CHECK(o.prefix_weighting == "uniform" || o.prefix_weighting == "length" || o.prefix_weighting == "short", where,
+             ".prefix_weighting must be \"uniform\", \"length\" or \"short\", got \"", o.prefix_weighting, "\"");
   return o;
 }
 

@@ -17,6 +17,12 @@
 
 namespace arfc {
 
+double prefix_weight(const std::string& weighting, int64_t values) {
+  if (weighting == "length") return double(values);
+  if (weighting == "short") return 1.0 / std::sqrt(double(values));
+  return 1.0;
+}
+
 namespace {
 
 constexpr char kCkptMagic[8] = {'A', 'R', 'F', 'C', 'C', 'K', 'P', 'T'};
@@ -135,10 +141,10 @@ class Objective {
       cb_full = add_quant_noise(raw_b);
     }
     double wsum = 0;
-    for (int64_t m : lengths) wsum += weighting == "length" ? double(m) : 1.0;
+    for (int64_t m : lengths) wsum += prefix_weight(weighting, m);
     torch::Tensor total;
     for (int64_t m : lengths) {
-      const double w = (weighting == "length" ? double(m) : 1.0) / wsum;
+      const double w = prefix_weight(weighting, m) / wsum;
       auto ca = ca_full.narrow(1, 0, m);
       auto cb = cb_full.defined() ? cb_full.narrow(1, 0, m) : torch::Tensor();
       auto l = w * prefix_loss(bt, ca, cb);
@@ -314,38 +320,19 @@ nlohmann::json TrainSummary::to_json() const {
   return j;
 }
 
-TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model_ptr, const FeatureSet& fs,
-                                  const TrainOptions& opt, const LossOptions& lo, const std::string& checkpoint_path,
-                                  bool resume, const nlohmann::json& checkpoint_meta,
-                                  const std::shared_ptr<ProcessGroup>& group, const CodeView* view) {
-  ARFC_ASSERT(model_ptr, "train_prefix_encoder: null model");
-  ARFC_CHECK(view == nullptr || (view->epochs >= 0 && view->epochs <= opt.epochs && view->codes),
-             "train_prefix_encoder: a code view needs 0 <= epochs <= ", opt.epochs, " and a codes function");
-  PrefixEncoderImpl& model = *model_ptr;
-  const torch::Device dev = parse_device(opt.device);
-  const Task task = fs.task;
-  const int64_t n = fs.train_x.n;
-  ARFC_CHECK(n >= 4, "training data: need at least 4 rows, got ", n);
-  ARFC_CHECK(fs.train_x.d == model.input_dim(), "training data: features have dimension ", fs.train_x.d,
-             " but the model expects ", model.input_dim(), ". Hint: build the model for this input dimension.");
-  torch::Tensor X = to_tensor(fs.train_x), Bm, Y;
+int64_t count_classes(const Labels& y) {
   int64_t num_classes = 0;
-  if (task == Task::Classification || task == Task::Retrieval) {
-    ARFC_CHECK(int64_t(fs.train_y.size()) == n, "training labels: expected ", n, " labels (one per row), got ",
-               fs.train_y.size(), ". Hint: pass --labels for task ", task_name(task), ".");
-    for (auto y : fs.train_y) {
-      ARFC_CHECK(y >= 0 && y < kMaxClasses, "training labels: class ids must be in [0, ", kMaxClasses, "), got ", y,
-                 ". Hint: map classes to 0..C-1.");
-      num_classes = std::max(num_classes, y + 1);
-    }
-    Y = to_tensor(fs.train_y);
+  for (auto c : y) {
+    ARFC_CHECK(c >= 0 && c < kMaxClasses, "training labels: class ids must be in [0, ", kMaxClasses, "), got ", c,
+               ". Hint: map classes to 0..C-1.");
+    num_classes = std::max(num_classes, c + 1);
   }
-  if (task == Task::Crossmodal) {
-    ARFC_CHECK(fs.train_b.n == n, "crossmodal training data: second modality has ", fs.train_b.n,
-               " rows, expected ", n, ". Hint: pass --pair with one row per row of --train.");
-    Bm = to_tensor(fs.train_b);
-  }
+  return num_classes;
+}
 
+RowSplit split_rows(int64_t n, const TrainOptions& opt, int64_t parts) {
+  ARFC_CHECK(n >= 4, "training data: need at least 4 rows, got ", n);
+  ARFC_CHECK(parts >= 1, "split_rows: parts must be >= 1, got ", parts);
   // Validation split: a fixed permutation from the seed.
   std::vector<int64_t> perm(static_cast<size_t>(n));
   std::iota(perm.begin(), perm.end(), 0);
@@ -354,17 +341,93 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
     std::shuffle(perm.begin(), perm.end(), split_rng);
   }
   const int64_t n_val = opt.val_frac > 0 ? std::max<int64_t>(2, int64_t(double(n) * opt.val_frac)) : 0;
-  std::vector<int64_t> val_idx(perm.begin(), perm.begin() + std::min(n_val, opt.max_val_rows));
-  std::vector<int64_t> train_idx(perm.begin() + n_val, perm.end());
-  const int64_t n_train = int64_t(train_idx.size());
-  const int64_t bs = std::min(opt.batch_size, n_train);
-  const int64_t steps_per_epoch = std::max<int64_t>(1, n_train / bs);
-  // Data parallelism and micro-batches (train/distributed.h): this rank's parts of each batch.
+  RowSplit s;
+  s.val.assign(perm.begin(), perm.begin() + std::min(n_val, opt.max_val_rows));
+  s.unused.assign(perm.begin() + int64_t(s.val.size()), perm.begin() + n_val);
+  s.train_rows = n - n_val;
+  ARFC_CHECK(s.train_rows >= 1, "training data: ", n, " rows leave none for training after ", n_val,
+             " validation rows. Hint: lower train.val_frac.");
+  s.batch_size = std::min(opt.batch_size, s.train_rows);
+  s.steps_per_epoch = std::max<int64_t>(1, s.train_rows / s.batch_size);
+  const int64_t bs = s.batch_size;
+  ARFC_CHECK(bs / parts >= 2, "training: a batch of ", bs, " rows split into ", parts, " micro-batches (ranks x "
+             "train.micro_batches) leaves fewer than 2 rows per part. Hint: raise train.batch_size or use fewer "
+             "ranks / micro-batches.");
+  // Position i of the training permutation goes to the part that position i mod bs of a
+  // batch belongs to: block p holds steps_per_epoch x (its part's size) rows and more.
+  s.blocks.assign(size_t(parts), {});
+  std::vector<int64_t> block_of(static_cast<size_t>(bs));
+  for (int64_t p = 0; p < parts; ++p)
+    for (int64_t j = p * bs / parts; j < (p + 1) * bs / parts; ++j) block_of[size_t(j)] = p;
+  for (int64_t i = 0; i < s.train_rows; ++i)
+    s.blocks[size_t(block_of[size_t(i % bs)])].push_back(perm[size_t(n_val + i)]);
+  return s;
+}
+
+std::vector<int64_t> rank_rows(int64_t n, const TrainOptions& opt, int64_t rank, int64_t world) {
+  ARFC_CHECK(world >= 1 && rank >= 0 && rank < world, "rank_rows: rank ", rank, " of ", world);
+  const RowSplit s = split_rows(n, opt, world * opt.micro_batches);
+  std::vector<int64_t> rows = s.val;
+  for (int64_t p = rank * opt.micro_batches; p < (rank + 1) * opt.micro_batches; ++p)
+    rows.insert(rows.end(), s.blocks[size_t(p)].begin(), s.blocks[size_t(p)].end());
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model_ptr, const FeatureSet& fs,
+                                  const TrainOptions& opt, const LossOptions& lo, const std::string& checkpoint_path,
+                                  bool resume, const nlohmann::json& checkpoint_meta,
+                                  const std::shared_ptr<ProcessGroup>& group, const CodeView* view,
+                                  const RowShard* shard) {
+  ARFC_ASSERT(model_ptr, "train_prefix_encoder: null model");
+  ARFC_CHECK(view == nullptr || (view->epochs >= 0 && view->epochs <= opt.epochs && view->codes),
+             "train_prefix_encoder: a code view needs 0 <= epochs <= ", opt.epochs, " and a codes function");
+  PrefixEncoderImpl& model = *model_ptr;
+  const torch::Device dev = parse_device(opt.device);
+  const Task task = fs.task;
+  const int64_t held = fs.train_x.n, n = shard ? shard->total_rows : held;
+  ARFC_CHECK(n >= 4, "training data: need at least 4 rows, got ", n);
+  ARFC_CHECK(!shard || int64_t(shard->rows.size()) == held, "training data: a shard of ",
+             shard ? shard->rows.size() : 0, " row numbers holds ", held, " rows");
+  ARFC_CHECK(fs.train_x.d == model.input_dim(), "training data: features have dimension ", fs.train_x.d,
+             " but the model expects ", model.input_dim(), ". Hint: build the model for this input dimension.");
+  torch::Tensor X = to_tensor(fs.train_x), Bm, Y;
+  int64_t num_classes = 0;
+  if (task == Task::Classification || task == Task::Retrieval) {
+    ARFC_CHECK(int64_t(fs.train_y.size()) == held, "training labels: expected ", held, " labels (one per row), got ",
+               fs.train_y.size(), ". Hint: pass --labels for task ", task_name(task), ".");
+    num_classes = shard ? shard->num_classes : count_classes(fs.train_y);
+    Y = to_tensor(fs.train_y);
+  }
+  if (task == Task::Crossmodal) {
+    ARFC_CHECK(fs.train_b.n == held, "crossmodal training data: second modality has ", fs.train_b.n,
+               " rows, expected ", held, ". Hint: pass --pair with one row per row of --train.");
+    Bm = to_tensor(fs.train_b);
+  }
+
+  // Data parallelism and micro-batches (train/distributed.h): this rank's parts of each
+  // batch, each filled from its own block of rows (split_rows).
   const int64_t world = group ? group->world_size() : 1, rank = group ? group->rank() : 0;
   const int64_t parts = world * opt.micro_batches;
-  ARFC_CHECK(bs / parts >= 2, "training: a batch of ", bs, " rows split into ", parts, " micro-batches (",
-             world, " ranks x train.micro_batches ", opt.micro_batches, ") leaves fewer than 2 rows per part. "
-             "Hint: raise train.batch_size or use fewer ranks / micro-batches.");
+  RowSplit split = split_rows(n, opt, parts);
+  const int64_t bs = split.batch_size, steps_per_epoch = split.steps_per_epoch;
+  // Row numbers -> rows of fs (the identity unless fs holds a shard).
+  auto to_local = [&](std::vector<int64_t>& ids) {
+    if (!shard) return;
+    for (int64_t& i : ids) {
+      const auto it = std::lower_bound(shard->rows.begin(), shard->rows.end(), i);
+      ARFC_CHECK(it != shard->rows.end() && *it == i, "training data: this rank needs row ", i,
+                 ", which its shard does not hold. Hint: read the rows rank_rows() names.");
+      i = int64_t(it - shard->rows.begin());
+    }
+  };
+  const std::vector<int64_t> val_idx = [&] {
+    std::vector<int64_t> v = split.val;
+    to_local(v);
+    return v;
+  }();
+  const int64_t n_train = split.train_rows;
+  for (int64_t p = rank * opt.micro_batches; p < (rank + 1) * opt.micro_batches; ++p) to_local(split.blocks[size_t(p)]);
   const bool writes_checkpoint = !checkpoint_path.empty() && rank == 0;
   const int64_t total_steps = steps_per_epoch * opt.epochs;
 
@@ -468,8 +531,10 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
     const uint64_t es = mix_seed(opt.seed, uint64_t(epoch));
     std::mt19937_64 rng(es);
     torch::manual_seed(es);
-    std::vector<int64_t> order = train_idx;
-    std::shuffle(order.begin(), order.end(), rng);
+    // Every block is shuffled on every rank (the generator stays in step across ranks); a
+    // rank reads only its own.
+    std::vector<std::vector<int64_t>> order = split.blocks;
+    for (auto& block : order) std::shuffle(block.begin(), block.end(), rng);
     double loss_acc = 0;
     for (int64_t s = 0; s < steps_per_epoch; ++s) {
       const int64_t global_step = epoch * steps_per_epoch + s;
@@ -482,7 +547,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       for (int64_t m = 0; m < opt.micro_batches; ++m) {
         const int64_t part = rank * opt.micro_batches + m;
         const int64_t b0 = part * bs / parts, b1 = (part + 1) * bs / parts;
-        auto idx = torch::from_blob(order.data() + s * bs + b0, {b1 - b0}, torch::kInt64).clone();
+        auto idx = torch::from_blob(order[size_t(part)].data() + s * (b1 - b0), {b1 - b0}, torch::kInt64).clone();
         Batch bt = make_batch(X, Bm, Y, idx, dev);
         auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting);
         if (parts > 1) loss = loss * (double(b1 - b0) / double(bs));

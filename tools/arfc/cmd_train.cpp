@@ -5,6 +5,7 @@
 #include "arfc/core/log.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
+#include "arfc/io/training_rows.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/train_arfc.h"
 #include "arfc/train/distributed.h"
@@ -49,34 +50,45 @@ void run(const TrainArgs& a) {
                                         false, [](LogLevel level) { return level == LogLevel::Warn; }));
     }
   }
-  FeatureSet fs;
+  // The training files: a feature set's, or the ones named.
+  TrainingFiles files;
   if (!a.data.empty()) {
     ARFC_CHECK(a.train.empty() && a.labels.empty() && a.pair.empty(),
                "--data DIR cannot be combined with --train/--labels/--pair");
-    fs = load_feature_set(a.data);
+    files = training_files(a.data);
     if (!a.task.empty())
-      ARFC_CHECK(parse_task(a.task) == fs.task, "--task ", a.task, " disagrees with ", a.data,
-                 "/meta.json (task ", task_name(fs.task), "). Hint: drop --task when using --data.");
+      ARFC_CHECK(parse_task(a.task) == files.task, "--task ", a.task, " disagrees with ", a.data,
+                 "/meta.json (task ", task_name(files.task), "). Hint: drop --task when using --data.");
   } else {
     ARFC_CHECK(!a.train.empty(), "either --data DIR or --train X.npy is required");
-    fs.task = parse_task(a.task.empty() ? "generic" : a.task);
-    fs.train_x = read_matrix(a.train);
-    if (!a.labels.empty()) fs.train_y = read_labels(a.labels);
-    if (!a.pair.empty()) fs.train_b = read_matrix(a.pair);
-    if (fs.task == Task::Classification || fs.task == Task::Retrieval)
-      ARFC_CHECK(int64_t(fs.train_y.size()) == fs.train_x.n, "--labels: task ", task_name(fs.task), " needs ",
-                 fs.train_x.n, " labels (one per row of ", a.train, "), got ", fs.train_y.size(),
+    files.task = parse_task(a.task.empty() ? "generic" : a.task);
+    files.x = a.train;
+    files.y = a.labels;
+    files.b = a.pair;
+    if (files.task == Task::Classification || files.task == Task::Retrieval)
+      ARFC_CHECK(!a.labels.empty(), "--labels: task ", task_name(files.task), " needs one label per row of ", a.train,
                  ". Hint: pass --labels y.npy.");
-    if (fs.task == Task::Crossmodal)
-      ARFC_CHECK(fs.train_b.n == fs.train_x.n, "--pair: crossmodal needs ", fs.train_x.n, " rows, got ",
-                 fs.train_b.n, ". Hint: pass --pair B.npy with one row per row of ", a.train, ".");
+    if (files.task == Task::Crossmodal)
+      ARFC_CHECK(!a.pair.empty(), "--pair: task crossmodal needs a second modality with one row per row of ",
+                 a.train, ". Hint: pass --pair B.npy.");
   }
   nlohmann::json cfg = read_config_file(a.config);
   if (a.epochs > 0) cfg["train"]["epochs"] = a.epochs;
   if (a.seed >= 0) cfg["train"]["seed"] = a.seed;
   if (!a.device.empty()) cfg["train"]["device"] = a.device;
   const std::string ckpt = a.out + ".ckpt";
-  ArfcModel m = train_arfc(fs, cfg, ckpt, a.resume, group);
+  ArfcModel m = [&] {
+    // Shapes and label counts are checked before any feature is read.
+    const TrainingRows rows = TrainingRows::from_files(files);
+    // Data-parallel ranks read only their rows (train_arfc_sharded); one process reads all.
+    if (group) return train_arfc_sharded(rows, cfg, ckpt, a.resume, group);
+    FeatureSet fs;
+    fs.task = files.task;
+    fs.train_x = read_matrix(files.x);
+    if (!files.y.empty()) fs.train_y = rows.labels();
+    if (!files.b.empty()) fs.train_b = read_matrix(files.b);
+    return train_arfc(fs, cfg, ckpt, a.resume, group);
+  }();
   if (dist.rank > 0) return;  // rank 0 writes the model
   m.save(a.out);
   const auto s = m.config()["summary"];
@@ -112,7 +124,9 @@ void add_train_command(CLI::App& app) {
   sub->add_option("--device", a->device, "cpu | cuda | cuda:N | auto (overrides train.device)");
   add_threads_option(sub, a->threads, "CPU threads for libtorch");
   sub->add_flag("--resume", a->resume, "Continue from OUT.ckpt (same config) instead of starting over");
-  auto* dp = "Data-parallel training (c10d, ProcessGroupGloo; start one process per rank)";
+  auto* dp =
+      "Data-parallel training (c10d, ProcessGroupGloo; start one process per rank; each reads only its shard of the "
+      "rows)";
   sub->add_option("--world-size", a->world_size, "Number of data-parallel ranks (default: $WORLD_SIZE or 1)")
       ->group(dp);
   sub->add_option("--rank", a->rank, "This process's rank, 0 .. world size - 1 (default: $RANK or 0); rank 0 writes "

@@ -53,6 +53,10 @@ struct MatrixShape {
 MatrixShape read_matrix_shape(const std::string& path, const ReadOptions& opt = {});
 void read_matrix_chunks(const std::string& path, const ReadOptions& opt, int64_t chunk_rows,
                         const std::function<void(int64_t row0, const Matrix& rows)>& sink);
+// Only the rows numbered `rows` (ascending, no repeats, each < n), in that order, with the
+// same validation; one read per run of consecutive rows. What a data-parallel rank reads
+// of the training set (train/trainer.h, rank_rows).
+Matrix read_matrix_rows(const std::string& path, const std::vector<int64_t>& rows, const ReadOptions& opt = {});
 void write_matrix(const std::string& path, const Matrix& m, FileFormat format = FileFormat::Auto,
                   const std::string& tensor_name = "embeddings");
 

@@ -36,4 +36,13 @@ struct FeatureSet {
 FeatureSet load_feature_set(const std::string& dir);
 void save_feature_set(const std::string& dir, const FeatureSet& fs);
 
+// The training files of a feature set directory (meta.json validated, files present; y for
+// classification/retrieval, b for crossmodal, else empty), for reading only some rows
+// (io/training_rows.h) instead of load_feature_set's everything.
+struct TrainingFiles {
+  Task task = Task::Generic;
+  std::string x, b, y;
+};
+TrainingFiles training_files(const std::string& dir);
+
 }  // namespace arfc

@@ -23,6 +23,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "arfc/model/prefix_encoder.h"
 #include "arfc/model/token_codebooks.h"
 #include "arfc/nn/mlp.h"
+#include "arfc/nn/pca.h"
 #include "arfc/nn/transformer.h"
 
 namespace arfc {
@@ -145,8 +147,10 @@ class ArcImpl : public PrefixEncoderImpl {
   // modality m (on any device). When all modalities share D, one PCA of their union serves
   // all (so the two modalities start in one aligned space); otherwise one PCA each. Code
   // value j starts as the projection on principal direction j (zero beyond D). No-op when
-  // linear_base is off.
-  void init_linear_base(const std::vector<torch::Tensor>& train);
+  // linear_base is off. `pca` fits one basis to rows (fit_pca; a data-parallel rank passes
+  // one over every rank's rows: nn/pca.h, fit_pca_of_parts).
+  void init_linear_base(const std::vector<torch::Tensor>& train,
+                        const std::function<PcaBasis(const torch::Tensor&)>& pca = fit_pca);
 
   // Undefined (null module) when options.discrete_tokens == 0.
   TokenCodebooks codebooks() const { return codebooks_; }

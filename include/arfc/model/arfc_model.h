@@ -14,6 +14,7 @@
 #include "arfc/codes/ratio.h"
 #include "arfc/core/matrix.h"
 #include "arfc/io/feature_set.h"
+#include "arfc/io/training_rows.h"
 
 namespace arfc {
 
@@ -81,8 +82,8 @@ class ArfcModel {
   // out of a first fit (both modalities) that the trials judge; the codebooks are then
   // refitted on the first min(N, max_rows) rows where the first fit had fewer. The trials
   // go to the summary ("discrete_selection"). No-op for models without discrete tokens.
-  // Called by train_arfc.
-  void fit_codebooks(const FeatureSet& fs, int64_t max_rows = 20000);
+  // Called by train_arfc. Reads only those rows (io/training_rows.h).
+  void fit_codebooks(const TrainingRows& rows, int64_t max_rows = 20000);
 
   // Integer calibration of this model's codes, per storage type (i8, i4) and modality:
   // [max_values] scales (codes/code_file.h, calibrate_scales), fitted by train_arfc on
@@ -92,9 +93,10 @@ class ArfcModel {
   // the geometry offers no i4).
   const std::vector<float>& scales(StorageType t, int64_t modality = 0) const;
   bool calibrated() const;
-  // Fits the calibration on up to max_rows rows of fs.train_x (and fs.train_b) and updates
-  // the fingerprint. Called by train_arfc; exposed for models trained before it existed.
-  void calibrate(const FeatureSet& fs, int64_t max_rows = 20000);
+  // Fits the calibration on the first max_rows training rows (each modality) and updates
+  // the fingerprint. Called by train_arfc; exposed for models trained before it existed
+  // (TrainingRows::of(feature_set)).
+  void calibrate(const TrainingRows& rows, int64_t max_rows = 20000);
 
   // After the network's weights were changed in place (train/codebook_tuning.h tunes the
   // codebooks): stores `summary` as config.summary[key] and recomputes the fingerprint.

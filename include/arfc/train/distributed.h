@@ -3,12 +3,13 @@
 // Built when the gloo headers (Debian: libgloo-dev) are found (ARFC_WITH_GLOO); without
 // them a world size above 1 is refused with a message naming the package.
 //
-// The trainer (train/trainer.h) uses a group of world_size ranks as follows: every rank
-// holds the training rows and walks the same shuffled order; each step's global batch of
-// batch_size rows is cut into world_size x train.micro_batches micro-batches, rank r takes
-// its own, batch-level losses (ERGC, SupCon, InfoNCE) see one micro-batch, and the
-// gradients (weighted by micro-batch size) are summed over the ranks before the shared
-// optimiser step. So N ranks train the same model as one process with micro_batches = N.
+// The trainer (train/trainer.h) uses a group of world_size ranks as follows: each step's
+// global batch of batch_size rows is cut into world_size x train.micro_batches parts, each
+// filled from its own block of the training rows (split_rows); rank r takes its parts and
+// holds only their blocks and the validation rows (rank_rows; train_arfc_sharded reads just
+// those), batch-level losses (ERGC, SupCon, InfoNCE) see one part, and the gradients
+// (weighted by part size) are summed over the ranks before the shared optimiser step. So N
+// ranks train the same model as one process with micro_batches = N.
 #pragma once
 
 #include <torch/torch.h>

@@ -19,7 +19,7 @@
 #include <memory>
 #include <vector>
 
-#include "arfc/io/feature_set.h"
+#include "arfc/io/training_rows.h"
 #include "arfc/model/token_codebooks.h"
 #include "arfc/train/trainer.h"
 
@@ -35,10 +35,10 @@ std::vector<torch::Tensor> straight_through_codes(const TokenCodebooksImpl& cb, 
                                                   const std::vector<int64_t>& tokens);
 
 // The CodeView (train/trainer.h) of an ARC network with discrete tokens: `start` fits its
-// codebooks on the full codes of the first up to 20 000 rows of fs (both modalities,
+// codebooks on the full codes of the first up to 20 000 rows of `data` (both modalities,
 // seed opt.seed), `codes` is straight_through_codes with doubling_token_counts(opt.st_tokens, M)
 // (train/codebook_tuning.h),
-// epochs opt.st_epochs, weight opt.st_weight. arc must outlive the view.
-CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const FeatureSet& fs, const TrainOptions& opt);
+// epochs opt.st_epochs, weight opt.st_weight. arc and data must outlive the view.
+CodeView straight_through_view(const std::shared_ptr<ArcImpl>& arc, const TrainingRows& data, const TrainOptions& opt);
 
 }  // namespace arfc

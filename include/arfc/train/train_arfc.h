@@ -9,6 +9,7 @@
 #include <string>
 
 #include "arfc/io/feature_set.h"
+#include "arfc/io/training_rows.h"
 #include "arfc/model/arfc_model.h"
 
 namespace arfc {
@@ -24,6 +25,19 @@ class ProcessGroup;  // train/distributed.h
 ArfcModel train_arfc(const FeatureSet& fs, const nlohmann::json& config,
                      const std::string& checkpoint_path = "", bool resume = false,
                      const std::shared_ptr<ProcessGroup>& group = nullptr);
+
+// Data-parallel training where each rank reads only its share of the rows: this rank's
+// blocks of the batches and the validation rows (train/trainer.h, rank_rows), read from
+// `rows` (io/training_rows.h, e.g. the training files) before training. The PCA start of
+// the linear base sums each rank's moments over the group (every row once, as one process
+// fits it), and the calibration and codebook fits after training read their rows (at most
+// a few ten thousand) from `rows`.
+// Every rank ends with the same model. With the same config, one process with
+// train.micro_batches = W gives that model up to rounding (the same batches, parts and
+// order), through train_arfc.
+ArfcModel train_arfc_sharded(const TrainingRows& rows, const nlohmann::json& config,
+                             const std::string& checkpoint_path = "", bool resume = false,
+                             const std::shared_ptr<ProcessGroup>& group = nullptr);
 
 // The default configuration (model + training) for a task and input dimension, as JSON.
 nlohmann::json default_arfc_config(Task task, int64_t input_dim);

@@ -53,8 +53,9 @@ struct TrainOptions {
   // K_max over the first half of training.
   bool progressive = false;
   std::vector<int64_t> fixed_tokens;
-  // How the per-prefix losses combine: "uniform" (mean) or "length" (weight proportional to
-  // the prefix length, favouring long codes).
+  // How the per-prefix losses combine: "uniform" (mean), "length" (weight proportional to
+  // the prefix length, favouring long codes) or "short" (weight proportional to
+  // 1 / sqrt(length), favouring short codes); prefix_weight below.
   std::string prefix_weighting = "uniform";
   // Each batch is processed as this many micro-batches (gradient accumulation): batch-level
   // losses (ERGC, SupCon, InfoNCE) see one micro-batch, gradients are weighted by
@@ -140,20 +141,57 @@ struct TrainSummary {
   nlohmann::json to_json() const;
 };
 
+// How the trainer uses N training rows. A fixed permutation from train.seed picks the
+// validation rows (val_frac of N, at least 2, at most max_val_rows; the rows between that
+// cap and val_frac are left out) and the training rows. The training rows are dealt into
+// `parts` blocks by their position in the permutation modulo the batch size: block p
+// holds the rows that fill part p of every batch, and each epoch shuffles every block on
+// its own. parts = ranks x micro_batches; with one part the block is the whole permutation
+// (the order of one process without micro-batches). Rank r of W takes the parts r m ..
+// r m + m - 1 (m = micro_batches), so it reads only their blocks and the validation rows.
+struct RowSplit {
+  std::vector<int64_t> val;                  // row numbers
+  std::vector<int64_t> unused;               // between the validation cap and val_frac
+  std::vector<std::vector<int64_t>> blocks;  // [parts] row numbers
+  int64_t train_rows = 0;                    // rows of all blocks together
+  int64_t batch_size = 0;                    // min(train.batch_size, train_rows)
+  int64_t steps_per_epoch = 0;
+};
+RowSplit split_rows(int64_t n, const TrainOptions& opt, int64_t parts);
+// The rows rank `rank` of `world` ranks trains and validates on, ascending: what a
+// data-parallel rank reads of the training files.
+std::vector<int64_t> rank_rows(int64_t n, const TrainOptions& opt, int64_t rank, int64_t world);
+
+// A rank's share of N training rows: the feature set given to the trainer holds exactly
+// these rows (rank_rows), in this order.
+struct RowShard {
+  std::vector<int64_t> rows;  // ascending row numbers
+  int64_t total_rows = 0;     // N
+  int64_t num_classes = 0;    // over all N labels (classification, retrieval)
+};
+
+// 1 + the largest class id (each in [0, kMaxClasses), else arfc::Error naming it).
+int64_t count_classes(const Labels& y);
+
 // Trains `model` in place on fs.train_x (+ fs.train_y / fs.train_b by task). When
 // checkpoint_path is not empty the model, task head, optimiser, epoch and `checkpoint_meta`
 // (e.g. the full config) are written there atomically after every epoch; with resume the
 // run continues from it (its checkpoint_meta must equal the given one, else arfc::Error).
 // The model must already be on the device named in opt.device. With a process group of W
 // ranks (train/distributed.h) every rank calls this with the same data and options; only
-// rank 0 writes the checkpoint, every rank ends with the same model.
+// rank 0 writes the checkpoint, every rank ends with the same model. With a shard, fs holds
+// only this rank's rows (RowShard); without, every rank holds all N.
 TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& model,
                                   const FeatureSet& fs, const TrainOptions& opt,
                                   const LossOptions& loss, const std::string& checkpoint_path = "",
                                   bool resume = false,
                                   const nlohmann::json& checkpoint_meta = nlohmann::json::object(),
                                   const std::shared_ptr<ProcessGroup>& group = nullptr,
-                                  const CodeView* view = nullptr);
+                                  const CodeView* view = nullptr, const RowShard* shard = nullptr);
+
+// Unnormalised weight of a prefix of `values` values under TrainOptions::prefix_weighting
+// (a batch's weights are divided by their sum): 1, values or 1 / sqrt(values).
+double prefix_weight(const std::string& weighting, int64_t values);
 
 // Learning rate at step `step` of `total` (warm-up then cosine), exposed for tests.
 double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total);
