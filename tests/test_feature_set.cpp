@@ -138,10 +138,29 @@ TEST_F(FeatureSetIo, LoadValidates) {
   v["dim"] = 5;
   put(v);
   EXPECT_ERROR_HAS(load_feature_set(path("g")), "\"dim\" is 5 but train_x.npy has d = 4");
+  EXPECT_ERROR_HAS(training_files(path("g")), "\"dim\" is 5 but train_x.npy has d = 4");
   write_file_atomic(path("g/meta.json"), "{oops");
   EXPECT_ERROR_HAS(load_feature_set(path("g")), "not valid JSON");
   put(meta);
   EXPECT_EQ(load_feature_set(path("g")).train_x.n, 6);
+}
+
+// The training files alone (what a data-parallel rank opens): named per task, checked
+// for presence, without reading the test files.
+TEST_F(FeatureSetIo, TrainingFilesPerTask) {
+  save_feature_set(path("c"), make(Task::Classification));
+  fs::remove(path("c/test_x.npy"));
+  const TrainingFiles c = training_files(path("c"));
+  EXPECT_EQ(c.task, Task::Classification);
+  EXPECT_EQ(c.x, path("c/train_x.npy"));
+  EXPECT_EQ(c.y, path("c/train_y.npy"));
+  EXPECT_TRUE(c.b.empty());
+  save_feature_set(path("m"), make(Task::Crossmodal));
+  const TrainingFiles m = training_files(path("m"));
+  EXPECT_EQ(m.b, path("m/train_b.npy"));
+  EXPECT_TRUE(m.y.empty());
+  fs::remove(path("m/train_b.npy"));
+  EXPECT_ERROR_HAS(training_files(path("m")), "missing train_b.npy");
 }
 
 TEST_F(FeatureSetIo, RetrievalWithSharedClassesWarns) {

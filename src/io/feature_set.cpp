@@ -112,14 +112,23 @@ std::string need_file(const std::string& dir, Task task, const char* file) {
   return p;
 }
 
+// meta.json's optional "dim" against the features' d.
+void check_meta_dim(const std::string& dir, const json& meta, int64_t d) {
+  if (meta.contains("dim") && meta["dim"].is_number_integer()) {
+    ARFC_CHECK(meta["dim"].get<int64_t>() == d, "file '", join(dir, "meta.json"), "': field \"dim\" is ",
+               meta["dim"].get<int64_t>(), " but train_x.npy has d = ", d, ". Hint: fix meta.json.");
+  }
+}
+
 }  // namespace
 
 TrainingFiles training_files(const std::string& dir) {
   FeatureSet fs;
-  read_meta(dir, fs);
+  const json meta = read_meta(dir, fs);
   TrainingFiles f;
   f.task = fs.task;
   f.x = need_file(dir, fs.task, "train_x.npy");
+  check_meta_dim(dir, meta, read_matrix_shape(f.x).d);
   if (fs.task == Task::Classification || fs.task == Task::Retrieval) f.y = need_file(dir, fs.task, "train_y.npy");
   if (fs.task == Task::Crossmodal) f.b = need_file(dir, fs.task, "train_b.npy");
   return f;
@@ -128,16 +137,12 @@ TrainingFiles training_files(const std::string& dir) {
 FeatureSet load_feature_set(const std::string& dir) {
   FeatureSet fs;
   const json meta = read_meta(dir, fs);
-  const std::string meta_path = join(dir, "meta.json");
   auto need = [&](const char* file) { return need_file(dir, fs.task, file); };
   fs.train_x = read_matrix(need("train_x.npy"));
   fs.test_x = read_matrix(need("test_x.npy"));
   ARFC_CHECK(fs.train_x.d == fs.test_x.d, "feature set '", dir, "': train_x has d = ", fs.train_x.d,
              " but test_x has d = ", fs.test_x.d, "; expected the same dimension.");
-  if (meta.contains("dim") && meta["dim"].is_number_integer()) {
-    ARFC_CHECK(meta["dim"].get<int64_t>() == fs.train_x.d, "file '", meta_path, "': field \"dim\" is ",
-               meta["dim"].get<int64_t>(), " but train_x.npy has d = ", fs.train_x.d, ". Hint: fix meta.json.");
-  }
+  check_meta_dim(dir, meta, fs.train_x.d);
   const bool labelled = fs.task == Task::Classification || fs.task == Task::Retrieval;
   for (auto [file, y, x, xname] : {std::make_tuple("train_y.npy", &fs.train_y, &fs.train_x, "train_x"),
                                    std::make_tuple("test_y.npy", &fs.test_y, &fs.test_x, "test_x")}) {
