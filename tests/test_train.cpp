@@ -200,7 +200,7 @@ TEST(RowSplit, BlocksPartitionTheTrainingRows) {
   std::vector<int64_t> want = s.val;
   for (int64_t p : {2, 3}) want.insert(want.end(), s.blocks[size_t(p)].begin(), s.blocks[size_t(p)].end());
   std::sort(want.begin(), want.end());
-  EXPECT_EQ(rank_rows(n, opt, 1, 2), want);
+  EXPECT_EQ(rank_rows(s, 1, opt.micro_batches), want);
   // One part: the whole training permutation in one block (one process's order).
   const RowSplit one = split_rows(n, opt, 1);
   EXPECT_EQ(one.blocks.size(), 1u);

@@ -139,8 +139,9 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
   const int64_t world = group ? group->world_size() : 1, rank = group ? group->rank() : 0;
   FeatureSet shard_fs;
   RowShard shard;
+  const RowSplit split = in_memory ? RowSplit() : split_rows(rows.rows(), cfg.train, world * cfg.train.micro_batches);
   if (!in_memory) {
-    shard.rows = rank_rows(rows.rows(), cfg.train, rank, world);
+    shard.rows = rank_rows(split, rank, cfg.train.micro_batches);
     shard.total_rows = rows.rows();
     shard_fs.task = task;
     shard_fs.train_x = rows.gather(0, shard.rows);
@@ -167,7 +168,6 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
       // also the validation rows, and each rank its share of the rows the validation cap
       // leaves out (read for this only).
       std::vector<int64_t> own;
-      const RowSplit split = split_rows(rows.rows(), cfg.train, world * cfg.train.micro_batches);
       std::vector<int64_t> val = split.val;
       std::sort(val.begin(), val.end());
       for (int64_t k = 0; k < int64_t(shard.rows.size()); ++k)

@@ -364,11 +364,12 @@ RowSplit split_rows(int64_t n, const TrainOptions& opt, int64_t parts) {
   return s;
 }
 
-std::vector<int64_t> rank_rows(int64_t n, const TrainOptions& opt, int64_t rank, int64_t world) {
-  ARFC_CHECK(world >= 1 && rank >= 0 && rank < world, "rank_rows: rank ", rank, " of ", world);
-  const RowSplit s = split_rows(n, opt, world * opt.micro_batches);
+std::vector<int64_t> rank_rows(const RowSplit& s, int64_t rank, int64_t micro_batches) {
+  ARFC_CHECK(micro_batches >= 1 && rank >= 0 && (rank + 1) * micro_batches <= int64_t(s.blocks.size()),
+             "rank_rows: rank ", rank, " with ", micro_batches, " micro-batches of a split into ", s.blocks.size(),
+             " parts");
   std::vector<int64_t> rows = s.val;
-  for (int64_t p = rank * opt.micro_batches; p < (rank + 1) * opt.micro_batches; ++p)
+  for (int64_t p = rank * micro_batches; p < (rank + 1) * micro_batches; ++p)
     rows.insert(rows.end(), s.blocks[size_t(p)].begin(), s.blocks[size_t(p)].end());
   std::sort(rows.begin(), rows.end());
   return rows;

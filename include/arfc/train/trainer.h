@@ -158,9 +158,9 @@ struct RowSplit {
   int64_t steps_per_epoch = 0;
 };
 RowSplit split_rows(int64_t n, const TrainOptions& opt, int64_t parts);
-// The rows rank `rank` of `world` ranks trains and validates on, ascending: what a
-// data-parallel rank reads of the training files.
-std::vector<int64_t> rank_rows(int64_t n, const TrainOptions& opt, int64_t rank, int64_t world);
+// The rows rank `rank` trains and validates on, ascending, from the split of its group
+// (parts = ranks x micro_batches): what a data-parallel rank reads of the training files.
+std::vector<int64_t> rank_rows(const RowSplit& s, int64_t rank, int64_t micro_batches);
 
 // A rank's share of N training rows: the feature set given to the trainer holds exactly
 // these rows (rank_rows), in this order.
