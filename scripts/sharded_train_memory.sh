@@ -30,9 +30,9 @@ train() {  # OUT LOG [rank options]
   /usr/bin/time -f 'peak resident memory %M KiB, wall %e s' "$ARFC" train --task retrieval --train "$WORK/x.npy" \
     --labels "$WORK/y.npy" --config "$WORK/config.json" --out "$WORK/$out" --threads 1 "$@" 2> "$WORK/$log"
 }
-report() {  # LOG NAME (rank 0 logs its shard and rate; other ranks log warnings only)
-  local shard rate
-  shard=$(grep -o 'holds [0-9]* of [0-9]* training rows' "$WORK/$1" || true)
+report() {  # LOG NAME [SHARD]: rank 0's log names every rank's shard ("rank 1 holds ..."); other ranks log warnings only
+  local shard="" rate
+  [ -n "${3:-}" ] && shard=$(grep -ho "$3 holds [0-9]* of [0-9]* training rows" "$WORK/rank0.log" | head -1 || true)
   rate=$(grep -o '[0-9]* samples/s' "$WORK/$1" | tail -1 || true)
   echo "$2: ${shard:+$shard, }${rate:+$rate, }$(tail -1 "$WORK/$1")"
 }
@@ -42,5 +42,5 @@ PORT=$((20000 + $$ % 40000))
 train two.arfc rank1.log --world-size 2 --rank 1 --master-port $PORT > /dev/null &
 train two.arfc rank0.log --world-size 2 --rank 0 --master-port $PORT > /dev/null
 wait
-report rank0.log "rank 0 of 2"
-report rank1.log "rank 1 of 2"
+report rank0.log "rank 0 of 2" "this rank"
+report rank1.log "rank 1 of 2" "rank 1"

@@ -91,6 +91,7 @@ TEST_F(Distributed, TwoRanksTrainTheModelOfOneProcessWithTwoMicroBatches) {
   // Each rank read only its rows: 20 validation rows (10% is 32, capped at 20) and its block
   // of the 288 training rows.
   EXPECT_HAS(two.err, "this rank holds 164 of 320 training rows (rank 0 of 2)");
+  EXPECT_HAS(two.err, "rank 1 holds 164 of 320 training rows");  // rank 0 names the others' shards
   // Only rank 0 wrote: the model and its checkpoint, no temporaries.
   EXPECT_TRUE(fs::exists(path("two.arfc.ckpt")));
   for (const auto& e : fs::directory_iterator(dir_))

@@ -187,7 +187,7 @@ void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train,
   if (same_dim) {
     std::vector<torch::Tensor> rows;
     for (const auto& t : train) rows.push_back(normalize_rows(t.to(torch::kFloat32)));
-    PcaBasis p = pca(torch::cat(rows, 0));
+    PcaBasis p = pca(rows.size() == 1 ? rows[0] : torch::cat(rows, 0));
     for (int64_t m = 0; m < num_modalities(); ++m) set_from(p, m);
   } else {
     for (int64_t m = 0; m < num_modalities(); ++m)

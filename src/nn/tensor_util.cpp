@@ -29,6 +29,11 @@ torch::Tensor to_tensor(const Matrix& m) {
   return torch::from_blob(const_cast<float*>(m.data.data()), {m.n, m.d}, torch::kFloat32).clone();
 }
 
+torch::Tensor tensor_view(const Matrix& m) {
+  ARFC_ASSERT(int64_t(m.data.size()) == m.n * m.d);
+  return torch::from_blob(const_cast<float*>(m.data.data()), {m.n, m.d}, torch::kFloat32);
+}
+
 torch::Tensor to_tensor(const Labels& y) {
   return torch::from_blob(const_cast<int64_t*>(y.data()), {int64_t(y.size())}, torch::kInt64).clone();
 }

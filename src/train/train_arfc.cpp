@@ -152,6 +152,11 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
     }
     log_info("this rank holds " + std::to_string(shard.rows.size()) + " of " + std::to_string(rows.rows()) +
              " training rows (rank " + std::to_string(rank) + " of " + std::to_string(world) + ")");
+    // The other ranks log warnings only: rank 0 names their shards (the same split).
+    for (int64_t r = 1; rank == 0 && r < world; ++r)
+      log_info("rank " + std::to_string(r) + " holds " +
+               std::to_string(rank_rows(split, r, cfg.train.micro_batches).size()) + " of " +
+               std::to_string(rows.rows()) + " training rows");
   }
   const FeatureSet& fs = in_memory ? *in_memory : shard_fs;
 
@@ -160,8 +165,8 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
   arc->to(device);
   if (cfg.model.linear_base()) {
     if (in_memory) {
-      std::vector<torch::Tensor> train = {to_tensor(fs.train_x)};
-      if (task == Task::Crossmodal) train.push_back(to_tensor(fs.train_b));
+      std::vector<torch::Tensor> train = {tensor_view(fs.train_x)};
+      if (task == Task::Crossmodal) train.push_back(tensor_view(fs.train_b));
       arc->init_linear_base(train);
     } else {
       // Every row once over the ranks, as one process fits it: each rank its blocks, rank 0
@@ -179,7 +184,7 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
       auto idx = torch::tensor(own, torch::kInt64);
       std::vector<torch::Tensor> train;
       for (int64_t m = 0; m < rows.modalities(); ++m) {
-        train.push_back(to_tensor(m == 0 ? fs.train_x : fs.train_b).index_select(0, idx));
+        train.push_back(tensor_view(m == 0 ? fs.train_x : fs.train_b).index_select(0, idx));
         if (!extra.empty()) train.back() = torch::cat({train.back(), to_tensor(rows.gather(m, extra))});
       }
       arc->init_linear_base(train, [&group](const torch::Tensor& x) {

@@ -392,7 +392,8 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
              shard ? shard->rows.size() : 0, " row numbers holds ", held, " rows");
   ARFC_CHECK(fs.train_x.d == model.input_dim(), "training data: features have dimension ", fs.train_x.d,
              " but the model expects ", model.input_dim(), ". Hint: build the model for this input dimension.");
-  torch::Tensor X = to_tensor(fs.train_x), Bm, Y;
+  // Views of fs's rows (read only, by index_select): the rows are not held twice.
+  torch::Tensor X = tensor_view(fs.train_x), Bm, Y;
   int64_t num_classes = 0;
   if (task == Task::Classification || task == Task::Retrieval) {
     ARFC_CHECK(int64_t(fs.train_y.size()) == held, "training labels: expected ", held, " labels (one per row), got ",
@@ -403,7 +404,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   if (task == Task::Crossmodal) {
     ARFC_CHECK(fs.train_b.n == held, "crossmodal training data: second modality has ", fs.train_b.n,
                " rows, expected ", held, ". Hint: pass --pair with one row per row of --train.");
-    Bm = to_tensor(fs.train_b);
+    Bm = tensor_view(fs.train_b);
   }
 
   // Data parallelism and micro-batches (train/distributed.h): this rank's parts of each

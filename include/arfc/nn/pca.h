@@ -14,8 +14,9 @@ struct PcaBasis {
   torch::Tensor eigenvalues;  // [D] float64, descending
 };
 
-// x: [N, D] floating (N >= 2, any device; computed in float64 on x's device). Components
-// sorted by decreasing eigenvalue of the sample covariance. N < 2 -> arfc::Error.
+// x: [N, D] floating (N >= 2, any device; computed in float64 on x's device, a block of
+// rows at a time, so the fit adds about 32 MB to x, not two float64 copies of it).
+// Components sorted by decreasing eigenvalue of the sample covariance. N < 2 -> arfc::Error.
 PcaBasis fit_pca(const torch::Tensor& x);
 // The basis of a mean [D] and covariance [D, D] (float64), as fit_pca orders it.
 PcaBasis pca_of_covariance(const torch::Tensor& mean, const torch::Tensor& cov);

@@ -13,6 +13,9 @@ namespace arfc {
 
 // [n, d] float32 CPU tensor holding a copy of m.
 torch::Tensor to_tensor(const Matrix& m);
+// [n, d] float32 CPU tensor over m's own storage, no copy (training reads its rows this way
+// instead of holding them twice): valid only while m lives and unchanged, and never written.
+torch::Tensor tensor_view(const Matrix& m);
 // [n] int64 CPU tensor.
 torch::Tensor to_tensor(const Labels& y);
 // Any 2-D floating tensor (any device) -> Matrix (copied to CPU float32).
