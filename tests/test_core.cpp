@@ -126,6 +126,21 @@ TEST(Interrupt, ProgressStopsLongWorkWhenAsked) {
   }
 }
 
+// A front end ends the process at once on a stop request inside a blocking wait.
+TEST(Interrupt, BlockingSectionsNest) {
+  EXPECT_FALSE(in_blocking_section());
+  {
+    BlockingSection outer;
+    EXPECT_TRUE(in_blocking_section());
+    {
+      BlockingSection inner;
+      EXPECT_TRUE(in_blocking_section());
+    }
+    EXPECT_TRUE(in_blocking_section());
+  }
+  EXPECT_FALSE(in_blocking_section());
+}
+
 TEST(Text, SplitListTrimsAndKeepsEmptyItems) {
   using V = std::vector<std::string>;
   EXPECT_EQ(split_list(""), V{});

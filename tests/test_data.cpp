@@ -109,6 +109,13 @@ TEST_F(TempDir, IdxReaderRejectsBrokenFiles) {
   write_gz(path("header.gz"), {0, 0, 8});
   EXPECT_NE(error_of([&] { arfc::read_idx_images(path("header.gz")); }).find("truncated"), std::string::npos);
 
+  // A header that claims 2^26 images of 4096 x 4096 pixels (2^50 bytes) in a file of a few
+  // bytes: reported as truncated, without allocating what the header claims.
+  write_gz(path("huge.gz"), image_file(0x803, 1 << 26, 4096, 4096, 1000));
+  msg = error_of([&] { arfc::read_idx_images(path("huge.gz")); });
+  EXPECT_NE(msg.find("truncated"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("of the 1125899906842624 the header declares"), std::string::npos) << msg;
+
   write_gz(path("extra.gz"), image_file(0x803, 2, 3, 4, 30));
   EXPECT_NE(error_of([&] { arfc::read_idx_images(path("extra.gz")); }).find("after the declared payload"),
             std::string::npos);

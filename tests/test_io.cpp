@@ -9,6 +9,7 @@
 #include "arfc/io/atomic_file.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/io/half.h"
+#include "arfc/io/json_keys.h"
 #include "io_test_util.h"
 
 namespace arfc {
@@ -441,6 +442,20 @@ TEST_F(Safetensors, Malformed) {
   EXPECT_TRUE(has(m = err(st(R"({"x":{"dtype":"F32","shape":[2,2]}})", four)), "lacks")) << m;
 }
 
+// ---------------------------------------------------------------- JSON nesting
+// Every JSON text from a file or the command line is checked before it is parsed: deeply
+// nested text crashed the parser's callers (stack) or exhausted memory (meta.json dumps).
+TEST(JsonDepth, DeepTextIsRefusedBeforeParsing) {
+  using arfc::detail::json_depth_within;
+  EXPECT_TRUE(json_depth_within(R"({"a": [1, {"b": [2]}]})", 4));
+  EXPECT_FALSE(json_depth_within(R"({"a": [1, {"b": [2]}]})", 3));
+  EXPECT_TRUE(json_depth_within(R"({"a": "[[[[{{{{ \" [[["})", 1));  // brackets in strings do not count
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_FALSE(json_depth_within(deep));
+  EXPECT_ERROR_HAS(arfc::detail::check_json_depth(deep, "config 'x.json'"),
+                   "config 'x.json': JSON nested more than 64 levels deep");
+}
+
 // ---------------------------------------------------------------- atomic writes
 class Atomic : public TempDirTest {
  protected:
@@ -482,6 +497,27 @@ TEST_F(Atomic, ReadersRefuseWhatIsNotARegularFile) {
   EXPECT_ERROR_HAS(regular_file_size("/dev/null"), "not a regular file");
   EXPECT_ERROR_HAS(read_matrix(dir_ + "/"), "it is a directory");
   EXPECT_ERROR_HAS(regular_file_size(path("missing.npy")), "Hint: check the path");
+}
+
+// The temp is renamed over the output: a FIFO or device there would become a regular file
+// (as root, /dev/null itself), so writers refuse them; a symbolic link is followed to its
+// file, which is replaced, and the link stays.
+TEST_F(Atomic, WritersRefuseDevicesAndFollowLinks) {
+  ASSERT_EQ(::mkfifo(path("fifo.arfc").c_str(), 0600), 0);
+  EXPECT_ERROR_HAS(write_file_atomic(path("fifo.arfc"), "x"), "is not a regular file");
+  EXPECT_FALSE(fs::is_regular_file(path("fifo.arfc")));  // still the FIFO
+  write_file_atomic(path("target.bin"), "old");
+  fs::create_symlink("target.bin", path("link.bin"));
+  write_file_atomic(path("link.bin"), "new");
+  EXPECT_TRUE(fs::is_symlink(path("link.bin")));
+  EXPECT_EQ(read_file_bytes(path("target.bin")), "new");
+  fs::create_symlink("later.bin", path("dangling.bin"));  // a link to a file not yet written
+  write_file_atomic(path("dangling.bin"), "made");
+  EXPECT_EQ(read_file_bytes(path("later.bin")), "made");
+  fs::create_symlink("loop.bin", path("loop.bin"));
+  EXPECT_ERROR_HAS(write_file_atomic(path("loop.bin"), "x"), "too many levels of symbolic links");
+  EXPECT_EQ(listing(), (std::vector<std::string>{"dangling.bin", "fifo.arfc", "later.bin", "link.bin", "loop.bin",
+                                                  "target.bin"}));
 }
 
 TEST_F(Atomic, FailedWriteKeepsOldFileAndRemovesTemp) {

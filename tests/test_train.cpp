@@ -144,6 +144,23 @@ TEST(Config, DefaultsAndValidation) {
   // trained once per batch).
   refused("fixed_tokens", {1, 1, 2}, "fixed_tokens lists 1 more than once");
   refused("prefix_weighting", "long", "\"uniform\", \"length\" or \"short\"");
+  // Bounded above: each one sized the work or the memory of a run without limit.
+  refused("prefixes_per_batch", 1000000000, "prefixes_per_batch must be in [0, 4096]");
+  refused("epochs", int64_t(1) << 40, "epochs must be in [1, 1000000]");
+  auto refused_config = [](const nlohmann::json& c, const std::string& needle) {
+    try {
+      parse_arfc_config(c);
+      ADD_FAILURE() << c.dump() << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  bad = cfg;
+  bad["model"]["context_chunks"] = 4096;  // attention over 4097 tokens: tens of GB of scores
+  refused_config(bad, "context_chunks must be in [1, 256]");
+  bad = cfg;
+  bad["loss"] = {{"task_weight", 0}, {"ergc_weight", 0}, {"recon_weight", 0}};
+  refused_config(bad, "every loss weight is 0");
   bad = cfg;
   bad["train"]["epochs"] = "ten";
   EXPECT_THROW(parse_arfc_config(bad), Error);
@@ -151,6 +168,12 @@ TEST(Config, DefaultsAndValidation) {
   bad["extra"] = 1;
   EXPECT_THROW(parse_arfc_config(bad), Error);
   EXPECT_THROW(train_arfc(clustered(64, 4, 1), {{"model", {{"input_dim", 5}}}}), Error);
+  // Classes are numbered by their place among the ids present: one stray large id no
+  // longer sizes the class head (and its optimiser state) at a million rows.
+  EXPECT_EQ(class_ids({7, 999999, 0, 7}), (std::vector<int64_t>{0, 7, 999999}));
+  FeatureSet stray = clustered(64, 4, 1);
+  stray.train_y[3] = 999999;
+  EXPECT_NO_THROW(train_arfc(stray, tiny_config(1)));
   // More code values than input dimensions (4096 one-value tokens for D = 256 passed the
   // parameter bound, then exhausted memory in training).
   bad = cfg;

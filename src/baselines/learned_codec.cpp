@@ -8,6 +8,7 @@
 #include "arfc/baselines/qformer.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/io/json_keys.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/train_arfc.h"
@@ -31,6 +32,7 @@ const std::vector<double>& default_matryoshka_ratios() {
 
 nlohmann::json parse_config_overrides(const std::string& text) {
   nlohmann::json j;
+  detail::check_json_depth(text, "config overrides");
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {

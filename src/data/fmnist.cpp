@@ -12,6 +12,7 @@
 #include "arfc/data/backbone.h"
 #include "arfc/data/dual_encoder.h"
 #include "arfc/data/reference_metrics.h"
+#include "arfc/io/json_keys.h"
 #include "arfc/nn/tensor_util.h"
 
 namespace arfc {
@@ -354,7 +355,9 @@ bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, co
   for (const auto& f : set_files(set))
     if (!fs::is_regular_file(set_dir + "/" + f)) return false;
   std::ifstream in(set_dir + "/meta.json");
-  json meta = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!detail::json_depth_within(text)) return false;  // not a meta.json this tool wrote
+  json meta = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (meta.is_discarded() || !meta.is_object() || !meta.contains("settings")) return false;
   return meta["settings"] == settings(set, opt);
 }

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -53,6 +54,23 @@ void read_exact(gzFile f, const std::string& path, const char* what, void* dst, 
              " present. ", kHint);
 }
 
+// Reads exactly `n` bytes into a buffer that grows as they arrive (at most 64 MB ahead of
+// the data), so a header that claims more than the stream holds fails as truncated
+// instead of allocating what it claims.
+std::vector<uint8_t> read_growing(gzFile f, const std::string& path, const char* what, int64_t n) {
+  constexpr int64_t kChunk = int64_t(64) << 20;
+  std::vector<uint8_t> out;
+  for (int64_t have = 0; have < n;) {
+    const int64_t chunk = std::min(kChunk, n - have);
+    out.resize(size_t(have + chunk));
+    const std::string part = std::string(what) + " (bytes " + std::to_string(have) + " to " +
+                             std::to_string(have + chunk) + " of the " + std::to_string(n) + " the header declares)";
+    read_exact(f, path, part.c_str(), out.data() + have, chunk);
+    have += chunk;
+  }
+  return out;
+}
+
 uint32_t read_be32(gzFile f, const std::string& path, const char* what) {
   unsigned char b[4];
   read_exact(f, path, what, b, 4);
@@ -87,8 +105,7 @@ IdxImages read_idx_images(const std::string& path) {
   ARFC_CHECK(im.rows > 0 && im.rows <= kMaxSide && im.cols > 0 && im.cols <= kMaxSide, "IDX file ",
              path, ": image size expected 1..", kMaxSide, " per side, got ", im.rows, " x ", im.cols,
              ". ", kHint);
-  im.pixels.resize(size_t(im.n * im.rows * im.cols));
-  read_exact(f.get(), path, "pixels", im.pixels.data(), int64_t(im.pixels.size()));
+  im.pixels = read_growing(f.get(), path, "pixels", im.n * im.rows * im.cols);
   expect_end(f.get(), path);
   return im;
 }
@@ -101,8 +118,7 @@ Labels read_idx_labels(const std::string& path) {
   int64_t n = read_be32(f.get(), path, "item count");
   ARFC_CHECK(n > 0 && n <= kMaxItems, "IDX file ", path, ": item count expected 1..", kMaxItems,
              ", got ", n, ". ", kHint);
-  std::vector<uint8_t> raw(static_cast<size_t>(n));
-  read_exact(f.get(), path, "labels", raw.data(), n);
+  const std::vector<uint8_t> raw = read_growing(f.get(), path, "labels", n);
   expect_end(f.get(), path);
   return Labels(raw.begin(), raw.end());
 }

@@ -15,6 +15,7 @@
 #include "arfc/core/log.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/io/json_keys.h"
 
 namespace arfc {
 namespace {
@@ -304,6 +305,7 @@ std::string report_json(const EvalReport& r) {
 
 EvalReport parse_report_json(const std::string& text, const std::string& where) {
   nlohmann::json j;
+  detail::check_json_depth(text, where);
   try {
     j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
@@ -18,10 +19,28 @@ std::string parent_dir(const std::string& path) {
   if (slash == 0) return "/";
   return path.substr(0, slash);
 }
+
+
+// A symbolic link is followed to the file it names (dangling or not), so the temp and the
+// rename go there and the link stays; a loop of links -> arfc::Error.
+std::string follow_links(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  for (int hop = 0; hop < 40; ++hop) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(p, ec))) return p.string();
+    fs::path t = fs::read_symlink(p, ec);
+    if (ec) ARFC_THROW("cannot write '", path, "': reading the link '", p.string(), "' failed: ", ec.message());
+    p = t.is_absolute() ? t : p.parent_path() / t;
+  }
+  ARFC_THROW("cannot write '", path, "': too many levels of symbolic links. Hint: give the file itself.");
+}
 }  // namespace
 
 AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)) {
   ARFC_CHECK(!path_.empty(), "output path is empty. Hint: pass a file name.");
+  const std::string given = path_;
+  path_ = follow_links(path_);
   const std::string dir = parent_dir(path_);
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -30,7 +49,13 @@ AtomicWriter::AtomicWriter(std::string path) : path_(std::move(path)) {
   }
   struct stat target;
   if (::stat(path_.c_str(), &target) == 0 && S_ISDIR(target.st_mode)) {
-    ARFC_THROW("cannot write '", path_, "': it is a directory. Hint: give a file name.");
+    ARFC_THROW("cannot write '", given, "': it is a directory. Hint: give a file name.");
+  }
+  // The temp is renamed over the target, which would replace a device or a pipe with a
+  // regular file (/dev/null among them, when run as root).
+  if (::stat(path_.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
+    ARFC_THROW("cannot write '", given, "': it is not a regular file (a device, pipe or socket); outputs are "
+               "written as regular files. Hint: give a file path.");
   }
   tmp_ = path_ + ".tmp." + std::to_string(::getpid());
   f_ = std::fopen(tmp_.c_str(), "wb");

@@ -4,6 +4,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/io/json_keys.h"
 
 namespace arfc {
 
@@ -69,8 +70,10 @@ ContainerFile read_container(const std::string& path, const char magic[8], uint3
   const uint64_t actual = fnv1a64(bytes.data(), sum_off);
   ARFC_CHECK(stored == actual, what, " '", path, "': checksum mismatch (stored ", std::hex, stored,
              ", computed ", actual, std::dec, "). Hint: the file is corrupt; re-create or re-copy it.");
+  const std::string header = bytes.substr(20, size_t(hlen));
+  detail::check_json_depth(header, what + " '" + path + "' header");
   try {
-    c.header = nlohmann::json::parse(bytes.substr(20, size_t(hlen)));
+    c.header = nlohmann::json::parse(header);
   } catch (const std::exception& e) {
     ARFC_THROW(what, " '", path, "': header is not valid JSON: ", e.what());
   }

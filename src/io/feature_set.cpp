@@ -11,6 +11,7 @@
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/io/json_keys.h"
 
 namespace arfc {
 namespace {
@@ -76,8 +77,10 @@ json read_meta(const std::string& dir, FeatureSet& fs) {
   ARFC_CHECK(exists(meta_path), "feature set '", dir, "': missing meta.json. Hint: a feature set directory holds ",
              "meta.json, train_x.npy and test_x.npy (docs/FORMAT.md).");
   json meta;
+  const std::string meta_text = read_file_bytes(meta_path, int64_t(16) << 20);
+  detail::check_json_depth(meta_text, "feature set '" + dir + "': meta.json");
   try {
-    meta = json::parse(read_file_bytes(meta_path, int64_t(16) << 20));
+    meta = json::parse(meta_text);
   } catch (const json::exception& e) {
     ARFC_THROW("file '", meta_path, "' is not valid JSON: ", e.what(), ". Hint: fix or regenerate it.");
   }
@@ -193,6 +196,7 @@ void save_feature_set(const std::string& dir, const FeatureSet& fs) {
                " but test_b has d = ", fs.test_b.d, ".");
   }
   json meta;
+  detail::check_json_depth(fs.meta_json, "feature set meta.json");
   try {
     meta = json::parse(fs.meta_json.empty() ? std::string("{}") : fs.meta_json);
   } catch (const json::exception& e) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arfc/core/error.h"
+#include "arfc/io/json_keys.h"
 #include "layout.h"
 
 namespace arfc::io_detail {
@@ -32,6 +33,7 @@ json read_header(InputFile& f, int64_t* buffer_start) {
   const std::string text = f.read_string(8, int64_t(n), "safetensors header");
   *buffer_start = 8 + int64_t(n);
   json h;
+  detail::check_json_depth(text, "safetensors file '" + path + "'");
   try {
     h = json::parse(text);
   } catch (const json::exception& e) {

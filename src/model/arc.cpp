@@ -146,8 +146,11 @@ torch::Tensor ArcImpl::normalize_rows(const torch::Tensor& x) {
   return x / (x.pow(2).mean(1, true) + 1e-6).sqrt();
 }
 
-void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train,
-                               const std::function<PcaBasis(const torch::Tensor&)>& pca) {
+void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
+  init_linear_base(train, [](const std::vector<torch::Tensor>& xs, const RowMap& map) { return fit_pca(xs, map); });
+}
+
+void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train, const PcaFit& pca) {
   if (!options.linear_base()) return;
   ARFC_CHECK(int64_t(train.size()) == num_modalities(), "init_linear_base: expected training features for ",
              num_modalities(), " modalities, got ", train.size());
@@ -184,14 +187,12 @@ void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train,
     check_input(train[size_t(m)], m);
     same_dim = same_dim && modality_dim(m) == modality_dim(0);
   }
+  const RowMap normalized = [](const torch::Tensor& b) { return normalize_rows(b.to(torch::kFloat32)); };
   if (same_dim) {
-    std::vector<torch::Tensor> rows;
-    for (const auto& t : train) rows.push_back(normalize_rows(t.to(torch::kFloat32)));
-    PcaBasis p = pca(rows.size() == 1 ? rows[0] : torch::cat(rows, 0));
+    PcaBasis p = pca(train, normalized);
     for (int64_t m = 0; m < num_modalities(); ++m) set_from(p, m);
   } else {
-    for (int64_t m = 0; m < num_modalities(); ++m)
-      set_from(pca(normalize_rows(train[size_t(m)].to(torch::kFloat32))), m);
+    for (int64_t m = 0; m < num_modalities(); ++m) set_from(pca({train[size_t(m)]}, normalized), m);
   }
 }
 

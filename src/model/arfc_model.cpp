@@ -15,6 +15,7 @@
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
+#include "arfc/io/json_keys.h"
 #include "arfc/model/arc.h"
 #include "arfc/model/model_config.h"
 #include "arfc/nn/module_bytes.h"
@@ -466,7 +467,7 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
         for (const auto& e : row) {
           // Checked as stored (float32): 1e300 would become inf, 1e-50 zero.
           const float f = e.is_number() ? e.get<float>() : 0.0f;
-          ARFC_CHECK(std::isnormal(f) && f > 0, "model file '", path, "': calibration scale ", e.dump(),
+          ARFC_CHECK(std::isnormal(f) && f > 0, "model file '", path, "': calibration scale ", detail::json_excerpt(e),
                      " is not a positive finite float32 number. Hint: the file is corrupt or was edited.");
           v.push_back(f);
         }

@@ -20,7 +20,7 @@ T get_or(const json& j, const std::string& where, const char* key, T def) {
   else if constexpr (std::is_integral_v<T>) ok = v.is_number_integer();
   else if constexpr (std::is_floating_point_v<T>) ok = v.is_number();
   else ok = v.is_string();
-  ARFC_CHECK(ok, where, ".", key, ": wrong type, got ", v.dump());
+  ARFC_CHECK(ok, where, ".", key, ": wrong type, got ", detail::json_excerpt(v));
   return v.get<T>();
 }
 
@@ -76,7 +76,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
                         "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit", "discrete_train_beam",
                         "discrete_bits_per_value"});
   ARFC_CHECK(get_or<std::string>(j, where, "type", "arc") == "arc", where, ".type: only \"arc\" is accepted, got ",
-             j.at("type").dump());
+             detail::json_excerpt(j.at("type")));
   ARFC_CHECK(j.contains("input_dim"), where, ".input_dim is required");
   ArcOptions o(get_or<int64_t>(j, where, "input_dim", 0));
   o.input_dim_b(get_or<int64_t>(j, where, "input_dim_b", o.input_dim_b()));
@@ -122,7 +122,8 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("max_tokens", o.max_tokens(), 1, 4096);
   in("d_model", o.d_model(), 1, 8192);
   in("num_heads", o.num_heads(), 1, 256);
-  in("context_chunks", o.context_chunks(), 1, 4096);
+  // Attention over C + 1 context tokens holds batch x heads x (C + 1)^2 scores.
+  in("context_chunks", o.context_chunks(), 1, 256);
   in("context_layers", o.context_layers(), 0, 64);
   in("generator_layers", o.generator_layers(), 1, 64);
   in("solutions", o.solutions(), 1, 64);

@@ -1,6 +1,7 @@
 #include "arfc/train/arfc_config.h"
 
 #include "arfc/core/error.h"
+#include "arfc/io/json_keys.h"
 
 namespace arfc {
 
@@ -34,7 +35,7 @@ json merge_config(const json& base, const json& user) {
     const bool section = it.key() == "model" || it.key() == "train" || it.key() == "loss" ||
                          (out.contains(it.key()) && out[it.key()].is_object());
     ARFC_CHECK(!section || it.value().is_object(), "config: section '", it.key(), "' must be a JSON object, got ",
-               it.value().type_name(), " (", it.value().dump().substr(0, 80), "). Hint: e.g. {\"", it.key(),
+               it.value().type_name(), " (", detail::json_excerpt(it.value()), "). Hint: e.g. {\"", it.key(),
                "\": {...}}.");
     if (it.value().is_object() && out.contains(it.key()) && out[it.key()].is_object()) {
       for (auto jt = it.value().begin(); jt != it.value().end(); ++jt) out[it.key()][jt.key()] = jt.value();

@@ -4,8 +4,11 @@
 #include <cstdlib>
 
 #include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
 
 #ifdef ARFC_WITH_GLOO
+#include <netdb.h>
+#include <sys/socket.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
@@ -47,6 +50,21 @@ void validate(const DistributedOptions& o) {
 
 bool distributed_available() { return true; }
 
+namespace {
+// A master address that does not resolve fails at once with its name, instead of c10d's
+// retries until the timeout.
+void check_master_address(const DistributedOptions& o) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int rc = ::getaddrinfo(o.master_addr.c_str(), nullptr, &hints, &found);
+  if (found) ::freeaddrinfo(found);
+  ARFC_CHECK(rc == 0, "distributed: cannot resolve the master address '", o.master_addr, "' (", ::gai_strerror(rc),
+             "). Hint: set MASTER_ADDR / --master-addr to rank 0's host name or IP address.");
+}
+}  // namespace
+
 struct ProcessGroup::Impl {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
@@ -55,6 +73,8 @@ struct ProcessGroup::Impl {
 ProcessGroup::ProcessGroup(const DistributedOptions& o) : opt_(o), impl_(std::make_unique<Impl>()) {
   if (o.world_size == 1) return;
   const auto timeout = std::chrono::milliseconds(int64_t(o.timeout_s * 1000));
+  check_master_address(o);
+  BlockingSection waiting;  // a stop signal while the ranks gather ends the process
   try {
     c10d::TCPStoreOptions so;
     so.port = uint16_t(o.master_port);
@@ -85,6 +105,7 @@ void ProcessGroup::all_reduce_sum(const std::vector<torch::Tensor>& tensors) {
     flat_parts.push_back(t.detach().reshape({-1}).to(torch::kCPU));
   }
   std::vector<at::Tensor> buf = {torch::cat(flat_parts)};
+  BlockingSection waiting;  // writes nothing: a stop signal inside it ends the process
   try {
     impl_->pg->allreduce(buf)->wait();
   } catch (const c10::Error& e) {

@@ -147,7 +147,7 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
     shard_fs.train_x = rows.gather(0, shard.rows);
     if (task == Task::Crossmodal) shard_fs.train_b = rows.gather(1, shard.rows);
     if (!rows.labels().empty()) {
-      shard.num_classes = count_classes(rows.labels());
+      shard.classes = class_ids(rows.labels());
       for (int64_t i : shard.rows) shard_fs.train_y.push_back(rows.labels()[size_t(i)]);
     }
     log_info("this rank holds " + std::to_string(shard.rows.size()) + " of " + std::to_string(rows.rows()) +
@@ -187,8 +187,8 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
         train.push_back(tensor_view(m == 0 ? fs.train_x : fs.train_b).index_select(0, idx));
         if (!extra.empty()) train.back() = torch::cat({train.back(), to_tensor(rows.gather(m, extra))});
       }
-      arc->init_linear_base(train, [&group](const torch::Tensor& x) {
-        return fit_pca_of_parts(x, [&group](torch::Tensor& t) {
+      arc->init_linear_base(train, [&group](const std::vector<torch::Tensor>& xs, const RowMap& map) {
+        return fit_pca_of_parts(xs, map, [&group](torch::Tensor& t) {
           if (group) group->all_reduce_sum({t});
         });
       });

@@ -30,7 +30,7 @@ void read(const json& j, const std::string& where, const char* key, T& out) {
     }
     out = v.get<T>();
   } catch (const std::exception& e) {
-    ARFC_THROW(where, ".", key, ": expected a ", e.what(), ", got ", v.dump());
+    ARFC_THROW(where, ".", key, ": expected a ", e.what(), ", got ", detail::json_excerpt(v));
   }
 }
 
@@ -119,7 +119,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "st_tokens", o.st_tokens);
   if (j.contains("fixed_tokens")) {
     const auto& v = j.at("fixed_tokens");
-    ARFC_CHECK(v.is_array(), where, ".fixed_tokens: expected an array of token counts, got ", v.dump());
+    ARFC_CHECK(v.is_array(), where, ".fixed_tokens: expected an array of token counts, got ", detail::json_excerpt(v));
     o.fixed_tokens.clear();
     for (const auto& e : v) {
       ARFC_CHECK(e.is_number_integer() && e.get<int64_t>() >= 1, where,
@@ -133,7 +133,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
       o.fixed_tokens.push_back(t);
     }
   }
-  ARFC_CHECK(o.epochs >= 1, where, ".epochs must be >= 1, got ", o.epochs);
+  ARFC_CHECK(o.epochs >= 1 && o.epochs <= 1000000, where, ".epochs must be in [1, 1000000], got ", o.epochs);
   ARFC_CHECK(o.batch_size >= 2, where, ".batch_size must be >= 2 (ERGC needs pairs), got ", o.batch_size);
   ARFC_CHECK(o.micro_batches >= 1 && o.micro_batches <= o.batch_size / 2, where, ".micro_batches must be in [1, ",
              o.batch_size / 2, "] (each micro-batch needs 2 rows), got ", o.micro_batches);
@@ -158,7 +158,9 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.prefix_mode == "beta" || o.prefix_mode == "fixed" || o.prefix_mode == "full", where,
              ".prefix_mode must be one of beta, fixed, full; got \"", o.prefix_mode, "\"");
   ARFC_CHECK(o.beta_a > 0 && o.beta_b > 0, where, ".beta_a and .beta_b must be > 0, got ", o.beta_a, " and ", o.beta_b);
-  ARFC_CHECK(o.prefixes_per_batch >= 0, where, ".prefixes_per_batch must be >= 0, got ", o.prefixes_per_batch);
+  // Each prefix is one more encode and loss per batch; a code has at most 4096 tokens.
+  ARFC_CHECK(o.prefixes_per_batch >= 0 && o.prefixes_per_batch <= 4096, where,
+             ".prefixes_per_batch must be in [0, 4096], got ", o.prefixes_per_batch);
   ARFC_CHECK(o.prefix_mode != "beta" || o.prefixes_per_batch > 0 || o.include_full, where,
              ": prefixes_per_batch = 0 with include_full = false trains on no prefix at all");
   ARFC_CHECK(o.prefix_mode != "fixed" || !o.fixed_tokens.empty(), where,
@@ -183,6 +185,9 @@ LossOptions loss_options_from_json(const json& j, const std::string& where) {
   ARFC_CHECK(o.task_weight >= 0 && o.ergc_weight >= 0 && o.recon_weight >= 0, where,
              ": loss weights must be >= 0 (task_weight ", o.task_weight, ", ergc_weight ", o.ergc_weight,
              ", recon_weight ", o.recon_weight, ")");
+  ARFC_CHECK(o.task_weight + o.ergc_weight + o.recon_weight > 0, where,
+             ": every loss weight is 0 (task_weight, ergc_weight, recon_weight), so nothing would train. Hint: "
+             "leave at least one above 0.");
   ARFC_CHECK(o.task_tau > 0 && o.ergc_tau > 0, where, ": temperatures must be > 0 (task_tau ", o.task_tau,
              ", ergc_tau ", o.ergc_tau, ")");
   ARFC_CHECK(o.proto_scale > 0, where, ".proto_scale must be > 0, got ", o.proto_scale);

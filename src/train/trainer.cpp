@@ -320,14 +320,18 @@ nlohmann::json TrainSummary::to_json() const {
   return j;
 }
 
-int64_t count_classes(const Labels& y) {
-  int64_t num_classes = 0;
+std::vector<int64_t> class_ids(const Labels& y) {
+  std::vector<char> seen;
   for (auto c : y) {
     ARFC_CHECK(c >= 0 && c < kMaxClasses, "training labels: class ids must be in [0, ", kMaxClasses, "), got ", c,
                ". Hint: map classes to 0..C-1.");
-    num_classes = std::max(num_classes, c + 1);
+    if (c >= int64_t(seen.size())) seen.resize(size_t(c + 1), 0);
+    seen[size_t(c)] = 1;
   }
-  return num_classes;
+  std::vector<int64_t> ids;
+  for (int64_t c = 0; c < int64_t(seen.size()); ++c)
+    if (seen[size_t(c)]) ids.push_back(c);
+  return ids;
 }
 
 RowSplit split_rows(int64_t n, const TrainOptions& opt, int64_t parts) {
@@ -398,8 +402,18 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   if (task == Task::Classification || task == Task::Retrieval) {
     ARFC_CHECK(int64_t(fs.train_y.size()) == held, "training labels: expected ", held, " labels (one per row), got ",
                fs.train_y.size(), ". Hint: pass --labels for task ", task_name(task), ".");
-    num_classes = shard ? shard->num_classes : count_classes(fs.train_y);
-    Y = to_tensor(fs.train_y);
+    // Classes are numbered by their place among the ids present (every rank numbers them
+    // alike, from all N labels), so one stray large id does not size the class head.
+    const std::vector<int64_t> ids = shard ? shard->classes : class_ids(fs.train_y);
+    num_classes = int64_t(ids.size());
+    Labels dense(fs.train_y.size());
+    for (size_t i = 0; i < dense.size(); ++i) {
+      const auto it = std::lower_bound(ids.begin(), ids.end(), fs.train_y[i]);
+      ARFC_CHECK(it != ids.end() && *it == fs.train_y[i], "training labels: class ", fs.train_y[i],
+                 " is not among the classes of all rows");
+      dense[i] = int64_t(it - ids.begin());
+    }
+    Y = to_tensor(dense);
   }
   if (task == Task::Crossmodal) {
     ARFC_CHECK(fs.train_b.n == held, "crossmodal training data: second modality has ", fs.train_b.n,
@@ -537,7 +551,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
     // rank reads only its own.
     std::vector<std::vector<int64_t>> order = split.blocks;
     for (auto& block : order) std::shuffle(block.begin(), block.end(), rng);
-    double loss_acc = 0;
+    double loss_acc = 0, lv_last = 0;
     for (int64_t s = 0; s < steps_per_epoch; ++s) {
       const int64_t global_step = epoch * steps_per_epoch + s;
       const double lr = scheduled_lr(opt, global_step, total_steps);
@@ -570,6 +584,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       ARFC_CHECK(std::isfinite(lv), "training diverged at epoch ", epoch + 1, " step ", s + 1, " (loss ", lv,
                  "). Hint: lower train.lr or raise train.warmup_frac.");
       loss_acc += lv;
+      lv_last = lv;
       ++done;
       char extra[160];
       std::snprintf(extra, sizeof extra, "epoch %lld/%lld loss %.4f lr %.2e %.0f samples/s", (long long)(epoch + 1),
@@ -578,6 +593,13 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       prog.update(done, extra);
     }
     sum.final_train_loss = loss_acc / double(steps_per_epoch);
+    // A finite loss does not prove finite weights (bounded tokens saturate): checked once
+    // per epoch, before a checkpoint could keep them.
+    for (const auto* group_params : {&params, &base_params})
+      for (const auto& p : *group_params)
+        ARFC_CHECK(torch::isfinite(p).all().item<bool>(), "training diverged in epoch ", epoch + 1,
+                   ": the model's weights are no longer finite (last loss ", lv_last, "). Hint: lower train.lr or "
+                   "raise train.warmup_frac.");
     ValResult v = validate(obj, model, X, Bm, Y, val_idx, bs, shortest_trained(model, opt), dev);
     sum.final_val_loss = v.loss;
     sum.val_metric_short = v.metric_short;

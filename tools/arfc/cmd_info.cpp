@@ -15,6 +15,7 @@
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
+#include "arfc/io/json_keys.h"
 #include "arfc/model/arfc_model.h"
 #include "commands.h"
 
@@ -137,8 +138,10 @@ bool exists(const std::string& p) {
 std::vector<Record> describe_feature_set(const std::string& dir, bool stats) {
   const std::string base = dir.back() == '/' ? dir : dir + "/";
   nlohmann::json meta;
+  const std::string meta_text = read_file_bytes(base + "meta.json", int64_t(16) << 20);
+  detail::check_json_depth(meta_text, "feature set '" + dir + "': meta.json");
   try {
-    meta = nlohmann::json::parse(read_file_bytes(base + "meta.json", int64_t(16) << 20));
+    meta = nlohmann::json::parse(meta_text);
   } catch (const nlohmann::json::exception& e) {
     ARFC_THROW("file '", base, "meta.json' is not valid JSON: ", e.what());
   }

@@ -1,18 +1,18 @@
 #include "config_file.h"
 
-#include <fstream>
-
 #include "arfc/core/error.h"
+#include "arfc/io/embeddings.h"
+#include "arfc/io/json_keys.h"
 
 namespace arfc::cli {
 
 nlohmann::json read_config_file(const std::string& path) {
   if (path.empty()) return nlohmann::json::object();
-  std::ifstream in(path);
-  ARFC_CHECK(in, "config '", path, "': cannot open");
+  const std::string text = read_file_bytes(path, int64_t(16) << 20);
+  detail::check_json_depth(text, "config '" + path + "'");
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(in);
+    j = nlohmann::json::parse(text);
   } catch (const std::exception& e) {
     ARFC_THROW("config '", path, "': not valid JSON: ", e.what(), ". Hint: see docs/DESIGN.md for the keys.");
   }

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <new>
 
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
@@ -30,7 +31,8 @@ void install_stderr_logger() {
 // SIGINT/SIGTERM: the first asks the running work to stop at its next check (between
 // training steps, encoding batches, evaluation cells), so it unwinds without writing its
 // output (outputs are written whole, at the end); train keeps the checkpoint of the last
-// finished epoch. A second signal (a second or more later) ends the process at once.
+// finished epoch. A second signal (a second or more later) ends the process at once, and so
+// does the first inside a blocking wait of data-parallel training (core/interrupt.h).
 std::atomic<bool> g_stop{false};
 std::atomic<int64_t> g_first_stop_ns{0};
 
@@ -44,6 +46,13 @@ int64_t monotonic_ns() {  // clock_gettime is async-signal-safe
 // can deliver the same stop twice (to the process and to its group).
 extern "C" void on_stop_signal(int sig) {
   const int64_t now = monotonic_ns();
+  // Inside a blocking wait (joining or talking to the other ranks) no check comes soon:
+  // end now, as a second signal would.
+  if (arfc::in_blocking_section()) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
   if (!g_stop.exchange(true)) {
     g_first_stop_ns = now;
     return;
@@ -95,6 +104,10 @@ int main(int argc, char** argv) {
     return 130;
   } catch (const arfc::Error& e) {
     std::fprintf(stderr, "arfc: error: %s\n", e.what());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "arfc: error: out of memory (an allocation failed; no output was written). Hint: use "
+                         "smaller inputs, --chunk-rows or a smaller model.\n");
     return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "arfc: error: %s\n", e.what());

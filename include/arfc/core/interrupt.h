@@ -25,4 +25,18 @@ void set_interrupt_check(InterruptCheck check);
 // Throws Interrupted when the installed test says so.
 void check_interrupt();
 
+// Marks a wait that cannot call check_interrupt() (a blocking network call: joining a
+// process group, a collective): while one is alive, a front end may end the process at
+// once on a stop request instead of at the next check, which could be minutes away. Such a
+// wait must leave nothing half-written when the process ends inside it.
+class BlockingSection {
+ public:
+  BlockingSection();
+  ~BlockingSection();
+  BlockingSection(const BlockingSection&) = delete;
+  BlockingSection& operator=(const BlockingSection&) = delete;
+};
+// Whether any thread is inside a BlockingSection. Async-signal-safe (an atomic load).
+bool in_blocking_section();
+
 }  // namespace arfc

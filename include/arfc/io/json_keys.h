@@ -1,4 +1,6 @@
-// Validation shared by every config section parser (model, train and loss sections).
+// Validation shared by every JSON reader: the nesting bound every JSON text is checked
+// against before it is parsed, and the key check of the config section parsers (model,
+// train and loss sections).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -10,6 +12,44 @@
 #include "arfc/core/error.h"
 
 namespace arfc::detail {
+
+// The deepest nesting any JSON file of arfc holds is 4; a crafted file nested thousands of
+// levels deep would exhaust the stack (a crash) or the memory of code that walks the value.
+constexpr int kMaxJsonDepth = 64;
+
+// Whether the arrays and objects of `text` nest at most max_depth levels (brackets inside
+// strings do not count). Linear in the text; invalid JSON is left to the parser.
+inline bool json_depth_within(const std::string& text, int max_depth = kMaxJsonDepth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+// Throws arfc::Error naming `what` when json_depth_within(text) is false; call it before
+// nlohmann::json::parse on text from a file or the command line.
+inline void check_json_depth(const std::string& text, const std::string& what) {
+  ARFC_CHECK(json_depth_within(text), what, ": JSON nested more than ", kMaxJsonDepth,
+             " levels deep. Hint: is this the right file?");
+}
+
+// A value as an error message quotes it: its JSON text, cut to max_chars ("..." after).
+inline std::string json_excerpt(const nlohmann::json& v, size_t max_chars = 80) {
+  std::string t = v.dump();
+  return t.size() <= max_chars ? t : t.substr(0, max_chars) + "...";
+}
 
 // Throws arfc::Error naming `where` and the unknown key, listing the accepted keys.
 inline void check_keys(const nlohmann::json& j, const std::string& where,

@@ -147,10 +147,13 @@ class ArcImpl : public PrefixEncoderImpl {
   // modality m (on any device). When all modalities share D, one PCA of their union serves
   // all (so the two modalities start in one aligned space); otherwise one PCA each. Code
   // value j starts as the projection on principal direction j (zero beyond D). No-op when
-  // linear_base is off. `pca` fits one basis to rows (fit_pca; a data-parallel rank passes
-  // one over every rank's rows: nn/pca.h, fit_pca_of_parts).
-  void init_linear_base(const std::vector<torch::Tensor>& train,
-                        const std::function<PcaBasis(const torch::Tensor&)>& pca = fit_pca);
+  // linear_base is off. `pca` fits one basis to the rows of its tensors, each block through
+  // the row map it is given (the normalisation: the normalised rows are never all held at
+  // once), as fit_pca does (the default; a data-parallel rank passes one over every rank's
+  // rows: nn/pca.h, fit_pca_of_parts).
+  using PcaFit = std::function<PcaBasis(const std::vector<torch::Tensor>&, const RowMap&)>;
+  void init_linear_base(const std::vector<torch::Tensor>& train, const PcaFit& pca);
+  void init_linear_base(const std::vector<torch::Tensor>& train);
 
   // Undefined (null module) when options.discrete_tokens == 0.
   TokenCodebooks codebooks() const { return codebooks_; }

@@ -167,11 +167,13 @@ std::vector<int64_t> rank_rows(const RowSplit& s, int64_t rank, int64_t micro_ba
 struct RowShard {
   std::vector<int64_t> rows;  // ascending row numbers
   int64_t total_rows = 0;     // N
-  int64_t num_classes = 0;    // over all N labels (classification, retrieval)
+  std::vector<int64_t> classes;  // class_ids of all N labels (classification, retrieval)
 };
 
-// 1 + the largest class id (each in [0, kMaxClasses), else arfc::Error naming it).
-int64_t count_classes(const Labels& y);
+// The distinct class ids of y, ascending (each in [0, kMaxClasses), else arfc::Error
+// naming it). Training numbers the classes by their place in this list, so the class head
+// has one row per class present, however large or sparse the ids.
+std::vector<int64_t> class_ids(const Labels& y);
 
 // Trains `model` in place on fs.train_x (+ fs.train_y / fs.train_b by task). When
 // checkpoint_path is not empty the model, task head, optimiser, epoch and `checkpoint_meta`
