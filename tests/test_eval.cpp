@@ -201,8 +201,18 @@ TEST(Factory, MethodListsAndErrors) {
   EXPECT_NE(describe_methods().find("ptq"), std::string::npos);
   EXPECT_EQ(find_codec_entry("f16")->native_ratio, 2);
   // Storage variants: "+f32|f16|i8" on float codecs only; arguments after the storage.
-  EXPECT_EQ(parse_method_list("pca+i8,mrl+f16,arfc+i8:m+x.arfc").size(), 3u);
-  EXPECT_EQ(find_codec_entry("arfc+i8:m+x.arfc")->prefix, "arfc");
+  // (A model path may hold '+'; the file must exist when the list is parsed.)
+  const std::string model = ::testing::TempDir() + "m+x." + std::to_string(::getpid()) + ".arfc";
+  std::ofstream(model) << "x";
+  EXPECT_EQ(parse_method_list("pca+i8,mrl+f16,arfc+i8:" + model).size(), 3u);
+  EXPECT_EQ(find_codec_entry("arfc+i8:" + model)->prefix, "arfc");
+  std::filesystem::remove(model);
+  // Arguments are checked when the list is parsed, before any work: a missing model file,
+  // an unknown rq argument.
+  EXPECT_THROW(parse_method_list("arfc:" + model), Error);
+#ifdef ARFC_HAVE_FAISS
+  EXPECT_THROW(parse_method_list("rq:abc"), Error);
+#endif
   EXPECT_THROW(parse_method_list("pq+i8"), Error);
   EXPECT_THROW(parse_method_list("rabitq+f16"), Error);
   EXPECT_THROW(parse_method_list("pca+"), Error);

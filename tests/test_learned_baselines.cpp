@@ -1,11 +1,13 @@
 // Learned baselines (autoencoder, Q-Former, Matryoshka), their codec and the ARFC codec.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "arfc/baselines/autoencoder.h"
@@ -193,7 +195,10 @@ TEST_F(LearnedBaselines, MatryoshkaTrainingImprovesTheShortestPrefix) {
 TEST_F(LearnedBaselines, FactoryResolvesTheLearnedSpecs) {
   for (const char* s : {"ae", "qformer", "mrl", "arfc", "arfc:model.arfc"})
     EXPECT_NE(find_codec_entry(s), nullptr) << s;
-  EXPECT_EQ(parse_method_list("ae,qformer,mrl,arfc,arfc:x.arfc").size(), 5u);
+  const std::string model = ::testing::TempDir() + "x." + std::to_string(::getpid()) + ".arfc";
+  std::ofstream(model) << "x";  // arfc:PATH needs the file when the list is parsed
+  EXPECT_EQ(parse_method_list("ae,qformer,mrl,arfc,arfc:" + model).size(), 5u);
+  std::filesystem::remove(model);
   CodecCache cache;
   EXPECT_THROW(make_codec("ae:3", 8, 32, cache), Error);
   EXPECT_THROW(make_codec("ae+f32", 64, 32, cache), Error);  // floor(32 / 64) = 0 values

@@ -13,6 +13,7 @@
 #include "arfc/core/error.h"
 #include "arfc/core/text.h"
 #include "arfc/eval/arfc_codec.h"
+#include "arfc/io/atomic_file.h"
 #ifdef ARFC_HAVE_FAISS
 #include "arfc/baselines/product_quant.h"
 #include "arfc/baselines/residual_quant.h"
@@ -70,11 +71,12 @@ std::vector<CodecEntry> make_entries() {
   e.push_back(quantizer(
       "rq", "FAISS residual quantisation, one model truncated byte by byte ('rq:per-size': one per size); L2 (decoded)",
       [](const CodecRequest& r) -> Made {
-        ARFC_CHECK(r.argument.empty() || r.argument == "per-size", "method '", r.spec,
-                   "': unknown argument '", r.argument, "'; expected rq or rq:per-size.");
         return std::make_unique<ResidualQuantCodec>(r.ratio, r.input_dim, *r.cache, r.argument == "per-size");
       },
       true));
+  e.back().check_argument = [](const std::string& spec, const std::string& arg) {
+    ARFC_CHECK(arg == "per-size", "method '", spec, "': unknown argument '", arg, "'; expected rq or rq:per-size.");
+  };
 #endif
   // Learned methods (ae, qformer, mrl, arfc): float codecs too.
   e.push_back(floating("ae", "dedicated MLP autoencoder per ratio (ARFC's losses and training); cosine",
@@ -97,6 +99,9 @@ std::vector<CodecEntry> make_entries() {
                          return std::make_unique<ArfcCodec>(r.argument, r.ratio, r.input_dim, *r.cache, r.dtype);
                        },
                        true));
+  e.back().check_argument = [](const std::string& spec, const std::string& path) {
+    regular_file_size(path, "model file of method '" + spec + "':");
+  };
   return e;
 }
 
@@ -151,6 +156,7 @@ const CodecEntry& checked_entry(const std::string& spec, const char* where) {
              "'. Hint: write just '", e->prefix, "'.");
   ARFC_CHECK(!p.has_argument || !p.argument.empty(), where, "'", spec, "' has an empty argument. Hint: write '",
              e->prefix, "' or '", e->prefix, ":VALUE'.");
+  if (p.has_argument && e->check_argument) e->check_argument(spec, p.argument);
   ARFC_CHECK(e->storage_axis || !p.has_storage, where, "method '", e->prefix,
              "' has no storage variants (it stores its own codes), got '", spec, "'. Hint: write just '", e->prefix,
              "'.");

@@ -99,6 +99,7 @@ void run(const EvalArgs& a, bool methods_given) {
   o.epochs = a.epochs;
   o.threads = a.threads;
   o.device = a.device;
+  parse_device(a.device);  // an unknown device fails now, not in every learned cell
   o.limit = a.limit;
   o.command_line = command_line(a, methods_given);
 

@@ -40,6 +40,9 @@ struct CodecEntry {
   bool argument_allowed = false;  // "arfc:PATH" takes an argument; "pca:x" is an error
   bool storage_axis = false;      // a float codec: "+f32", "+f16", "+i8" allowed
   std::function<std::unique_ptr<Codec>(const CodecRequest&)> make;
+  // Checks an argument's meaning (spec, argument) when the method list is parsed, so a bad
+  // one fails the run before any work instead of every cell (arfc::Error).
+  std::function<void(const std::string&, const std::string&)> check_argument;
 
   bool fixed_rate() const { return native_ratio > 0 || native_ratio_of_dim != nullptr; }
   double fixed_ratio(int64_t input_dim) const {
