@@ -359,6 +359,19 @@ TEST_F(CliCodes, DiscreteTokensEndToEnd) {
 
 // Ctrl-C during `arfc train`: exit code 130, no model file (not even a temporary), the
 // checkpoint of the last finished epoch kept.
+// A bad class id in --labels is named with its file and row before any training.
+TEST_F(CliCodes, BadLabelIsNamedWithItsFileAndRow) {
+  write_matrix(path("x.npy"), random_matrix(40, 16, 3));
+  Labels y(40, 1);
+  y[7] = -1;
+  write_labels(path("y.npy"), y);
+  const CliResult r = run("train --task classification --train " + path("x.npy") + " --labels " + path("y.npy") +
+                          " --out " + path("m.arfc"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("file '" + path("y.npy") + "': label 7 is -1"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(path("m.arfc")));
+}
+
 TEST_F(CliCodes, InterruptedTrainingWritesNoModel) {
   Matrix x = random_matrix(4000, 16, 3);
   Labels y(size_t(x.n));

@@ -115,6 +115,15 @@ TEST_F(CmdInfo, ErrorsExitNonZero) {
   EXPECT_NE(r.err.find("without meta.json"), std::string::npos) << r.err;
   r = run(path("m.fbin") + " --format xml");
   EXPECT_EQ(r.code, 2);
+  // Model, code and checkpoint files are named as such, not as an unknown array format.
+  write("damaged.arfc", "");
+  r = run(path("damaged.arfc"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("neither an arfc model file nor a code file"), std::string::npos) << r.err;
+  write("m.arfc.ckpt", "ARFCCKPT");
+  r = run(path("m.arfc.ckpt"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("training checkpoint"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -176,6 +176,16 @@ std::vector<Record> describe(const std::string& path, bool stats) {
     return describe_feature_set(path, stats);
   }
   if (const ForeignKind* k = match_foreign(path)) return {k->describe(path)};
+  const auto ends_with = [&](const std::string& ext) {
+    return path.size() >= ext.size() && path.compare(path.size() - ext.size(), ext.size(), ext) == 0;
+  };
+  // Not an array format: say what the name promises and what the bytes are not.
+  ARFC_CHECK(!ends_with(".ckpt"), "'", path, "' looks like a training checkpoint (OUT.ckpt of `arfc train`); info ",
+             "describes models, code files, embeddings, labels and feature sets. Hint: continue training from it with ",
+             "`arfc train ... --out OUT --resume`.");
+  ARFC_CHECK(!ends_with(".arfc"), "'", path, "' is neither an arfc model file nor a code file: it does not start ",
+             "with either's magic bytes (\"", model_file_magic(), "\" or \"", std::string(kCodeMagic, 8),
+             "\"). Hint: the file is damaged or of another kind; re-create or re-copy it.");
   return {describe_array(path, stats)};
 }
 
