@@ -168,6 +168,18 @@ TEST(Config, DefaultsAndValidation) {
   bad["extra"] = 1;
   EXPECT_THROW(parse_arfc_config(bad), Error);
   EXPECT_THROW(train_arfc(clustered(64, 4, 1), {{"model", {{"input_dim", 5}}}}), Error);
+  // Keys of the wrong JSON type are named, not a JSON library's type error.
+  for (const auto& [c, needle] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {{{"task", 5}}, "config.task is 5 but the data is for task \"classification\""},
+           {{{"model", {{"input_dim", "32"}}}}, "config.model.input_dim is \"32\""},
+           {{{"model", 5}}, "section 'model' must be a JSON object"}}) {
+    try {
+      train_arfc(clustered(64, 4, 1), c);
+      ADD_FAILURE() << c.dump() << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  }
   // Classes are numbered by their place among the ids present: one stray large id no
   // longer sizes the class head (and its optimiser state) at a million rows.
   EXPECT_EQ(class_ids({7, 999999, 0, 7}), (std::vector<int64_t>{0, 7, 999999}));

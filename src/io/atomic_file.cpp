@@ -20,7 +20,6 @@ std::string parent_dir(const std::string& path) {
   return path.substr(0, slash);
 }
 
-
 // A symbolic link is followed to the file it names (dangling or not), so the temp and the
 // rename go there and the link stays; a loop of links -> arfc::Error.
 std::string follow_links(const std::string& path) {

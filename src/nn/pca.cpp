@@ -86,7 +86,8 @@ PcaBasis fit_pca_of_parts(const std::vector<torch::Tensor>& xs, const RowMap& ma
   const auto [rows, d] = rows_and_dim(xs);
   torch::NoGradGuard ng;
   // Two passes, as fit_pca: the mean of all parts, then the scatter around it.
-  auto first = torch::cat({column_sums(xs, map, d), torch::full({1}, double(rows), xs[0].options().dtype(torch::kFloat64))});
+  auto count = torch::full({1}, double(rows), xs[0].options().dtype(torch::kFloat64));
+  auto first = torch::cat({column_sums(xs, map, d), count});
   sum_over_parts(first);
   const double n = first[-1].item<double>();
   ARFC_CHECK(n >= 2, "pca: needs at least 2 rows over all parts, got ", n, ". Hint: check the train split.");

@@ -5,6 +5,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/io/json_keys.h"
 #include "arfc/model/arc.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
@@ -124,11 +125,15 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
   nlohmann::json base = default_arfc_config(task, dim);
   if (task == Task::Crossmodal) base["model"]["input_dim_b"] = rows.dim(1);
   nlohmann::json merged = merge_config(base, config.is_null() ? nlohmann::json::object() : config);
-  ARFC_CHECK(merged.value("task", "") == task_name(task), "config.task is \"", merged.value("task", ""),
-             "\" but the data is for task \"", task_name(task), "\". Hint: drop \"task\" from the config.");
-  ARFC_CHECK(merged["model"].value("input_dim", int64_t(0)) == dim, "config.model.input_dim is ",
-             merged["model"].value("input_dim", int64_t(0)), " but the training features have dimension ",
-             dim, ". Hint: drop input_dim from the config; it is taken from the data.");
+  // The merged config has both keys (from the defaults; merge_config keeps sections
+  // objects); a config may have given them values of any JSON type.
+  const nlohmann::json& t = merged.at("task");
+  ARFC_CHECK(t.is_string() && t.get<std::string>() == task_name(task), "config.task is ", detail::json_excerpt(t),
+             " but the data is for task \"", task_name(task), "\". Hint: drop \"task\" from the config.");
+  const nlohmann::json& d = merged.at("model").at("input_dim");
+  ARFC_CHECK(d.is_number_integer() && d.get<int64_t>() == dim, "config.model.input_dim is ", detail::json_excerpt(d),
+             " but the training features have dimension ", dim,
+             ". Hint: drop input_dim from the config; it is taken from the data.");
   merged.erase("summary");
   merged.erase("geometry");
   ArfcConfig cfg = parse_arfc_config(merged);
