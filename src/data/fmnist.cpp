@@ -12,6 +12,7 @@
 #include "arfc/data/backbone.h"
 #include "arfc/data/dual_encoder.h"
 #include "arfc/data/reference_metrics.h"
+#include "arfc/io/embeddings.h"
 #include "arfc/io/json_keys.h"
 #include "arfc/nn/tensor_util.h"
 
@@ -354,8 +355,12 @@ std::string fmnist_settings_json(const std::string& set, const FmnistOptions& op
 bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, const FmnistOptions& opt) {
   for (const auto& f : set_files(set))
     if (!fs::is_regular_file(set_dir + "/" + f)) return false;
-  std::ifstream in(set_dir + "/meta.json");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    text = read_file_bytes(set_dir + "/meta.json", int64_t(16) << 20);  // the cap load_feature_set reads with
+  } catch (const Error&) {
+    return false;  // missing, unreadable or too large: build the set again
+  }
   if (!detail::json_depth_within(text)) return false;  // not a meta.json this tool wrote
   json meta = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (meta.is_discarded() || !meta.is_object() || !meta.contains("settings")) return false;
