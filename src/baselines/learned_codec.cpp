@@ -31,15 +31,8 @@ const std::vector<double>& default_matryoshka_ratios() {
 }
 
 nlohmann::json parse_config_overrides(const std::string& text) {
-  nlohmann::json j;
-  detail::check_json_depth(text, "config overrides");
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    ARFC_THROW("config overrides '", text, "': not valid JSON (", e.what(), "). Hint: pass an object such as {\"train\": {\"lr\": 0.001}}.");
-  }
-  ARFC_CHECK(j.is_object(), "config overrides '", text, "': expected a JSON object, got ", j.type_name(), ".");
-  return j;
+  return detail::parse_json_object(text, "config overrides '" + text + "'",
+                                   "Hint: pass an object such as {\"train\": {\"lr\": 0.001}}.");
 }
 
 LearnedTrainConfig learned_train_config(Task task, int64_t input_dim, int64_t epochs, uint64_t seed,

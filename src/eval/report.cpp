@@ -304,14 +304,8 @@ std::string report_json(const EvalReport& r) {
 }
 
 EvalReport parse_report_json(const std::string& text, const std::string& where) {
-  nlohmann::json j;
-  detail::check_json_depth(text, where);
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(where + ": not valid JSON (" + e.what() + ").");
-  }
-  ARFC_CHECK(j.is_object() && j.value("format", std::string()) == "arfc-eval-report", where,
+  const nlohmann::json j = detail::parse_json_object(text, where);
+  ARFC_CHECK(j.value("format", std::string()) == "arfc-eval-report", where,
              ": not an arfc eval report (expected \"format\": \"arfc-eval-report\").");
   ARFC_CHECK(j.value("version", 0) == 2, where, ": report version ", j.value("version", 0),
              ", expected 2. Hint: rerun `arfc eval` with this build.");

@@ -71,13 +71,7 @@ ContainerFile read_container(const std::string& path, const char magic[8], uint3
   ARFC_CHECK(stored == actual, what, " '", path, "': checksum mismatch (stored ", std::hex, stored,
              ", computed ", actual, std::dec, "). Hint: the file is corrupt; re-create or re-copy it.");
   const std::string header = bytes.substr(20, size_t(hlen));
-  detail::check_json_depth(header, what + " '" + path + "' header");
-  try {
-    c.header = nlohmann::json::parse(header);
-  } catch (const std::exception& e) {
-    ARFC_THROW(what, " '", path, "': header is not valid JSON: ", e.what());
-  }
-  ARFC_CHECK(c.header.is_object(), what, " '", path, "': header must be a JSON object");
+  c.header = detail::parse_json_object(header, what + " '" + path + "': header", "Hint: the file is corrupt.");
   c.blob = bytes.substr(blob_len_off + 8, size_t(blen));
   return c;
 }

@@ -76,15 +76,8 @@ json read_meta(const std::string& dir, FeatureSet& fs) {
   const std::string meta_path = join(dir, "meta.json");
   ARFC_CHECK(exists(meta_path), "feature set '", dir, "': missing meta.json. Hint: a feature set directory holds ",
              "meta.json, train_x.npy and test_x.npy (docs/FORMAT.md).");
-  json meta;
-  const std::string meta_text = read_file_bytes(meta_path, int64_t(16) << 20);
-  detail::check_json_depth(meta_text, "feature set '" + dir + "': meta.json");
-  try {
-    meta = json::parse(meta_text);
-  } catch (const json::exception& e) {
-    ARFC_THROW("file '", meta_path, "' is not valid JSON: ", e.what(), ". Hint: fix or regenerate it.");
-  }
-  ARFC_CHECK(meta.is_object(), "file '", meta_path, "': expected a JSON object.");
+  const json meta = detail::parse_json_object(read_file_bytes(meta_path, int64_t(16) << 20),
+                                              "file '" + meta_path + "'", "Hint: fix or regenerate it.");
   // Fields are type-checked before they are read: a crafted meta.json gets arfc::Error.
   const std::string format =
       meta.contains("format") && meta["format"].is_string() ? meta["format"].get<std::string>() : std::string("?");
@@ -195,14 +188,8 @@ void save_feature_set(const std::string& dir, const FeatureSet& fs) {
     ARFC_CHECK(fs.train_b.d == fs.test_b.d, "cannot save feature set '", dir, "': train_b has d = ", fs.train_b.d,
                " but test_b has d = ", fs.test_b.d, ".");
   }
-  json meta;
-  detail::check_json_depth(fs.meta_json, "feature set meta.json");
-  try {
-    meta = json::parse(fs.meta_json.empty() ? std::string("{}") : fs.meta_json);
-  } catch (const json::exception& e) {
-    ARFC_THROW("cannot save feature set '", dir, "': meta_json is not valid JSON: ", e.what());
-  }
-  ARFC_CHECK(meta.is_object(), "cannot save feature set '", dir, "': meta_json must be a JSON object.");
+  json meta = detail::parse_json_object(fs.meta_json.empty() ? std::string("{}") : fs.meta_json,
+                                        "cannot save feature set '" + dir + "': meta_json");
   meta["format"] = kFormat;
   meta["version"] = kVersion;
   meta["name"] = fs.name.empty() ? fs::path(dir).filename().string() : fs.name;

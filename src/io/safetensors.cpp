@@ -32,16 +32,8 @@ json read_header(InputFile& f, int64_t* buffer_start) {
   }
   const std::string text = f.read_string(8, int64_t(n), "safetensors header");
   *buffer_start = 8 + int64_t(n);
-  json h;
-  detail::check_json_depth(text, "safetensors file '" + path + "'");
-  try {
-    h = json::parse(text);
-  } catch (const json::exception& e) {
-    ARFC_THROW("file '", path, "': safetensors header is not valid JSON (", e.what(),
-               "). Hint: the file is corrupt or not safetensors.");
-  }
-  ARFC_CHECK(h.is_object(), "file '", path, "': safetensors header is not a JSON object.");
-  return h;
+  return detail::parse_json_object(text, "file '" + path + "': safetensors header",
+                                   "Hint: the file is corrupt or not safetensors.");
 }
 
 bool elem_from_dtype(const std::string& s, ElemType* t) {

@@ -137,15 +137,8 @@ bool exists(const std::string& p) {
 // A feature set: one row for the directory, then one per member file.
 std::vector<Record> describe_feature_set(const std::string& dir, bool stats) {
   const std::string base = dir.back() == '/' ? dir : dir + "/";
-  nlohmann::json meta;
-  const std::string meta_text = read_file_bytes(base + "meta.json", int64_t(16) << 20);
-  detail::check_json_depth(meta_text, "feature set '" + dir + "': meta.json");
-  try {
-    meta = nlohmann::json::parse(meta_text);
-  } catch (const nlohmann::json::exception& e) {
-    ARFC_THROW("file '", base, "meta.json' is not valid JSON: ", e.what());
-  }
-  ARFC_CHECK(meta.is_object(), "file '", base, "meta.json': expected a JSON object.");
+  const nlohmann::json meta =
+      detail::parse_json_object(read_file_bytes(base + "meta.json", int64_t(16) << 20), "file '" + base + "meta.json'");
   const std::string task = meta.value("task", std::string("?"));
   parse_task(task);  // unknown task -> the error listing the accepted names
   Record head;

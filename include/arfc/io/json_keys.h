@@ -1,6 +1,6 @@
 // Validation shared by every JSON reader: the nesting bound every JSON text is checked
-// against before it is parsed, and the key check of the config section parsers (model,
-// train and loss sections).
+// against before it is parsed, the parse of JSON objects from outside (parse_json_object),
+// and the key check of the config section parsers (model, train and loss sections).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -43,6 +43,25 @@ inline bool json_depth_within(const std::string& text, int max_depth = kMaxJsonD
 inline void check_json_depth(const std::string& text, const std::string& what) {
   ARFC_CHECK(json_depth_within(text), what, ": JSON nested more than ", kMaxJsonDepth,
              " levels deep. Hint: is this the right file?");
+}
+
+// The JSON object in `text` (a file's content or a command-line value): its nesting checked
+// (check_json_depth) before it is parsed, then parsed. The one way arfc reads JSON from
+// outside. Errors name `what` ("config 'run.json'", "file 'x/meta.json'"): "<what>: not
+// valid JSON (<parser message>)." and "<what>: expected a JSON object, got <type>.", each
+// followed by `hint` when given ("Hint: ...").
+inline nlohmann::json parse_json_object(const std::string& text, const std::string& what,
+                                        const std::string& hint = "") {
+  check_json_depth(text, what);
+  const std::string tail = hint.empty() ? std::string() : " " + hint;
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    ARFC_THROW(what, ": not valid JSON (", e.what(), ").", tail);
+  }
+  ARFC_CHECK(j.is_object(), what, ": expected a JSON object, got ", j.type_name(), ".", tail);
+  return j;
 }
 
 // A value as an error message quotes it: its JSON text, cut to max_chars ("..." after).
