@@ -435,6 +435,58 @@ TEST(Ratio, Int4JoinsTheRuleWhereCalibrated) {
   EXPECT_EQ(parse_storage_type("int4"), StorageType::I4);
 }
 
+// A producer that measured its own crossover (ArfcModel::select_int4) moves the limit.
+TEST(Ratio, Int4LimitOfTheGeometryMovesTheCrossover) {
+  CodeGeometry g = geo();  // D = 256, w = 16, K_max = 16
+  g.int4 = true;
+  EXPECT_EQ(g.int4_limit(), 32);  // D/8 when not measured
+  g.int4_max_bytes = 64;
+  const CodeLayout at16 = choose_layout(g, CodeBudget::ratio(16));  // 64 bytes
+  EXPECT_EQ(at16.dtype, StorageType::I4);
+  EXPECT_EQ(at16.n_values, 128);
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(12)).dtype, StorageType::I8);  // 85 bytes
+  g.int4_max_bytes = 15;  // int8 from one int8 token up
+  const CodeLayout at32 = choose_layout(g, CodeBudget::ratio(32));
+  EXPECT_EQ(at32.dtype, StorageType::I8);
+  EXPECT_EQ(at32.n_values, 32);
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(128)).dtype, StorageType::I4);  // 8 bytes: below one int8 token
+  EXPECT_EQ(choose_layout(g, CodeBudget::ratio(32, StorageType::I4)).dtype, StorageType::I4);  // asked for
+}
+
+// Trials of 4 rows each (scores per row); the fixed rule's limit is 5 bytes here (int4 at
+// the 4-byte trial only).
+TEST(Ratio, Int4LimitMovesOnlyBeyondTwoStandardErrors) {
+  auto trial = [](int64_t bytes, std::vector<double> i8, std::vector<double> i4) {
+    return Int4Trial{bytes, std::move(i8), std::move(i4)};
+  };
+  const std::vector<double> zero(4, 0.0), one(4, 1.0);
+  // int4 wins every row at 8 and 16 bytes: the limit moves to 16.
+  Int4Limit c = choose_int4_limit({trial(4, zero, one), trial(8, zero, one), trial(16, zero, one)}, 3, 5);
+  EXPECT_TRUE(c.measured);
+  EXPECT_EQ(c.max_bytes, 16);
+  EXPECT_DOUBLE_EQ(c.gain, 2.0);
+  EXPECT_DOUBLE_EQ(c.se, 0.0);
+  // int8 wins every row everywhere: down to the floor.
+  c = choose_int4_limit({trial(4, one, zero), trial(8, one, zero)}, 3, 5);
+  EXPECT_TRUE(c.measured);
+  EXPECT_EQ(c.max_bytes, 3);
+  // A gain on one row of four, a loss on none: mean 0.25, SE 0.25, within 2 SE: fixed rule.
+  c = choose_int4_limit({trial(4, zero, zero), trial(8, zero, {1, 0, 0, 0})}, 3, 5);
+  EXPECT_FALSE(c.measured);
+  EXPECT_EQ(c.max_bytes, 5);
+  EXPECT_DOUBLE_EQ(c.gain, 0.25);
+  EXPECT_DOUBLE_EQ(c.se, 0.25);
+  // Equal everywhere: the fixed rule, no gain.
+  c = choose_int4_limit({trial(4, one, one), trial(8, one, one)}, 3, 5);
+  EXPECT_FALSE(c.measured);
+  EXPECT_EQ(c.max_bytes, 5);
+  EXPECT_EQ(c.gain, 0.0);
+  EXPECT_EQ(choose_int4_limit({}, 3, 5).max_bytes, 5);
+  EXPECT_HAS(error_of([&] { choose_int4_limit({trial(8, zero, zero), trial(4, zero, zero)}, 3, 5); }), "ascend");
+  EXPECT_HAS(error_of([&] { choose_int4_limit({trial(3, zero, zero)}, 3, 5); }), "ascend");
+  EXPECT_HAS(error_of([&] { choose_int4_limit({trial(4, zero, {1.0})}, 3, 5); }), "one score per row");
+}
+
 // ---------------------------------------------------------------- code files
 
 using CodeFile = TempDir;

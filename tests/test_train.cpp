@@ -856,8 +856,68 @@ TEST_F(TrainTest, DiscreteModelFixtureStillLoads) {
   const ArfcModel m = ArfcModel::load(model_path);
   const nlohmann::json expected = nlohmann::json::parse(std::ifstream(codes_path));
   EXPECT_EQ(m.fingerprint(), expected["fingerprint"].get<uint64_t>());
+  // Written before the int4 trial: int4 competes up to D/8 bytes, as it did then.
+  if (!std::getenv("ARFC_WRITE_FIXTURES")) EXPECT_EQ(m.geometry().int4_max_bytes, -1);
+  EXPECT_EQ(m.geometry().int4_limit(), m.geometry().int4_max_bytes >= 0 ? m.geometry().int4_max_bytes : kD / 8);
   EXPECT_EQ(m.geometry().discrete_tokens, 8);
   EXPECT_EQ(m.compress(fixture_input(), l4).payload, expected["bytes"].get<std::vector<uint8_t>>());
+}
+
+// Where int4 values compete with int8 values is measured per model on the same held-out
+// rows, and stored in the model file.
+TEST_F(TrainTest, Int4LimitIsChosenOnHeldOutRows) {
+  ArfcModel m = train_arfc(clustered(800, 8, 1), tiny_config(2));
+  const nlohmann::json sel = m.config()["summary"]["int4_selection"];
+  ASSERT_TRUE(sel.is_object()) << m.config()["summary"].dump();
+  EXPECT_EQ(sel["held_out_rows"], 160);
+  EXPECT_EQ(sel["measure"], "knn1_accuracy");
+  // kD = 32, w = 4: one int8 token is 4 bytes; trials at 4, 8 and 10 bytes (32x, 16x, 12x;
+  // at 16 bytes int8 holds all 16 values already).
+  const auto& trials = sel["trials"];
+  ASSERT_EQ(trials.size(), 3u) << trials.dump();
+  EXPECT_EQ(trials[0]["bytes"], 4);
+  EXPECT_EQ(trials[0]["i8_values"], 4);
+  EXPECT_EQ(trials[0]["i4_values"], 8);
+  EXPECT_EQ(trials[2]["bytes"], 10);
+  const int64_t limit = sel["int4_max_bytes"];
+  // The fixed rule (D/8 = 4 bytes) unless the trial measured a gain beyond 2 SE.
+  const double gain = sel["gain"], se = sel["gain_se"];
+  EXPECT_EQ(sel["measured"].get<bool>(), gain > 2 * se) << sel.dump();
+  if (!sel["measured"].get<bool>()) EXPECT_EQ(limit, 4);
+  else EXPECT_TRUE(limit == 3 || limit == 4 || limit == 8 || limit == 10) << limit;
+  CodeGeometry g = m.geometry();
+  EXPECT_EQ(g.int4_max_bytes, limit);
+  // The budget rule follows the limit (for the continuous codes: the smallest budgets are
+  // the model's discrete tokens).
+  g.discrete_tokens = 0;
+  for (int64_t b : {4, 8, 10})
+    EXPECT_EQ(choose_layout(g, CodeBudget::bytes(double(b))).dtype, b <= limit ? StorageType::I4 : StorageType::I8)
+        << b << " bytes, limit " << limit;
+  m.save(path("m.arfc"));
+  const ArfcModel back = ArfcModel::load(path("m.arfc"));
+  EXPECT_EQ(back.geometry().int4_max_bytes, limit);
+  EXPECT_EQ(back.fingerprint(), m.fingerprint());
+  EXPECT_EQ(describe_model_file(path("m.arfc"))["int4_max_bytes"], limit);
+  // train.int4_select false keeps the fixed rule (D/8 = 4 bytes) and writes no trial.
+  ArfcModel f = train_arfc(clustered(800, 8, 1), merge_config(tiny_config(2), {{"train", {{"int4_select", false}}}}));
+  EXPECT_EQ(f.geometry().int4_max_bytes, -1);
+  EXPECT_EQ(f.geometry().int4_limit(), 4);
+  EXPECT_FALSE(f.config()["summary"].contains("int4_selection"));
+  EXPECT_EQ(f.config()["train"]["int4_select"], false);
+  // A damaged limit is named (files written before the trial have none: fixture test below).
+  ContainerFile c = read_container(path("m.arfc"), model_file_magic().c_str(), 1, "model file");
+  for (const nlohmann::json& bad : {nlohmann::json(-2), nlohmann::json(128), nlohmann::json("8"), nlohmann::json(2.5)}) {
+    ContainerFile e = c;
+    e.header["calibration"]["i4_max_bytes"] = bad;
+    write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
+    try {
+      ArfcModel::load(path("e.arfc"));
+      ADD_FAILURE() << "accepted i4_max_bytes " << bad.dump();
+    } catch (const Error& err) {
+      EXPECT_NE(std::string(err.what()).find("\"i4_max_bytes\" must be a whole number of bytes in [0, 128)"),
+                std::string::npos) << err.what();
+    }
+  }
 }
 
 // The discrete/continuous split is measured per model on held-out training rows: the

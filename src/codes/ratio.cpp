@@ -59,7 +59,58 @@ std::string format_ratio(double r) {
   return s;
 }
 
-bool int4_competes(const CodeGeometry& g, int64_t bytes) { return g.int4 && bytes * 8 <= g.input_dim; }
+bool int4_competes(const CodeGeometry& g, int64_t bytes) { return g.int4 && bytes <= g.int4_limit(); }
+
+Int4Limit choose_int4_limit(const std::vector<Int4Trial>& trials, int64_t floor_bytes, int64_t fixed_limit) {
+  const size_t rows = trials.empty() ? 0 : trials[0].i8.size();
+  for (size_t i = 0; i < trials.size(); ++i) {
+    ARFC_CHECK(trials[i].bytes > (i == 0 ? floor_bytes : trials[i - 1].bytes),
+               "choose_int4_limit: trial budgets must ascend above ", floor_bytes, " bytes");
+    ARFC_CHECK(trials[i].i8.size() == rows && trials[i].i4.size() == rows,
+               "choose_int4_limit: every trial needs one score per row (", rows, ")");
+  }
+  Int4Limit out;
+  out.max_bytes = fixed_limit;
+  if (trials.empty() || rows == 0) return out;
+  // Per-row total of threshold k (int4 at the first k trials): prefix sums over the trials.
+  auto totals = [&](size_t k) {
+    std::vector<double> t(rows, 0.0);
+    for (size_t j = 0; j < trials.size(); ++j)
+      for (size_t r = 0; r < rows; ++r) t[r] += j < k ? trials[j].i4[r] : trials[j].i8[r];
+    return t;
+  };
+  auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s / double(v.size());
+  };
+  size_t fixed_k = 0;
+  while (fixed_k < trials.size() && trials[fixed_k].bytes <= fixed_limit) ++fixed_k;
+  size_t best_k = fixed_k;
+  double best = mean(totals(fixed_k));
+  for (size_t k = 0; k <= trials.size(); ++k) {
+    const double m = mean(totals(k));
+    if (m > best || (m == best && k > best_k)) {
+      best = m;
+      best_k = k;
+    }
+  }
+  if (best_k == fixed_k) return out;
+  const std::vector<double> a = totals(best_k), b = totals(fixed_k);
+  std::vector<double> d(rows);
+  for (size_t r = 0; r < rows; ++r) d[r] = a[r] - b[r];
+  const double g = mean(d);
+  double var = 0;
+  for (double x : d) var += (x - g) * (x - g);
+  var /= double(rows > 1 ? rows - 1 : 1);
+  out.gain = g;
+  out.se = std::sqrt(var / double(rows));
+  if (g > 2.0 * out.se) {
+    out.max_bytes = best_k == 0 ? floor_bytes : trials[best_k - 1].bytes;
+    out.measured = true;
+  }
+  return out;
+}
 
 CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t) {
   ARFC_ASSERT(input_dim > 0 && n_values > 0, "make_layout(", input_dim, ", ", n_values, ")");
@@ -146,10 +197,11 @@ struct Search {
 
   int64_t step() const { return g.value_level ? 1 : g.token_width; }
 
-  // The candidate types for a budget: i4 competes only for budgets of at most D/8 bytes
-  // (32x and up), unless it is the only type asked for. Measured on PCA codes of two sets
-  // (docs/DESIGN.md, item 7): there twice the values at 4 bits search better than int8;
-  // above it int8 keeps almost every dimension it needs and its precision wins.
+  // The candidate types for a budget: i4 competes only for budgets of at most
+  // g.int4_limit() bytes, unless it is the only type asked for. The default, D/8 bytes
+  // (32x and up), was measured on PCA codes of two sets (docs/DESIGN.md, item 7): there
+  // twice the values at 4 bits search better than int8; above it int8 keeps almost every
+  // dimension it needs and its precision wins.
   std::vector<StorageType> usable(double budget_bytes) const {
     if (dtypes.size() == 1 || int4_competes(g, int64_t(std::floor(budget_bytes)))) return dtypes;
     std::vector<StorageType> out;

@@ -75,8 +75,9 @@ void ArfcCodec::fit_transform(const FeatureSet& fs) {
                   g.discrete_tokens <= geometry().discrete_tokens,
               "arfc: trained geometry differs from the planned one");
   // Training keeps only the discrete tokens that measured better than int8 values
-  // (ArfcModel::fit_codebooks): the layout of this budget follows the trained model.
-  if (g.discrete_tokens != geometry().discrete_tokens || g.int4 != geometry().int4) set_geometry(g);
+  // (ArfcModel::fit_codebooks) and measures where int4 competes (ArfcModel::select_int4):
+  // the layout of this budget follows the trained model.
+  set_geometry(g);
 }
 
 namespace {

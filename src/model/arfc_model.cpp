@@ -4,9 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <limits>
-#include <map>
-#include <set>
+#include <numeric>
 #include <filesystem>
 
 #include <ATen/Parallel.h>
@@ -20,6 +18,7 @@
 #include "arfc/model/model_config.h"
 #include "arfc/nn/module_bytes.h"
 #include "arfc/nn/tensor_util.h"
+#include "held_out_trial.h"
 
 namespace arfc {
 
@@ -42,6 +41,9 @@ struct ArfcModel::Impl {
   uint64_t fingerprint = 0;
   std::vector<std::vector<float>> i8_scales;  // per modality, [max_values]; empty = not calibrated
   std::vector<std::vector<float>> i4_scales;  // per modality, [max_values]; empty = no i4 (older file)
+  // Largest budget (bytes) where i4 competes, measured by select_int4; -1 = D/8 (files
+  // written before the trial, and models without one).
+  int64_t int4_max_bytes = -1;
 
   // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
   // the CPU, large blocks on an accelerator.
@@ -50,6 +52,7 @@ struct ArfcModel::Impl {
   nlohmann::json calibration_json() const {
     nlohmann::json j = {{"i8_scales", i8_scales}};
     if (!i4_scales.empty()) j["i4_scales"] = i4_scales;
+    if (int4_max_bytes >= 0) j["i4_max_bytes"] = int4_max_bytes;
     return j;
   }
   void finish() {
@@ -89,6 +92,7 @@ CodeGeometry ArfcModel::geometry() const {
   g.value_level = impl_->cfg.model.value_level();
   g.discrete_tokens = impl_->cfg.model.discrete_tokens();
   g.int4 = !impl_->i4_scales.empty();
+  g.int4_max_bytes = impl_->int4_max_bytes;
   return g;
 }
 
@@ -205,61 +209,76 @@ Matrix ArfcModel::code_values(const CodeSet& c) const {
 
 namespace {
 
-// How well codes [H, q] of held-out rows keep what search needs, compared by cosine:
-// leave-one-out 1-NN label accuracy when labels are given, else the mean overlap of each
-// row's 10 nearest neighbours with those under the full continuous code `reference`.
-// Rows of t [N, q] scaled to unit L2 norm (zero rows stay zero).
-torch::Tensor unit_rows(const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); }
+using detail::held_out_split;
+using detail::HeldOutSplit;
+using detail::HeldOutTrial;
 
-double search_score(const Matrix& codes, const torch::Tensor& labels, const torch::Tensor& reference) {
-  auto neighbours = [&](const torch::Tensor& t, int64_t k) {
-    auto u = unit_rows(t);
-    auto sim = u.matmul(u.t());
-    sim.fill_diagonal_(-std::numeric_limits<float>::infinity());
-    return std::get<1>(sim.topk(k, 1));
-  };
-  const auto c = to_tensor(codes);
-  if (labels.defined()) {
-    auto nn = neighbours(c, 1).squeeze(1);
-    return labels.index_select(0, nn).eq(labels).to(torch::kFloat64).mean().item<double>();
-  }
-  const int64_t k = std::min<int64_t>(10, c.size(0) - 1);
-  auto a = neighbours(c, k), b = neighbours(reference, k);
-  auto hits = a.unsqueeze(2).eq(b.unsqueeze(1)).any(2).to(torch::kFloat64);
-  return hits.mean().item<double>();
-}
-
-// Cross-modal retrieval on held-out pairs [H, q] (row i of a pairs with row i of b), both
-// sides compressed: the mean of the two directions' R@1 under cosine similarity.
-double pair_score(const Matrix& codes_a, const Matrix& codes_b) {
-  const auto sim = unit_rows(to_tensor(codes_a)).matmul(unit_rows(to_tensor(codes_b)).t());
-  const auto truth = torch::arange(sim.size(0), torch::kLong);
-  const double a_to_b = sim.argmax(1).eq(truth).to(torch::kFloat64).mean().item<double>();
-  const double b_to_a = sim.argmax(0).eq(truth).to(torch::kFloat64).mean().item<double>();
-  return 0.5 * (a_to_b + b_to_a);
-}
-
-// The rows of the classes an open-set retrieval model's split is judged on: the classes
-// with the highest ids, at least two and together at least a fifth of the rows, leaving at
-// least two classes for the codebooks. Empty when the labels have fewer than 4 classes.
-std::vector<int64_t> unseen_class_rows(const Labels& y) {
-  std::map<int64_t, int64_t> count;
-  for (int64_t c : y) ++count[c];
-  if (count.size() < 4) return {};
-  std::set<int64_t> held;
-  int64_t rows = 0;
-  for (auto it = count.rbegin(); it != count.rend(); ++it) {
-    if ((held.size() >= 2 && rows * 5 >= int64_t(y.size())) || count.size() - held.size() <= 2) break;
-    held.insert(it->first);
-    rows += it->second;
-  }
-  std::vector<int64_t> idx;
-  for (int64_t i = 0; i < int64_t(y.size()); ++i)
-    if (held.count(y[size_t(i)])) idx.push_back(i);
-  return idx;
-}
+// Budgets the storage-type trial compares i4 and int8 at: the bytes of these ratios.
+constexpr double kInt4TrialRatios[] = {512, 256, 128, 64, 32, 16, 12, 8};
 
 }  // namespace
+
+void ArfcModel::select_int4(const TrainingRows& rows) {
+  if (impl_->i4_scales.empty()) return;
+  const HeldOutSplit split = held_out_split(rows, 0, true);
+  if (split.held.size() < 50) return;
+  CodeGeometry g = geometry();
+  g.discrete_tokens = 0;
+  // Candidates: budgets where both types make a code and int4 holds more values (below
+  // one int8 code int4 is the only continuous code, and keeps those budgets either way).
+  struct Candidate {
+    int64_t bytes;
+    CodeLayout i8, i4;
+  };
+  const int64_t floor_bytes = code_bytes(StorageType::I8, g.value_level ? 1 : g.token_width) - 1;
+  std::vector<Candidate> candidates;
+  for (double r : kInt4TrialRatios) {
+    const int64_t b = int64_t(std::floor(4.0 * double(g.input_dim) / r));
+    if (b <= floor_bytes || (!candidates.empty() && candidates.back().bytes >= b)) continue;
+    Candidate c{b, choose_layout(g, CodeBudget::bytes(double(b), StorageType::I8)),
+                choose_layout(g, CodeBudget::bytes(double(b), StorageType::I4))};
+    if (c.i4.n_values > c.i8.n_values) candidates.push_back(c);
+  }
+  if (candidates.empty()) return;
+  const HeldOutTrial judge(*this, rows, split);
+  nlohmann::json report = nlohmann::json::array();
+  std::vector<Int4Trial> trials;
+  auto values = [](const torch::Tensor& t) {
+    const torch::Tensor c = t.contiguous();
+    return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  };
+  for (const Candidate& c : candidates) {
+    Int4Trial t{c.bytes, values(judge.row_scores(c.i8)), values(judge.row_scores(c.i4))};
+    const double s8 = std::accumulate(t.i8.begin(), t.i8.end(), 0.0) / double(t.i8.size());
+    const double s4 = std::accumulate(t.i4.begin(), t.i4.end(), 0.0) / double(t.i4.size());
+    report.push_back({{"bytes", t.bytes}, {"i8", s8}, {"i8_values", c.i8.n_values}, {"i4", s4},
+                      {"i4_values", c.i4.n_values}});
+    log_info("int4 at " + std::to_string(t.bytes) + " bytes: " + judge.measure() + " " + std::to_string(s4) + " (" +
+             std::to_string(c.i4.n_values) + " i4 values) vs " + std::to_string(s8) + " (" +
+             std::to_string(c.i8.n_values) + " i8 values) on " + judge.rows_text());
+    trials.push_back(std::move(t));
+  }
+  CodeGeometry fixed_rule = g;
+  fixed_rule.int4_max_bytes = -1;
+  const int64_t fixed = fixed_rule.int4_limit();  // D/8
+  const Int4Limit choice = choose_int4_limit(trials, floor_bytes, fixed);
+  impl_->int4_max_bytes = choice.max_bytes;
+  nlohmann::json summary = judge.summary(report);
+  summary["int4_max_bytes"] = choice.max_bytes;
+  summary["measured"] = choice.measured;
+  summary["gain"] = choice.gain;
+  summary["gain_se"] = choice.se;
+  impl_->cfg.summary["int4_selection"] = summary;
+  char gain[96];
+  std::snprintf(gain, sizeof gain, "%+.4f (SE %.4f)", choice.gain, choice.se);
+  log_info("int4 storage competes for budgets of at most " + std::to_string(choice.max_bytes) + " bytes/vector" +
+           (choice.measured ? std::string(": the held-out trial's limit, ") + gain + " over the fixed rule's " +
+                                  std::to_string(fixed)
+                            : choice.gain == 0 ? std::string(" (the fixed rule: no threshold scored higher)")
+                                               : std::string(" (the fixed rule: the best threshold's gain, ") + gain +
+                                                     ", is within 2 SE)"));
+  impl_->finish();
+}
 
 void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
   auto cb = impl_->arc->codebooks();
@@ -269,33 +288,12 @@ void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
   const uint64_t seed = impl_->cfg.train.value("seed", uint64_t(0));
   const bool select = impl_->cfg.model.discrete_select();
   const bool pairs = num_modalities() > 1;
-  const bool labelled = (rows.task() == Task::Classification || rows.task() == Task::Retrieval) &&
-                        int64_t(rows.labels().size()) == n;
   // Held-out rows judge the discrete/continuous split on codebooks fitted without them (both
   // modalities), so the trials see codes of rows the codebooks never saw, as the test
-  // queries are. Open-set retrieval is judged on classes the codebooks never saw: judged on
-  // held-out rows of the training classes, discrete tokens won at 16-64 bytes and then
-  // searched the unseen test classes 2-3 points worse than int8 values (docs/DESIGN.md,
-  // "Which budgets are discrete"). Other models hold out their last min(2000, N/5) rows.
-  // After the decision the codebooks are refitted on all rows (up to max_rows) where the
-  // held-out rows would have been among them.
-  std::vector<int64_t> held_rows = select && rows.task() == Task::Retrieval && labelled
-                                       ? unseen_class_rows(rows.labels())
-                                       : std::vector<int64_t>();
-  const bool by_class = !held_rows.empty();
-  std::vector<int64_t> fit_idx;
-  if (by_class) {
-    std::vector<char> is_held(size_t(n), 0);
-    for (int64_t i : held_rows) is_held[size_t(i)] = 1;
-    for (int64_t i = 0; i < n && int64_t(fit_idx.size()) < max_rows; ++i)
-      if (!is_held[size_t(i)]) fit_idx.push_back(i);
-    if (int64_t(held_rows.size()) > 2000) held_rows.resize(2000);
-  } else {
-    const int64_t held = select ? std::min<int64_t>(2000, n / 5) : 0;
-    for (int64_t i = n - held; i < n; ++i) held_rows.push_back(i);
-    for (int64_t i = 0; i < std::min(max_rows, n - held); ++i) fit_idx.push_back(i);
-  }
-  const int64_t held = int64_t(held_rows.size());
+  // queries are (held_out_split). After the decision the codebooks are refitted on all rows
+  // (up to max_rows) where the held-out rows would have been among them.
+  const HeldOutSplit split = held_out_split(rows, max_rows, select);
+  const int64_t held = int64_t(split.held.size());
   auto fit = [&](const std::vector<int64_t>& idx, const char* what) {
     std::vector<torch::Tensor> codes;
     codes.push_back(to_tensor(encode(rows.gather(0, idx), g.max_values(), 0)));
@@ -306,7 +304,7 @@ void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
     log_info("fitted " + std::to_string(candidates) + " discrete-token codebooks on " + std::to_string(idx.size()) +
              " rows" + what + " in " + format_duration(secs));
   };
-  fit(fit_idx, by_class ? " (the held-out classes left out)" : "");
+  fit(split.fit, split.by_class ? " (the held-out classes left out)" : "");
 
   int64_t keep = candidates;
   if (select && held >= 50) {
@@ -317,64 +315,39 @@ void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
     // held-out rows (measured per model: docs/DESIGN.md).
     CodeGeometry continuous = g;
     continuous.discrete_tokens = 0;
-    // The smallest continuous code the budget rule can give (i4 only up to D/8 bytes).
+    // The smallest continuous code the budget rule can give (i4 only up to int4_limit()).
     int64_t step_bytes = 0;
     for (const CodeLayout& l : all_layouts(continuous))
       if (l.dtype != StorageType::I4 || int4_competes(continuous, l.bytes_per_vector)) step_bytes = l.bytes_per_vector;
     keep = std::min(candidates, std::max<int64_t>(1, step_bytes - 1));
-    const Matrix x = rows.gather(0, held_rows);
-    torch::Tensor labels;
-    // Labels judge when there are any (classification and open-set retrieval): on the
-    // open-set model the label-free overlap preferred 16 discrete tokens (0.745 vs 0.722)
-    // that then searched unseen classes 3 points worse than int8 values (docs/DESIGN.md).
-    if (labelled) {
-      Labels y;
-      for (int64_t i : held_rows) y.push_back(rows.labels()[size_t(i)]);
-      labels = to_tensor(y);
-    }
-    // Cross-modal models judge by what they are for: held-out pairs retrieve each other
-    // (the label-free overlap kept discrete tokens at 32 bytes on twoview, where they then
-    // retrieved 1.8 points worse than RQ; docs/RESULTS.md).
-    // The held-out rows are encoded once at the full length; every trial stores a prefix
-    // of those codes (prefix property), exactly as compress() would at that budget.
-    const Matrix full_a = encode(x, g.max_values(), 0);
-    const Matrix full_b = pairs ? encode(rows.gather(1, held_rows), g.max_values(), 1) : Matrix();
-    const torch::Tensor reference = labels.defined() || pairs ? torch::Tensor() : to_tensor(full_a);
-    auto score = [&](const CodeLayout& l) {
-      const Matrix a = code_values(quantize(full_a, l, 0));
-      if (pairs) return pair_score(a, code_values(quantize(full_b, make_layout(input_dim(1), l.n_values, l.dtype), 1)));
-      return search_score(a, labels, reference);
-    };
-    const char* measure = pairs ? "crossmodal_r1" : labels.defined() ? "knn1_accuracy" : "knn10_overlap";
-    const std::string rows_text =
-        std::to_string(held) + (by_class ? " rows of held-out classes" : " held-out rows");
+    const HeldOutTrial judge(*this, rows, split);
     nlohmann::json trials = nlohmann::json::array();
     for (int64_t b = step_bytes; b <= candidates && b <= g.max_values(); b += step_bytes) {
       const CodeLayout cont = choose_layout(continuous, CodeBudget::bytes(double(b)));
-      const double q8 = score(make_layout(g.input_dim, b, StorageType::Q8));
-      const double c = score(cont);
+      const double q8 = judge.score(make_layout(g.input_dim, b, StorageType::Q8));
+      const double c = judge.score(cont);
       trials.push_back({{"bytes", b},
                         {"q8", q8},
                         {"continuous", c},
                         {"dtype", storage_name(cont.dtype)},
                         {"values", cont.n_values}});
-      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + measure + " " + std::to_string(q8) + " vs " +
-               std::to_string(cont.n_values) + " " + storage_name(cont.dtype) + " values " + std::to_string(c) +
-               " on " + rows_text);
+      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + judge.measure() + " " + std::to_string(q8) +
+               " vs " + std::to_string(cont.n_values) + " " + storage_name(cont.dtype) + " values " +
+               std::to_string(c) + " on " + judge.rows_text());
       if (q8 < c) break;
       keep = std::min(candidates, b + step_bytes - 1);
     }
-    impl_->cfg.summary["discrete_selection"] = {
-        {"held_out_rows", held}, {"measure", measure}, {"trials", trials}, {"discrete_tokens", keep}};
-    if (by_class) impl_->cfg.summary["discrete_selection"]["held_out"] = "classes";
+    nlohmann::json summary = judge.summary(trials);
+    summary["discrete_tokens"] = keep;
+    impl_->cfg.summary["discrete_selection"] = summary;
   }
   // The refit: rows 0 .. min(max_rows, N) - 1, unless the first fit already had them all
   // (with N >= max_rows + the held-out rows, the held-out rows are past max_rows anyway).
   const int64_t all_rows = std::min(max_rows, n);
-  if (int64_t(fit_idx.size()) < all_rows) {
+  if (int64_t(split.fit.size()) < all_rows) {
     std::vector<int64_t> all;
     for (int64_t i = 0; i < all_rows; ++i) all.push_back(i);
-    fit(all, by_class ? " (all classes)" : " (held-out rows included)");
+    fit(all, split.by_class ? " (all classes)" : " (held-out rows included)");
   }
   if (keep < candidates) {
     impl_->arc->keep_discrete_tokens(keep);
@@ -474,6 +447,15 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
         out.push_back(std::move(v));
       }
     }
+    // i4_max_bytes exists in files whose training measured where int4 competes.
+    if (cal.contains("i4_max_bytes")) {
+      const nlohmann::json& v = cal.at("i4_max_bytes");
+      const int64_t full = 4 * impl->cfg.model.input_dim();
+      ARFC_CHECK(!impl->i4_scales.empty() && v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() < full,
+                 "model file '", path, "': calibration \"i4_max_bytes\" must be a whole number of bytes in [0, ", full,
+                 ") beside \"i4_scales\", got ", detail::json_excerpt(v), ". Hint: the file is corrupt or was edited.");
+      impl->int4_max_bytes = v.get<int64_t>();
+    }
   }
   impl->finish();
   // Every model file ever written stores its fingerprint: a missing one means an edited file.
@@ -513,6 +495,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"discrete_tokens", g.discrete_tokens},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"int4_calibration", g.int4 ? "stored (fitted on training rows)" : "none (no i4 storage)"},
+          {"int4_max_bytes", g.int4 ? g.int4_limit() : int64_t(0)},
           {"parameters", params},
           {"fingerprint", hex64(m.fingerprint())},
           {"file_bytes", ec ? int64_t(0) : int64_t(bytes)},

@@ -211,6 +211,7 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
   cfg.summary["library_version"] = ARFC_VERSION;
   ArfcModel model = ArfcModel::from_network(cfg.to_json(), arc.ptr(), cfg.train.device);
   model.calibrate(rows);
+  if (cfg.train.int4_select) model.select_int4(rows);
   model.fit_codebooks(rows);
   if (cfg.train.codebook_epochs > 0 && !arc->codebooks().is_empty()) tune_model_codebooks(model, *arc, rows, cfg);
   return model;

@@ -10,8 +10,10 @@
 //    precision win. A learned token adds a new direction of information; int8 with a
 //    per-position scale costs about 0.2% relative error per value. i4 (two values per
 //    byte) joins the candidates only where the producer has calibrated int4 scales
-//    (CodeGeometry::int4), and only for budgets of at most D/8 bytes (ratio 32x and up);
-//    there it wins the tie (docs/DESIGN.md, item 7, has the measurement behind the rule).
+//    (CodeGeometry::int4), and only for budgets of at most CodeGeometry::int4_limit()
+//    bytes: D/8 (ratio 32x and up) unless the producer measured its own limit (an ARFC
+//    model's held-out trial, ArfcModel::select_int4); there it wins the tie (docs/DESIGN.md,
+//    item 7, has the measurements behind the rule).
 //  - A requested ratio is met within kRatioTolerance (relative), so rounded figures such as
 //    10.7 (= 32/3) or 5.3 (= 16/3) select the code they name. The achieved ratio is always
 //    reported in CodeLayout::ratio.
@@ -51,7 +53,10 @@ struct CodeGeometry {
   bool value_level = false; // true: a code may end part-way through its last token
   int64_t discrete_tokens = 0;  // M: most one-byte discrete tokens (0 = continuous only)
   bool int4 = false;            // i4 storage available (the producer has calibrated int4 scales)
+  // Largest budget (bytes per vector) where i4 competes; -1 = the fixed rule, D/8 bytes.
+  int64_t int4_max_bytes = -1;
   int64_t max_values() const { return token_width * max_tokens; }
+  int64_t int4_limit() const { return int4_max_bytes >= 0 ? int4_max_bytes : input_dim / 8; }
 };
 
 struct CodeBudget {
@@ -100,9 +105,31 @@ constexpr int64_t kMaxLayouts = int64_t(1) << 20;
 std::vector<CodeLayout> all_layouts(const CodeGeometry& g);
 
 // Whether i4 competes for a budget of `bytes` bytes per vector (without --dtype): only up to
-// D/8 bytes, 32x and up (the measured crossover, docs/DESIGN.md item 7), and only where
-// the producer has calibrated int4 scales.
+// g.int4_limit() bytes (D/8, 32x and up, the crossover measured on PCA codes, unless the
+// producer measured its own; docs/DESIGN.md item 7), and only where the producer has
+// calibrated int4 scales.
 bool int4_competes(const CodeGeometry& g, int64_t bytes);
+
+// One budget of a storage-type trial (ArfcModel::select_int4): per held-out row, the score
+// of the int8 code and of the int4 code of `bytes` bytes per vector (same rows, same order).
+struct Int4Trial {
+  int64_t bytes = 0;
+  std::vector<double> i8, i4;
+};
+struct Int4Limit {
+  int64_t max_bytes = 0;  // the limit (CodeGeometry::int4_max_bytes)
+  bool measured = false;  // false: the fixed rule's limit kept
+  double gain = 0;        // mean per-row gain of the best threshold over the fixed rule's (scores summed over trials)
+  double se = 0;          // its standard error (paired over rows)
+};
+// The int4 limit trials support. A threshold puts int4 at every trial budget up to it and
+// int8 above; the one with the highest total score (ties to the larger: more values, as the
+// budget rule's ties) replaces the fixed rule's limit (fixed_limit) only where it gains more
+// than 2 standard errors of the paired per-row difference, so that noise keeps the fixed
+// rule. The lowest threshold is floor_bytes (int4 below the smallest int8 code only).
+// trials: ascending bytes, each above floor_bytes, one score per row in every vector
+// (arfc::Error otherwise).
+Int4Limit choose_int4_limit(const std::vector<Int4Trial>& trials, int64_t floor_bytes, int64_t fixed_limit);
 
 // Layout for n_values values of type t in dimension input_dim (bytes and achieved ratio).
 CodeLayout make_layout(int64_t input_dim, int64_t n_values, StorageType t);

@@ -68,6 +68,17 @@ class ArfcModel {
   // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
   // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.
   Matrix code_values(const CodeSet& c) const;
+  // Measures, on held-out training rows, up to which budget i4 values search better than
+  // int8 values of the same bytes, and stores that limit (geometry().int4_max_bytes, the
+  // model file's calibration "i4_max_bytes"; the budget rule, codes/ratio.h, lets i4
+  // compete up to it). The trial budgets are the bytes of 512x, 256x, ..., 12x and 8x
+  // where both types make a code and i4 holds more values; each is scored per held-out row
+  // as fit_codebooks scores (same rows and measure), and choose_int4_limit (codes/ratio.h)
+  // keeps the fixed rule's D/8 unless another threshold gains more than 2 standard errors.
+  // The trials go to the summary ("int4_selection"). No-op for models without an int4
+  // calibration or with fewer than 50 held-out rows. Called by train_arfc after
+  // calibrate() unless train.int4_select is false.
+  void select_int4(const TrainingRows& rows);
   // Fits the discrete-token codebooks on the full continuous codes of up to max_rows
   // training rows per modality (all modalities share them), and updates the fingerprint.
   // With model.discrete_select, held-out rows decide how many discrete tokens to keep:
@@ -120,7 +131,8 @@ class ArfcModel {
 // The first 8 bytes of every model file (checked by ArfcModel::load).
 std::string model_file_magic();
 // What a model file holds, after full validation (ArfcModel::load on the CPU): format, task,
-// geometry (input_dim, token_width, max_tokens, max_values, modalities), solutions,
+// geometry (input_dim, token_width, max_tokens, max_values, modalities), int4_max_bytes
+// (the largest budget where i4 competes; 0 without i4 storage), solutions,
 // linear_base, parameters, fingerprint, file_bytes and the training summary.
 nlohmann::json describe_model_file(const std::string& path);
 

@@ -66,6 +66,9 @@ struct TrainOptions {
   // Learning rate of the code's base (ARC parameters named base*, the PCA-initialised
   // linear base and its MLP) as a multiple of lr; 0 keeps the base where it started.
   double base_lr_scale = 1.0;
+  // After training, held-out rows decide up to which budget int4 values compete with
+  // int8 values (ArfcModel::select_int4); false keeps the fixed rule (D/8 bytes).
+  bool int4_select = true;
   // Discrete-token codebooks tuned with the task loss after they are fitted
   // (train/codebook_tuning.h): epochs over the fitting rows (0 = not tuned), Adam learning
   // rate, and how many leading tokens are tuned (the later ones are refitted after).
