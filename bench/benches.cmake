@@ -27,3 +27,7 @@ set_target_properties(encode_throughput PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PR
 add_executable(arc_generate ${CMAKE_CURRENT_SOURCE_DIR}/arc_generate.cpp)
 target_link_libraries(arc_generate PRIVATE arfc)
 set_target_properties(arc_generate PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# The held-out storage-type trial of today's build, run on a saved model.
+add_executable(int4_trial ${CMAKE_CURRENT_SOURCE_DIR}/int4_trial.cpp)
+target_link_libraries(int4_trial PRIVATE arfc)
+set_target_properties(int4_trial PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

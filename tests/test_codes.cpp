@@ -455,7 +455,7 @@ TEST(Ratio, Int4LimitOfTheGeometryMovesTheCrossover) {
 
 // Trials of 4 rows each (scores per row); the fixed rule's limit is 5 bytes here (int4 at
 // the 4-byte trial only).
-TEST(Ratio, Int4LimitMovesOnlyBeyondTwoStandardErrors) {
+TEST(Ratio, Int4LimitMovesOnlyBeyondThreeStandardErrors) {
   auto trial = [](int64_t bytes, std::vector<double> i8, std::vector<double> i4) {
     return Int4Trial{bytes, std::move(i8), std::move(i4)};
   };
@@ -470,12 +470,18 @@ TEST(Ratio, Int4LimitMovesOnlyBeyondTwoStandardErrors) {
   c = choose_int4_limit({trial(4, one, zero), trial(8, one, zero)}, 3, 5);
   EXPECT_TRUE(c.measured);
   EXPECT_EQ(c.max_bytes, 3);
-  // A gain on one row of four, a loss on none: mean 0.25, SE 0.25, within 2 SE: fixed rule.
+  // A gain on one row of four, a loss on none: mean 0.25, SE 0.25, within 3 SE: fixed rule.
   c = choose_int4_limit({trial(4, zero, zero), trial(8, zero, {1, 0, 0, 0})}, 3, 5);
   EXPECT_FALSE(c.measured);
   EXPECT_EQ(c.max_bytes, 5);
   EXPECT_DOUBLE_EQ(c.gain, 0.25);
   EXPECT_DOUBLE_EQ(c.se, 0.25);
+  // A gain on four rows of eight: mean 0.5, SE 0.189, 2.6 SE: beyond 2, within 3: fixed rule.
+  const std::vector<double> zero8(8, 0.0);
+  c = choose_int4_limit({trial(4, zero8, zero8), trial(8, zero8, {1, 1, 1, 1, 0, 0, 0, 0})}, 3, 5);
+  EXPECT_FALSE(c.measured);
+  EXPECT_EQ(c.max_bytes, 5);
+  EXPECT_NEAR(c.gain / c.se, 2.65, 0.01);
   // Equal everywhere: the fixed rule, no gain.
   c = choose_int4_limit({trial(4, one, one), trial(8, one, one)}, 3, 5);
   EXPECT_FALSE(c.measured);

@@ -880,9 +880,9 @@ TEST_F(TrainTest, Int4LimitIsChosenOnHeldOutRows) {
   EXPECT_EQ(trials[0]["i4_values"], 8);
   EXPECT_EQ(trials[2]["bytes"], 10);
   const int64_t limit = sel["int4_max_bytes"];
-  // The fixed rule (D/8 = 4 bytes) unless the trial measured a gain beyond 2 SE.
+  // The fixed rule (D/8 = 4 bytes) unless the trial measured a gain beyond 3 SE.
   const double gain = sel["gain"], se = sel["gain_se"];
-  EXPECT_EQ(sel["measured"].get<bool>(), gain > 2 * se) << sel.dump();
+  EXPECT_EQ(sel["measured"].get<bool>(), gain > kInt4GuardSe * se) << sel.dump();
   if (!sel["measured"].get<bool>()) EXPECT_EQ(limit, 4);
   else EXPECT_TRUE(limit == 3 || limit == 4 || limit == 8 || limit == 10) << limit;
   CodeGeometry g = m.geometry();

@@ -31,7 +31,8 @@ const std::vector<double>& default_matryoshka_ratios() {
 }
 
 nlohmann::json parse_config_overrides(const std::string& text) {
-  return detail::parse_json_object(text, "config overrides '" + text + "'",
+  const std::string shown = text.size() <= 80 ? text : text.substr(0, 80) + "...";
+  return detail::parse_json_object(text, "config overrides '" + shown + "'",
                                    "Hint: pass an object such as {\"train\": {\"lr\": 0.001}}.");
 }
 

@@ -105,7 +105,7 @@ Int4Limit choose_int4_limit(const std::vector<Int4Trial>& trials, int64_t floor_
   var /= double(rows > 1 ? rows - 1 : 1);
   out.gain = g;
   out.se = std::sqrt(var / double(rows));
-  if (g > 2.0 * out.se) {
+  if (g > kInt4GuardSe * out.se) {
     out.max_bytes = best_k == 0 ? floor_bytes : trials[best_k - 1].bytes;
     out.measured = true;
   }

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <numeric>
 #include <filesystem>
 
 #include <ATen/Parallel.h>
@@ -233,7 +232,10 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
   const int64_t floor_bytes = code_bytes(StorageType::I8, g.value_level ? 1 : g.token_width) - 1;
   std::vector<Candidate> candidates;
   for (double r : kInt4TrialRatios) {
-    const int64_t b = int64_t(std::floor(4.0 * double(g.input_dim) / r));
+    // The bytes `--ratio r` buys (codes/ratio.h: the ratio's slack included), so a limit of
+    // b bytes covers the ratio it was measured at.
+    const double full = 4.0 * double(g.input_dim);
+    const int64_t b = int64_t(std::floor(std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0)));
     if (b <= floor_bytes || (!candidates.empty() && candidates.back().bytes >= b)) continue;
     Candidate c{b, choose_layout(g, CodeBudget::bytes(double(b), StorageType::I8)),
                 choose_layout(g, CodeBudget::bytes(double(b), StorageType::I4))};
@@ -248,9 +250,9 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
     return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
   };
   for (const Candidate& c : candidates) {
-    Int4Trial t{c.bytes, values(judge.row_scores(c.i8)), values(judge.row_scores(c.i4))};
-    const double s8 = std::accumulate(t.i8.begin(), t.i8.end(), 0.0) / double(t.i8.size());
-    const double s4 = std::accumulate(t.i4.begin(), t.i4.end(), 0.0) / double(t.i4.size());
+    const detail::HeldOutScores r8 = judge.scores(c.i8), r4 = judge.scores(c.i4);
+    Int4Trial t{c.bytes, values(r8.per_row), values(r4.per_row)};
+    const double s8 = r8.mean, s4 = r4.mean;
     report.push_back({{"bytes", t.bytes}, {"i8", s8}, {"i8_values", c.i8.n_values}, {"i4", s4},
                       {"i4_values", c.i4.n_values}});
     log_info("int4 at " + std::to_string(t.bytes) + " bytes: " + judge.measure() + " " + std::to_string(s4) + " (" +
@@ -276,7 +278,7 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
                                   std::to_string(fixed)
                             : choice.gain == 0 ? std::string(" (the fixed rule: no threshold scored higher)")
                                                : std::string(" (the fixed rule: the best threshold's gain, ") + gain +
-                                                     ", is within 2 SE)"));
+                                                     ", is within 3 SE)"));
   impl_->finish();
 }
 

@@ -10,13 +10,15 @@ namespace arfc::detail {
 
 namespace {
 
-// How well codes [H, q] of held-out rows keep what search needs, compared by cosine, per
-// row [H] float64: leave-one-out 1-NN label accuracy (1 or 0) when labels are given, else
-// the overlap of the row's 10 nearest neighbours with those under the full continuous code
-// `reference`. Rows of t [N, q] scaled to unit L2 norm (zero rows stay zero).
+// Rows of t [N, q] scaled to unit L2 norm (zero rows stay zero).
 torch::Tensor unit_rows(const torch::Tensor& t) { return t / t.norm(2, 1, true).clamp_min(1e-12); }
 
-torch::Tensor search_scores(const Matrix& codes, const torch::Tensor& labels, const torch::Tensor& reference) {
+// How well codes [H, q] of held-out rows keep what search needs, compared by cosine:
+// leave-one-out 1-NN label accuracy when labels are given, else the overlap of each row's
+// 10 nearest neighbours with those under the full continuous code `reference`. The mean is
+// computed as a total of whole counts over its count (hits / (H k)), so equal totals give
+// equal scores, bit for bit.
+HeldOutScores search_scores(const Matrix& codes, const torch::Tensor& labels, const torch::Tensor& reference) {
   auto neighbours = [&](const torch::Tensor& t, int64_t k) {
     auto u = unit_rows(t);
     auto sim = u.matmul(u.t());
@@ -26,22 +28,24 @@ torch::Tensor search_scores(const Matrix& codes, const torch::Tensor& labels, co
   const auto c = to_tensor(codes);
   if (labels.defined()) {
     auto nn = neighbours(c, 1).squeeze(1);
-    return labels.index_select(0, nn).eq(labels).to(torch::kFloat64);
+    const auto hits = labels.index_select(0, nn).eq(labels).to(torch::kFloat64);
+    return {hits, hits.mean().item<double>()};
   }
   const int64_t k = std::min<int64_t>(10, c.size(0) - 1);
   auto a = neighbours(c, k), b = neighbours(reference, k);
-  return a.unsqueeze(2).eq(b.unsqueeze(1)).any(2).to(torch::kFloat64).mean(1);
+  const auto hits = a.unsqueeze(2).eq(b.unsqueeze(1)).any(2).to(torch::kFloat64);
+  return {hits.mean(1), hits.mean().item<double>()};
 }
 
 // Cross-modal retrieval on held-out pairs [H, q] (row i of a pairs with row i of b), both
-// sides compressed, per pair [H] float64: the mean of the two directions' R@1 (each 1 or 0)
-// under cosine similarity.
-torch::Tensor pair_scores(const Matrix& codes_a, const Matrix& codes_b) {
+// sides compressed: the mean of the two directions' R@1 under cosine similarity (per pair:
+// the mean of its two hits).
+HeldOutScores pair_scores(const Matrix& codes_a, const Matrix& codes_b) {
   const auto sim = unit_rows(to_tensor(codes_a)).matmul(unit_rows(to_tensor(codes_b)).t());
   const auto truth = torch::arange(sim.size(0), torch::kLong);
   const auto a_to_b = sim.argmax(1).eq(truth).to(torch::kFloat64);
   const auto b_to_a = sim.argmax(0).eq(truth).to(torch::kFloat64);
-  return 0.5 * (a_to_b + b_to_a);
+  return {0.5 * (a_to_b + b_to_a), 0.5 * (a_to_b.mean().item<double>() + b_to_a.mean().item<double>())};
 }
 
 // The rows of the classes an open-set retrieval model's split is judged on: the classes
@@ -104,7 +108,7 @@ HeldOutTrial::HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, con
   if (!labels_.defined() && !pairs_) reference_ = to_tensor(full_a_);
 }
 
-torch::Tensor HeldOutTrial::row_scores(const CodeLayout& l) const {
+HeldOutScores HeldOutTrial::scores(const CodeLayout& l) const {
   const Matrix a = model_.code_values(model_.quantize(full_a_, l, 0));
   if (pairs_)
     return pair_scores(
@@ -112,7 +116,7 @@ torch::Tensor HeldOutTrial::row_scores(const CodeLayout& l) const {
   return search_scores(a, labels_, reference_);
 }
 
-double HeldOutTrial::score(const CodeLayout& l) const { return row_scores(l).mean().item<double>(); }
+double HeldOutTrial::score(const CodeLayout& l) const { return scores(l).mean; }
 
 const char* HeldOutTrial::measure() const {
   return pairs_ ? "crossmodal_r1" : labels_.defined() ? "knn1_accuracy" : "knn10_overlap";

@@ -32,6 +32,14 @@ struct HeldOutSplit {
 };
 HeldOutSplit held_out_split(const TrainingRows& rows, int64_t max_rows, bool hold_out);
 
+// The scores of one stored code of the held-out rows: per row [H] float64 (1-NN and R@1
+// hits 0 or 1, the cross-modal pair the mean of its two directions, the overlap a fraction),
+// and their mean as a trial reports it.
+struct HeldOutScores {
+  torch::Tensor per_row;
+  double mean = 0;
+};
+
 // Stored codes of the held-out rows, judged by what the model is for: cross-modal R@1 of
 // held-out pairs (both directions, both sides compressed) for two-modality models (the
 // label-free overlap kept discrete tokens at 32 bytes on twoview, where they then retrieved
@@ -45,9 +53,8 @@ HeldOutSplit held_out_split(const TrainingRows& rows, int64_t max_rows, bool hol
 class HeldOutTrial {
  public:
   HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, const HeldOutSplit& split);
-  // Per held-out row [H] float64 (1-NN and R@1: 1 or 0 per direction), and their mean.
-  torch::Tensor row_scores(const CodeLayout& l) const;
-  double score(const CodeLayout& l) const;
+  HeldOutScores scores(const CodeLayout& l) const;
+  double score(const CodeLayout& l) const;  // scores(l).mean
   const char* measure() const;    // "crossmodal_r1", "knn1_accuracy" or "knn10_overlap"
   std::string rows_text() const;  // "2000 rows of held-out classes" / "2000 held-out rows"
   // The summary entry of a trial: held_out_rows, measure, the trials, held_out = "classes".

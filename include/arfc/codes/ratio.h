@@ -116,6 +116,7 @@ struct Int4Trial {
   int64_t bytes = 0;
   std::vector<double> i8, i4;
 };
+constexpr double kInt4GuardSe = 3.0;
 struct Int4Limit {
   int64_t max_bytes = 0;  // the limit (CodeGeometry::int4_max_bytes)
   bool measured = false;  // false: the fixed rule's limit kept
@@ -125,8 +126,8 @@ struct Int4Limit {
 // The int4 limit trials support. A threshold puts int4 at every trial budget up to it and
 // int8 above; the one with the highest total score (ties to the larger: more values, as the
 // budget rule's ties) replaces the fixed rule's limit (fixed_limit) only where it gains more
-// than 2 standard errors of the paired per-row difference, so that noise keeps the fixed
-// rule. The lowest threshold is floor_bytes (int4 below the smallest int8 code only).
+// than kInt4GuardSe standard errors of the paired per-row difference, so that noise keeps
+// the fixed rule (3, not 2: the threshold tested is the best of up to 9 on the same rows). The lowest threshold is floor_bytes (int4 below the smallest int8 code only).
 // trials: ascending bytes, each above floor_bytes, one score per row in every vector
 // (arfc::Error otherwise).
 Int4Limit choose_int4_limit(const std::vector<Int4Trial>& trials, int64_t floor_bytes, int64_t fixed_limit);

@@ -74,9 +74,10 @@ class ArfcModel {
   // compete up to it). The trial budgets are the bytes of 512x, 256x, ..., 12x and 8x
   // where both types make a code and i4 holds more values; each is scored per held-out row
   // as fit_codebooks scores (same rows and measure), and choose_int4_limit (codes/ratio.h)
-  // keeps the fixed rule's D/8 unless another threshold gains more than 2 standard errors.
+  // keeps the fixed rule's D/8 unless another threshold gains more than 3 standard errors.
   // The trials go to the summary ("int4_selection"). No-op for models without an int4
-  // calibration or with fewer than 50 held-out rows. Called by train_arfc after
+  // calibration, with fewer than 50 held-out rows, or without a budget where both types
+  // make a code. Called by train_arfc after
   // calibrate() unless train.int4_select is false.
   void select_int4(const TrainingRows& rows);
   // Fits the discrete-token codebooks on the full continuous codes of up to max_rows
