@@ -12,6 +12,7 @@
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/io/feature_set.h"
 #include "arfc/model/arfc_model.h"
 #include "io_test_util.h"
 
@@ -47,6 +48,29 @@ class CliCodes : public arfc::testing::TempDirTest {
     return p;
   }
 };
+
+// eval writes its report either way; a cell that failed (here: a classification model on
+// a retrieval set) makes the exit code 3, naming the cell, so that scripts see it.
+TEST_F(CliCodes, EvalExitsThreeWhenCellsFail) {
+  FeatureSet s;
+  s.name = "tiny";
+  s.task = Task::Retrieval;
+  s.train_x = random_matrix(60, 32, 1);
+  s.test_x = random_matrix(20, 32, 2);
+  for (int64_t i = 0; i < 60; ++i) s.train_y.push_back(i % 3);
+  for (int64_t i = 0; i < 20; ++i) s.test_y.push_back(3 + i % 2);
+  save_feature_set(path("set"), s);
+  const std::string model = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";  // classification, D = 32
+  CliResult r = run("eval --data " + path("set") + " --methods pca --ratios 8 --threads 1 --out " + path("ok"));
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run("eval --data " + path("set") + " --methods pca,arfc:" + model + " --ratios 4,8 --threads 1 --out " +
+          path("bad"));
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_HAS(r.err, "eval: 2 cells failed (first: arfc:");
+  EXPECT_HAS(r.err, "was trained for task classification");
+  EXPECT_HAS(r.err, "is written and marks them");
+  EXPECT_TRUE(fs::exists(path("bad/report.md")));
+}
 
 TEST_F(CliCodes, TruncateByRatioTokensBytes) {
   const std::string in = stored_codes();

@@ -2,7 +2,9 @@
 // report.{md,csv,json,gp,png}. `--ablation` evaluates ARFC variants instead.
 #include <cstdio>
 #include <sstream>
+#include <vector>
 
+#include "arfc/codes/ratio.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
 #include "arfc/core/text.h"
@@ -51,6 +53,24 @@ std::string command_line(const EvalArgs& a, bool methods_given) {
   if (a.device != "cpu") os << " --device " << a.device;
   if (!a.train_config.empty()) os << " --train-config " << a.train_config;
   return os.str();
+}
+
+// After the report is written: cells that failed (not those a method cannot reach) make
+// the run a partial failure (exit code 3), named with the first one's error, so that a
+// script sees it; the report marks every one.
+void check_cells(const EvalReport& rep, const std::string& out) {
+  std::vector<const EvalRecord*> failed;
+  for (const EvalRecord& r : rep.records) {
+    if (r.error.empty() || r.unreachable) continue;
+    bool seen = false;  // one entry per (method, ratio), not per metric
+    for (const EvalRecord* f : failed) seen = seen || (f->method == r.method && f->ratio_requested == r.ratio_requested);
+    if (!seen) failed.push_back(&r);
+  }
+  if (failed.empty()) return;
+  const EvalRecord& first = *failed.front();
+  throw PartialFailure("eval: " + std::to_string(failed.size()) + " cell" + (failed.size() == 1 ? "" : "s") +
+                       " failed (first: " + first.method + " at " + format_ratio(first.ratio_requested) + "x: " +
+                       first.error + "). The report in " + out + " is written and marks them.");
 }
 
 // --merge A,B,...: one report from runs of the same protocol (eval/report_merge.h).
@@ -113,6 +133,7 @@ void run(const EvalArgs& a, bool methods_given) {
   const bool png = write_report(rep, a.out);
   std::printf("%s", report_markdown(rep).c_str());
   log_info("wrote " + a.out + "/report.{md,csv,json,gp" + (png ? ",png" : "") + "} in " + format_duration(rep.seconds));
+  check_cells(rep, a.out);
 }
 
 }  // namespace

@@ -98,6 +98,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const arfc::cli::PartialFailure& e) {
+    std::fprintf(stderr, "arfc: error: %s\n", e.what());
+    return 3;
   } catch (const arfc::Interrupted&) {
     std::fprintf(stderr, "\narfc: interrupted; no output was written (train: the checkpoint OUT.ckpt of the last "
                          "finished epoch is kept; continue with --resume)\n");
