@@ -31,3 +31,7 @@ set_target_properties(arc_generate PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT
 add_executable(int4_trial ${CMAKE_CURRENT_SOURCE_DIR}/int4_trial.cpp)
 target_link_libraries(int4_trial PRIVATE arfc)
 set_target_properties(int4_trial PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+# Search over stored codes: lookup tables for discrete tokens vs decoding vs FAISS PQ search.
+add_executable(code_search ${CMAKE_CURRENT_SOURCE_DIR}/code_search.cpp)
+target_link_libraries(code_search PRIVATE arfc)
+set_target_properties(code_search PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)

@@ -26,7 +26,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -39,6 +38,7 @@
 #include "arfc/eval/arfc_codec.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/nn/tensor_util.h"
+#include "bench_data.h"
 
 using namespace arfc;
 
@@ -106,30 +106,6 @@ Args parse_args(int argc, char** argv) {
   ARFC_CHECK(std::find(a.methods.begin(), a.methods.end(), "arfc") != a.methods.end(),
              "--methods must include arfc (the ratios are relative to it)");
   return a;
-}
-
-// Clustered rows: 10 centres, unit noise; train and test drawn alike.
-FeatureSet clustered_set(int64_t rows, int64_t dim, uint64_t seed) {
-  FeatureSet f;
-  f.name = "bench" + std::to_string(dim);
-  f.task = Task::Classification;
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> nd(0.0f, 1.0f);
-  const int64_t classes = 10;
-  Matrix centres(classes, dim);
-  for (auto& v : centres.data) v = 2.0f * nd(rng);
-  auto draw = [&](Matrix& x, std::vector<int64_t>& y) {
-    x = Matrix(rows, dim);
-    y.clear();
-    for (int64_t i = 0; i < rows; ++i) {
-      const int64_t c = int64_t(rng() % classes);
-      y.push_back(c);
-      for (int64_t j = 0; j < dim; ++j) x.at(i, j) = centres.at(c, j) + nd(rng);
-    }
-  };
-  draw(f.train_x, f.train_y);
-  draw(f.test_x, f.test_y);
-  return f;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -214,7 +190,7 @@ int main(int argc, char** argv) {
     std::printf("%-5s %-7s %-6s %-8s %-18s %12s %8s\n", "D", "ratio", "bytes", "method", "variant", "vectors/s",
                 "arfc/x");
     for (int64_t dim : args.dims) {
-      const FeatureSet fs = clustered_set(args.rows, dim, uint64_t(dim));
+      const FeatureSet fs = bench::clustered_set(args.rows, dim, uint64_t(dim));
       CodecCache cache;
       cache.seed = 0;
       cache.epochs = args.epochs;

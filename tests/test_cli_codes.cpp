@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -14,6 +15,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
 #include "arfc/model/arfc_model.h"
+#include "arfc/search/code_index.h"
 #include "io_test_util.h"
 
 using namespace arfc;
@@ -459,4 +461,55 @@ TEST_F(CliCodes, ConcurrentWritersLeaveOneWholeFile) {
     const Matrix got = read_matrix(out);
     EXPECT_TRUE(got.data == a.data || got.data == b.data) << "round " << round << ": a mix of both writers";
   }
+}
+
+// `arfc search`: feature queries (asymmetric) and code-file queries (symmetric) give the
+// rows CodeIndex gives; outputs are .npy [Q, k]; bad inputs are clear errors.
+TEST_F(CliCodes, SearchWritesTheNearestRows) {
+  const std::string model_path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";  // D = 32, 8 discrete tokens
+  const ArfcModel m = ArfcModel::load(model_path);
+  const Matrix db_x = random_matrix(200, 32, 3), q_x = random_matrix(6, 32, 4);
+  const CodeSet db = m.compress(db_x, make_layout(32, 4, StorageType::Q8));
+  write_code_file(path("db.arfc"), db);
+  write_matrix(path("q.npy"), q_x);
+  CliResult r = run("search --model " + model_path + " --codes " + path("db.arfc") + " --queries " + path("q.npy") +
+                    " --k 5 --out " + path("ids.npy") + " --scores " + path("s.npy") + " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "searched 200 codes (4 discrete tokens, q8: 4 bytes/vector");
+  const CodeIndex index(m, db);
+  const SearchResult want = index.search(m.encode(q_x, index.query_dim()), 5);
+  EXPECT_EQ(inspect_file(path("ids.npy")).shape, (std::vector<int64_t>{6, 5}));
+  EXPECT_EQ(inspect_file(path("ids.npy")).dtype, "int64");
+  const std::string bytes = read_file_bytes(path("ids.npy"));  // the payload ends the file
+  std::vector<int64_t> ids(want.ids.size());
+  std::memcpy(ids.data(), bytes.data() + bytes.size() - ids.size() * sizeof(int64_t), ids.size() * sizeof(int64_t));
+  EXPECT_EQ(ids, want.ids);
+  const Matrix s = read_matrix(path("s.npy"));
+  EXPECT_EQ(s.n, 6);
+  EXPECT_EQ(s.d, 5);
+  EXPECT_EQ(s.data, want.scores);
+  write_code_file(path("q.arfc"), m.compress(q_x, make_layout(32, 4, StorageType::Q8)));
+  r = run("search --model " + model_path + " --codes " + path("db.arfc") + " --queries " + path("q.arfc") +
+          " --k 300 --out " + path("ids.npy"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.err, "every row is returned, k = 200");
+  EXPECT_EQ(inspect_file(path("ids.npy")).shape, (std::vector<int64_t>{6, 200}));
+  // Errors: codes of another model, queries of another D, an --out that is not .npy, k = 0.
+  write_code_file(path("other.arfc"), quantize_codes(random_matrix(10, 16, 1), StorageType::F32, 0x1234, 32, 4));
+  r = run("search --model " + model_path + " --codes " + path("other.arfc") + " --queries " + path("q.npy") +
+          " --out " + path("x.npy"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "search with the model that compressed the codes");
+  write_matrix(path("q16.npy"), random_matrix(3, 16, 5));
+  r = run("search --model " + model_path + " --codes " + path("db.arfc") + " --queries " + path("q16.npy") +
+          " --out " + path("x.npy"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "expected D = 32");
+  r = run("search --model " + model_path + " --codes " + path("db.arfc") + " --queries " + path("q.npy") +
+          " --out " + path("x.csv"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_HAS(r.err, "expected a .npy path");
+  EXPECT_EQ(run("search --model " + model_path + " --codes " + path("db.arfc") + " --queries " + path("q.npy") +
+                " --k 0 --out " + path("x.npy")).code, 2);
+  EXPECT_FALSE(fs::exists(path("x.npy")));
 }

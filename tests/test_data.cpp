@@ -194,6 +194,17 @@ void expect_labels(const arfc::Labels& y, int64_t lo, int64_t hi, int64_t n) {
 
 }  // namespace
 
+TEST_F(TempDir, FailedBuildLeavesNoOutputDirectory) {
+  auto o = tiny_options();
+  o.source_dir = path("no-such-dir");
+  const std::string out = path("sets");
+  EXPECT_ERROR_HAS(arfc::build_fmnist_sets(out, {"pixels"}, o), "no-such-dir");
+  EXPECT_FALSE(fs::exists(out));
+  fs::create_directories(out);  // a directory that was there stays
+  EXPECT_THROW(arfc::build_fmnist_sets(out, {"pixels"}, o), Error);
+  EXPECT_TRUE(fs::exists(out));
+}
+
 class TinyBuild : public TempDir {
  protected:
   static void SetUpTestSuite() {
@@ -303,6 +314,7 @@ TEST_F(TinyBuild, WritesAndCachesSets) {
 
   r = arfc::build_fmnist_sets(out, {"pixels"}, o);
   EXPECT_TRUE(r[0].cached);
+  EXPECT_EQ(r[0].meta_json, arfc::read_file_bytes(out + "/pixels/meta.json"));
   r = arfc::build_fmnist_sets(out, {"pixels"}, o, /*force=*/true);
   EXPECT_FALSE(r[0].cached);
   o.seed = 99;  // other settings -> rebuilt

@@ -110,7 +110,7 @@ TEST_F(FeatureSetIo, LoadValidates) {
   EXPECT_ERROR_HAS(load_feature_set(path("c")), "expected class ids in [0, 1000000)");
   // A huge class id would make the probe allocate [rows, id + 1]: refused on load.
   write_labels(path("c/test_y.npy"), {1, int64_t(1) << 40, 0});
-  EXPECT_ERROR_HAS(load_feature_set(path("c")), "test_y.npy[1] = 1099511627776");
+  EXPECT_ERROR_HAS(load_feature_set(path("c")), "test_y.npy: label 1 is 1099511627776");
   write_labels(path("c/test_y.npy"), {1, 2, 0});
   write_matrix(path("c/test_x.npy"), filled(3, 7, 0));
   EXPECT_ERROR_HAS(load_feature_set(path("c")), "train_x has d = 4 but test_x has d = 7");

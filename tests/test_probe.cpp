@@ -174,12 +174,14 @@ TEST_F(Probe, BadInputThrowsNamingTheValue) {
             std::string::npos);
   EXPECT_NE(error_of([&] { arfc::linear_probe_accuracy(x, y, t, Labels(5, 0)); }).find("5 labels for 2 rows"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { arfc::linear_probe_accuracy(x, {0, -2, 0, 1}, t, yt); }).find("label -2"),
+  EXPECT_NE(error_of([&] { arfc::linear_probe_accuracy(x, {0, -2, 0, 1}, t, yt); })
+                .find("linear probe (train): label 1 is -2"),
             std::string::npos);
   const std::string big = error_of([&] { arfc::linear_probe_accuracy(x, {0, 1, 0, 100000}, t, yt); });
   EXPECT_NE(big.find("label 100000"), std::string::npos) << big;
   // Beyond any class count (core/matrix.h, kMaxClasses): refused before the probe sizes anything.
-  EXPECT_NE(error_of([&] { arfc::linear_probe_accuracy(x, y, t, {0, int64_t(1) << 40}); }).find("outside [0, 1000000)"),
+  EXPECT_NE(error_of([&] { arfc::linear_probe_accuracy(x, y, t, {0, int64_t(1) << 40}); })
+                .find("label 1 is 1099511627776; expected class ids in [0, 1000000)"),
             std::string::npos);
   EXPECT_NE(error_of([&] { arfc::linear_probe_accuracy(x, y, Matrix(2, 3), yt); }).find("width 3"),
             std::string::npos);

@@ -1,5 +1,5 @@
 # Type stubs for the arfc package (the pybind11 extension arfc._arfc re-exported).
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -81,6 +81,15 @@ class Model:
         """Compresses x [N, D] to Codes; exactly one of ratio, bytes, tokens."""
     def decode(self, codes: Codes) -> npt.NDArray[np.float32]:
         """Codes made by this model -> reconstructions [N, D] float32."""
+    def search(
+        self,
+        codes: Codes,
+        queries: Union[ArrayLike, Codes],
+        *,
+        k: int = 10,
+        modality: Optional[int] = None,
+    ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """(ids, scores) [Q, min(k, len(codes))] of the codes nearest each query (cosine)."""
 
 class Codec:
     """A compressor under comparison, from an `arfc eval` factory string, at one ratio."""

@@ -4,6 +4,7 @@
 
 #include "arfc/core/log.h"
 #include "arfc/io/feature_set.h"
+#include "arfc/search/code_index.h"
 #include "arfc/train/train_arfc.h"
 #include "codes.h"
 #include "convert.h"
@@ -61,6 +62,37 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
 py::array_t<float> decode(const ArfcModel& m, const PyCodes& c) {
   check_codes_model(m, c.codes);
   return array_from_matrix(without_gil([&] { return m.decode(m.code_values(c.codes), c.codes.modality); }));
+}
+
+// (ids, scores): the k codes of `db` nearest to each query, cosine in the code space.
+py::tuple search(const ArfcModel& m, const PyCodes& db, const py::object& queries, int64_t k,
+                 const py::object& modality) {
+  check_codes_model(m, db.codes);
+  if (k < 1) throw py::value_error("k must be >= 1, got " + std::to_string(k));
+  const PyCodes* q_codes = py::isinstance<PyCodes>(queries) ? &queries.cast<const PyCodes&>() : nullptr;
+  if (q_codes) check_codes_model(m, q_codes->codes);
+  const int64_t mod = modality.is_none() ? db.codes.modality : int_arg(modality, "modality");
+  if (mod < 0 || mod >= m.num_modalities())
+    throw py::value_error("modality must be 0" + std::string(m.num_modalities() > 1 ? " or 1" : "") + ", got " +
+                          std::to_string(mod));
+  Matrix x;
+  if (!q_codes) {
+    x = matrix_from_array(queries, "queries");
+    if (x.d != m.input_dim(mod))
+      throw py::value_error("queries: expected D = " + std::to_string(m.input_dim(mod)) +
+                            " (the input dimension of the model" + (mod ? ", modality 1" : "") + "), got shape (" +
+                            std::to_string(x.n) + ", " + std::to_string(x.d) + "). Hint: pass features or Codes.");
+  }
+  const SearchResult r = without_gil([&] {
+    const CodeIndex index(m, db.codes);
+    const Matrix q = q_codes ? m.code_values(q_codes->codes) : m.encode(x, index.query_dim(), mod);
+    return index.search(q, k);
+  });
+  py::array_t<int64_t> ids({r.queries, r.k});
+  std::copy(r.ids.begin(), r.ids.end(), ids.mutable_data());
+  Matrix scores(r.queries, r.k);
+  scores.data = r.scores;
+  return py::make_tuple(ids, array_from_matrix(std::move(scores)));
 }
 
 ArfcModel train(const py::object& x, const py::object& labels, const py::object& pair, const std::string& task,
@@ -127,6 +159,14 @@ void bind_model(py::module_& m) {
              if (g.discrete_tokens > 0) r += " + " + std::to_string(g.discrete_tokens) + " discrete tokens";
              return r + ", fingerprint " + format_fingerprint(self.fingerprint()) + ">";
            })
+      .def("search", &search, py::arg("codes"), py::arg("queries"), py::kw_only(), py::arg("k") = 10,
+           py::arg("modality") = py::none(),
+           "The k codes of `codes` (made by this model) nearest to each query, by cosine similarity\n"
+           "in the code space (as `arfc search` and `arfc eval` compare codes), without decoding them:\n"
+           "discrete tokens are scored by lookup tables. queries: features [Q, D] (compared at full\n"
+           "precision; modality: theirs, default the codes') or Codes of this model. Returns (ids,\n"
+           "scores): int64 and float32 arrays [Q, min(k, len(codes))], best first, ties to the lower\n"
+           "row. Each call indexes the codes anew (one pass over them). The GIL is released.")
       .def("decode", &decode, py::arg("codes"),
            "Codes (made by this model) -> reconstructions [N, D] float32 in the feature space, through\n"
            "the model's decoder head (what `arfc decompress` writes).");

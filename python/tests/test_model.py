@@ -187,3 +187,29 @@ def test_ctrl_c_stops_training():
     finally:
         timer.cancel()
     assert time.perf_counter() - t0 < 20  # 200 epochs would take minutes
+
+
+def test_search_matches_numpy_and_cli(q8_model, features, tmp_path):
+    db = q8_model.encode(features, bytes=5, dtype="q8")
+    queries = features[:20] + 0.1
+    ids, scores = q8_model.search(db, queries, k=7)
+    assert ids.shape == (20, 7) and ids.dtype == np.int64 and scores.dtype == np.float32
+    # Brute force in numpy: cosine of the queries' continuous codes with the decoded codes.
+    v = db.to_numpy(q8_model)
+    qv = q8_model.encode(queries, tokens=4).to_numpy()  # f32: the continuous code, all 16 values
+    cos = (qv / np.linalg.norm(qv, axis=1, keepdims=True)) @ (v / np.linalg.norm(v, axis=1, keepdims=True)).T
+    best = -np.sort(-cos, axis=1)[:, :7]
+    assert np.allclose(scores, best, atol=1e-5)
+    assert np.allclose(np.take_along_axis(cos, ids, axis=1), scores, atol=1e-5)
+    # Compressed queries (symmetric) and the CLI give the same rows.
+    q_codes = q8_model.encode(queries, bytes=5, dtype="q8")
+    ids_sym, _ = q8_model.search(db, q_codes, k=3)
+    db_path, q_path, out = str(tmp_path / "db.arfc"), str(tmp_path / "q.arfc"), str(tmp_path / "ids.npy")
+    db.save(db_path)
+    q_codes.save(q_path)
+    run_cli("search", "--model", Q8_MODEL, "--codes", db_path, "--queries", q_path, "--k", 3, "--out", out)
+    assert np.array_equal(np.load(out), ids_sym)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        q8_model.search(db, queries, k=0)
+    with pytest.raises(ValueError, match="expected D = 32"):
+        q8_model.search(db, queries[:, :8])

@@ -140,6 +140,13 @@ std::string describe_layout(const CodeLayout& l, int64_t token_width) {
          std::to_string(l.bytes_per_vector) + " bytes/vector, ratio " + format_ratio(l.ratio) + "x";
 }
 
+double ratio_budget_bytes(int64_t input_dim, double ratio) {
+  ARFC_CHECK(std::isfinite(ratio) && ratio > 1.0, "--ratio: expected a finite number > 1, got ", ratio,
+             ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
+  const double full = 4.0 * double(input_dim);
+  return std::min(full / (ratio * (1.0 - kRatioTolerance)), full - 1.0);
+}
+
 namespace {
 
 // The continuous storage types a geometry offers, most precise first.
@@ -171,11 +178,8 @@ void check_geometry(const CodeGeometry& g) {
 double budget_bytes(const CodeGeometry& g, const CodeBudget& b, std::string& request) {
   const double full = 4.0 * double(g.input_dim);
   if (b.kind == CodeBudget::Kind::Ratio) {
-    const double r = b.value;
-    request = "ratio " + format_ratio(r);
-    ARFC_CHECK(std::isfinite(r) && r > 1.0, "--ratio: expected a finite number > 1, got ", r,
-               ". Hint: ratio = original float32 bytes / code bytes, e.g. 8 keeps one eighth.");
-    return std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0);
+    request = "ratio " + format_ratio(b.value);
+    return ratio_budget_bytes(g.input_dim, b.value);
   }
   ARFC_ASSERT(b.kind == CodeBudget::Kind::Bytes, "budget_bytes: token budgets have no byte count");
   ARFC_CHECK(std::isfinite(b.value) && b.value >= 1 && b.value == std::floor(b.value),

@@ -53,4 +53,10 @@ void l2_normalize_rows(Matrix& m) {
   }
 }
 
+void check_class_ids(const Labels& y, const std::string& what) {
+  for (size_t i = 0; i < y.size(); ++i)
+    ARFC_CHECK(y[i] >= 0 && y[i] < kMaxClasses, what, ": label ", i, " is ", y[i], "; expected class ids in [0, ",
+               kMaxClasses, "). Hint: map classes to 0..C-1.");
+}
+
 }  // namespace arfc

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "arfc/core/error.h"
@@ -352,7 +351,8 @@ std::string fmnist_settings_json(const std::string& set, const FmnistOptions& op
   return settings(set, opt).dump();
 }
 
-bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, const FmnistOptions& opt) {
+bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, const FmnistOptions& opt,
+                          std::string* meta_text) {
   for (const auto& f : set_files(set))
     if (!fs::is_regular_file(set_dir + "/" + f)) return false;
   std::string text;
@@ -364,27 +364,27 @@ bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, co
   if (!detail::json_depth_within(text)) return false;  // not a meta.json this tool wrote
   json meta = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (meta.is_discarded() || !meta.is_object() || !meta.contains("settings")) return false;
-  return meta["settings"] == settings(set, opt);
+  if (meta["settings"] != settings(set, opt)) return false;
+  if (meta_text) *meta_text = std::move(text);
+  return true;
 }
 
-std::vector<FmnistBuildReport> build_fmnist_sets(const std::string& out_dir, const std::vector<std::string>& sets,
-                                                 const FmnistOptions& opt, bool force) {
-  for (const auto& s : sets) set_index(s), resolved_epochs(s, opt);
-  std::vector<FmnistBuildReport> reports;
+namespace {
+
+// Builds each set of `sets` into out_dir/SET unless it is up to date (or force), appending
+// one report per set.
+void build_missing_sets(const std::string& out_dir, const std::vector<std::string>& sets, const FmnistOptions& opt,
+                        bool force, std::vector<FmnistBuildReport>& reports) {
   FmnistData data;
   bool loaded = false;
   std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  ARFC_CHECK(!ec, "cannot create output directory ", out_dir, ": ", ec.message());
   for (const auto& set : sets) {
     FmnistBuildReport r;
     r.set = set;
     r.dir = (fs::path(out_dir) / set).string();
-    if (!force && fmnist_set_is_cached(r.dir, set, opt)) {
+    if (!force && fmnist_set_is_cached(r.dir, set, opt, &r.meta_json)) {
       log_info(set + ": up to date in " + r.dir + " (same settings), skipped; use --force to rebuild");
       r.cached = true;
-      std::ifstream in(r.dir + "/meta.json");
-      r.meta_json.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
       reports.push_back(r);
       continue;
     }
@@ -411,6 +411,26 @@ std::vector<FmnistBuildReport> build_fmnist_sets(const std::string& out_dir, con
     r.meta_json = f.meta_json;
     log_info(set + ": written to " + r.dir + " in " + format_duration(r.seconds));
     reports.push_back(r);
+  }
+}
+
+}  // namespace
+
+std::vector<FmnistBuildReport> build_fmnist_sets(const std::string& out_dir, const std::vector<std::string>& sets,
+                                                 const FmnistOptions& opt, bool force) {
+  for (const auto& s : sets) set_index(s), resolved_epochs(s, opt);
+  std::vector<FmnistBuildReport> reports;
+  std::error_code ec;
+  // Created up front (a directory that cannot be made fails before minutes of training),
+  // and removed again when nothing got into it.
+  const bool created = !fs::exists(out_dir, ec);
+  fs::create_directories(out_dir, ec);
+  ARFC_CHECK(!ec, "cannot create output directory ", out_dir, ": ", ec.message());
+  try {
+    build_missing_sets(out_dir, sets, opt, force, reports);
+  } catch (...) {
+    if (created && fs::is_empty(out_dir, ec)) fs::remove(out_dir, ec);
+    throw;
   }
   return reports;
 }

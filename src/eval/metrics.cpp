@@ -35,9 +35,7 @@ int64_t num_classes(const Labels& a, const Labels& b) {
 
 void check_labels(const Labels& y, int64_t n, const char* what) {
   ARFC_CHECK(int64_t(y.size()) == n, what, ": ", y.size(), " labels for ", n, " rows; expected one per row.");
-  for (int64_t v : y)
-    ARFC_CHECK(v >= 0 && v < kMaxClasses, what, ": label ", v, " is outside [0, ", kMaxClasses,
-               "); expected class ids 0..C-1. Hint: map classes to 0..C-1.");
+  check_class_ids(y, what);
 }
 
 // Prepared database side of a similarity: normalised rows (cosine) or rows plus -|d|^2.

@@ -359,6 +359,15 @@ void write_labels(const std::string& path, const Labels& y) {
   write_npy_i64(path, y);
 }
 
+void write_int64_matrix(const std::string& path, const std::vector<int64_t>& values, int64_t rows, int64_t cols) {
+  const std::string e = lower_ext(path);
+  ARFC_CHECK(e == ".npy", "cannot write an int64 array to '", path, "': expected a .npy path, got extension '", e,
+             "'.");
+  ARFC_CHECK(rows >= 0 && cols >= 0 && rows * cols == int64_t(values.size()), "cannot write '", path, "': ",
+             values.size(), " values do not make ", rows, " x ", cols, ".");
+  write_npy_i64(path, values, {rows, cols});
+}
+
 FileInfo inspect_file(const std::string& path, bool compute_stats) {
   InputFile f(path);
   FileInfo info;

@@ -36,13 +36,6 @@ void check_rows(const std::string& dir, const char* a, int64_t na, const char* b
              "; expected one row per ", a, " row. Hint: both files must come from the same split, in the same order.");
 }
 
-void check_labels(const std::string& dir, const char* what, const Labels& y) {
-  for (size_t i = 0; i < y.size(); ++i) {
-    ARFC_CHECK(y[i] >= 0 && y[i] < kMaxClasses, "feature set '", dir, "': ", what, "[", i, "] = ", y[i],
-               "; expected class ids in [0, ", kMaxClasses, "). Hint: map classes to 0..C-1.");
-  }
-}
-
 }  // namespace
 
 Task parse_task(const std::string& name) {
@@ -130,6 +123,12 @@ TrainingFiles training_files(const std::string& dir) {
   return f;
 }
 
+FeatureSet read_feature_set_meta(const std::string& dir) {
+  FeatureSet fs;
+  read_meta(dir, fs);
+  return fs;
+}
+
 FeatureSet load_feature_set(const std::string& dir) {
   FeatureSet fs;
   const json meta = read_meta(dir, fs);
@@ -146,7 +145,7 @@ FeatureSet load_feature_set(const std::string& dir) {
     if (!labelled && !exists(p)) continue;
     *y = read_labels(need(file));
     check_rows(dir, xname, x->n, file, int64_t(y->size()));
-    check_labels(dir, file, *y);
+    check_class_ids(*y, "feature set '" + dir + "': " + file);
   }
   if (fs.task == Task::Crossmodal) {
     fs.train_b = read_matrix(need("train_b.npy"));

@@ -52,7 +52,8 @@ std::string npy_f32_header(int64_t n, int64_t d);
 std::string fbin_header(const std::string& path, int64_t n, int64_t d);
 void check_vecs_dim(const std::string& path, int64_t d);  // .fvecs/.fbin: 1 <= d <= 2^24
 std::string safetensors_f32_header(const std::string& path, int64_t n, int64_t d, const std::string& name);
-void write_npy_i64(const std::string& path, const Labels& y);
+// values -> .npy <i8 of `shape` (empty: 1-D, one element per value); atomic.
+void write_npy_i64(const std::string& path, const std::vector<int64_t>& values, std::vector<int64_t> shape = {});
 
 // Converts `count` stored elements (layout.elem) at src to float32 at dst.
 void convert_to_float(const ElemType& t, const unsigned char* src, int64_t count, float* dst);

@@ -263,10 +263,14 @@ Layout npy_layout(InputFile& f, int64_t max_bytes) {
 
 std::string npy_f32_header(int64_t n, int64_t d) { return npy_header("<f4", {n, d}); }
 
-void write_npy_i64(const std::string& path, const Labels& y) {
+void write_npy_i64(const std::string& path, const std::vector<int64_t>& values, std::vector<int64_t> shape) {
+  if (shape.empty()) shape = {int64_t(values.size())};
+  int64_t count = 1;
+  for (int64_t s : shape) count *= s;
+  ARFC_ASSERT(count == int64_t(values.size()), "write_npy_i64: shape holds ", count, " values, got ", values.size());
   AtomicWriter w(path);
-  w.write(npy_header("<i8", {int64_t(y.size())}));
-  w.write(y.data(), y.size() * sizeof(int64_t));
+  w.write(npy_header("<i8", shape));
+  w.write(values.data(), values.size() * sizeof(int64_t));
   w.commit();
 }
 

@@ -40,9 +40,7 @@ TrainingRows TrainingRows::from_files(const TrainingFiles& f) {
     r.labels_ = read_labels(f.y);
     ARFC_CHECK(int64_t(r.labels_.size()) == x.n, "file '", f.y, "': ", r.labels_.size(), " labels, but '", f.x,
                "' has ", x.n, " rows; expected one label per row. Hint: pass the labels of these rows, in order.");
-    for (size_t i = 0; i < r.labels_.size(); ++i)
-      ARFC_CHECK(r.labels_[i] >= 0 && r.labels_[i] < kMaxClasses, "file '", f.y, "': label ", i, " is ",
-                 r.labels_[i], "; expected class ids in [0, ", kMaxClasses, "). Hint: map classes to 0..C-1.");
+    check_class_ids(r.labels_, "file '" + f.y + "'");
   }
   const std::vector<std::string> paths = {f.x, f.b};
   r.read_ = [paths](int64_t modality, const std::vector<int64_t>& ids) {

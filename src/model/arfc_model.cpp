@@ -206,6 +206,23 @@ Matrix ArfcModel::code_values(const CodeSet& c) const {
   return out;
 }
 
+Matrix ArfcModel::token_codewords() const {
+  auto cb = impl_->arc->codebooks();
+  const CodeGeometry g = geometry();
+  if (cb.is_empty() || g.discrete_tokens == 0) return Matrix(0, g.max_values());
+  // Residual codebooks are [M, 256, V]; open-loop ("per_token") ones [M, 256, V / M], token
+  // m's words placing values [m s, (m + 1) s): zero elsewhere, so sums decode either mode.
+  const auto w = cb->codebooks.to(torch::kCPU, torch::kFloat).contiguous();
+  const int64_t M = w.size(0), K = w.size(1), s = w.size(2), V = g.max_values();
+  ARFC_ASSERT(w.dim() == 3 && (s == V || s * M == V), "token codebooks: unexpected shape ", w.sizes());
+  Matrix out(M * K, V);
+  const float* src = w.data_ptr<float>();
+  for (int64_t m = 0; m < M; ++m)
+    for (int64_t k = 0; k < K; ++k)
+      std::memcpy(out.row(m * K + k) + (s == V ? 0 : m * s), src + (m * K + k) * s, sizeof(float) * size_t(s));
+  return out;
+}
+
 namespace {
 
 using detail::held_out_split;
@@ -234,8 +251,7 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
   for (double r : kInt4TrialRatios) {
     // The bytes `--ratio r` buys (codes/ratio.h: the ratio's slack included), so a limit of
     // b bytes covers the ratio it was measured at.
-    const double full = 4.0 * double(g.input_dim);
-    const int64_t b = int64_t(std::floor(std::min(full / (r * (1.0 - kRatioTolerance)), full - 1.0)));
+    const auto b = int64_t(std::floor(ratio_budget_bytes(g.input_dim, r)));
     if (b <= floor_bytes || (!candidates.empty() && candidates.back().bytes >= b)) continue;
     Candidate c{b, choose_layout(g, CodeBudget::bytes(double(b), StorageType::I8)),
                 choose_layout(g, CodeBudget::bytes(double(b), StorageType::I4))};
@@ -273,12 +289,14 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
   impl_->cfg.summary["int4_selection"] = summary;
   char gain[96];
   std::snprintf(gain, sizeof gain, "%+.4f (SE %.4f)", choice.gain, choice.se);
-  log_info("int4 storage competes for budgets of at most " + std::to_string(choice.max_bytes) + " bytes/vector" +
-           (choice.measured ? std::string(": the held-out trial's limit, ") + gain + " over the fixed rule's " +
-                                  std::to_string(fixed)
-                            : choice.gain == 0 ? std::string(" (the fixed rule: no threshold scored higher)")
-                                               : std::string(" (the fixed rule: the best threshold's gain, ") + gain +
-                                                     ", is within 3 SE)"));
+  std::string why;
+  if (choice.measured)
+    why = std::string(": the held-out trial's limit, ") + gain + " over the fixed rule's " + std::to_string(fixed);
+  else if (choice.gain == 0)
+    why = " (the fixed rule: no threshold scored higher)";
+  else
+    why = std::string(" (the fixed rule: the best threshold's gain, ") + gain + ", is within 3 SE)";
+  log_info("int4 storage competes for budgets of at most " + std::to_string(choice.max_bytes) + " bytes/vector" + why);
   impl_->finish();
 }
 

@@ -321,10 +321,9 @@ nlohmann::json TrainSummary::to_json() const {
 }
 
 std::vector<int64_t> class_ids(const Labels& y) {
+  check_class_ids(y, "training labels");
   std::vector<char> seen;
   for (auto c : y) {
-    ARFC_CHECK(c >= 0 && c < kMaxClasses, "training labels: class ids must be in [0, ", kMaxClasses, "), got ", c,
-               ". Hint: map classes to 0..C-1.");
     if (c >= int64_t(seen.size())) seen.resize(size_t(c + 1), 0);
     seen[size_t(c)] = 1;
   }

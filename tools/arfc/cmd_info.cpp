@@ -15,7 +15,6 @@
 #include "arfc/core/error.h"
 #include "arfc/io/embeddings.h"
 #include "arfc/io/feature_set.h"
-#include "arfc/io/json_keys.h"
 #include "arfc/model/arfc_model.h"
 #include "commands.h"
 
@@ -137,15 +136,14 @@ bool exists(const std::string& p) {
 // A feature set: one row for the directory, then one per member file.
 std::vector<Record> describe_feature_set(const std::string& dir, bool stats) {
   const std::string base = dir.back() == '/' ? dir : dir + "/";
-  const nlohmann::json meta =
-      detail::parse_json_object(read_file_bytes(base + "meta.json", int64_t(16) << 20), "file '" + base + "meta.json'");
-  const std::string task = meta.value("task", std::string("?"));
-  parse_task(task);  // unknown task -> the error listing the accepted names
+  const FeatureSet fs = read_feature_set_meta(dir);  // meta.json only, validated
+  const nlohmann::json meta = nlohmann::json::parse(fs.meta_json);
+  const std::string task = task_name(fs.task);
   Record head;
   head["path"] = dir;
-  head["format"] = meta.value("format", std::string("?"));
+  head["format"] = meta["format"];
   head["kind"] = "feature-set";
-  head["name"] = meta.value("name", std::string());
+  head["name"] = fs.name;
   head["task"] = task;
   std::vector<Record> files;
   int64_t total = 0;

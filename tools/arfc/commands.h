@@ -26,5 +26,6 @@ void add_truncate_command(CLI::App& app);    // cmd_truncate.cpp
 void add_decompress_command(CLI::App& app);  // cmd_decompress.cpp
 void add_export_command(CLI::App& app);      // cmd_export.cpp
 void add_eval_command(CLI::App& app);        // cmd_eval.cpp
+void add_search_command(CLI::App& app);      // cmd_search.cpp
 
 }  // namespace arfc::cli

@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   arfc::cli::add_decompress_command(app);
   arfc::cli::add_export_command(app);
   arfc::cli::add_eval_command(app);
+  arfc::cli::add_search_command(app);
 
   try {
     app.parse(argc, argv);  // runs the chosen subcommand's callback

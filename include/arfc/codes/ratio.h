@@ -81,6 +81,11 @@ struct CodeLayout {
 // ratio is >= R * (1 - kRatioTolerance).
 constexpr double kRatioTolerance = 0.005;
 
+// Bytes per vector `--ratio r` buys for a D-dim float32 vector: 4 D / (r (1 -
+// kRatioTolerance)), never the whole vector (at most 4 D - 1). Throws arfc::Error for r <= 1
+// or not finite.
+double ratio_budget_bytes(int64_t input_dim, double ratio);
+
 // The largest code that fits the budget (tie rule above). Throws arfc::Error for ratio <= 1
 // or not finite, budgets below the smallest code (naming the highest ratio the geometry
 // reaches), token counts above max_tokens or not whole (unless value_level), negative or

@@ -28,6 +28,9 @@ using Labels = std::vector<int64_t>;
 // Class ids are in [0, kMaxClasses): everything that allocates per class (the probe's
 // [rows, classes] targets, the training head's prototypes) is bounded by it.
 constexpr int64_t kMaxClasses = 1000000;
+// Throws arfc::Error naming `what` (where the labels come from), the first label outside
+// [0, kMaxClasses) and its index.
+void check_class_ids(const Labels& y, const std::string& what);
 
 // Rows [begin, end) as a new matrix.
 Matrix slice_rows(const Matrix& m, int64_t begin, int64_t end);

@@ -53,8 +53,10 @@ FeatureSet build_fmnist_set(const std::string& set, const FmnistData& data, cons
 // The cache key stored under "settings" in meta.json: builder version, set, seed,
 // resolved epochs, limit.
 std::string fmnist_settings_json(const std::string& set, const FmnistOptions& opt);
-// True when set_dir/meta.json carries the same settings and the set's .npy files exist.
-bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, const FmnistOptions& opt);
+// True when set_dir/meta.json carries the same settings and the set's .npy files exist;
+// then *meta_text (when given) holds that meta.json.
+bool fmnist_set_is_cached(const std::string& set_dir, const std::string& set, const FmnistOptions& opt,
+                          std::string* meta_text = nullptr);
 
 struct FmnistBuildReport {
   std::string set, dir;

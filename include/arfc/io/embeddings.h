@@ -79,6 +79,8 @@ class MatrixWriter {
 
 Labels read_labels(const std::string& path);
 void write_labels(const std::string& path, const Labels& y);  // .npy <i8
+// values [rows, cols] row-major -> a 2-D .npy <i8 (e.g. search results' row numbers); atomic.
+void write_int64_matrix(const std::string& path, const std::vector<int64_t>& values, int64_t rows, int64_t cols);
 
 // What a file holds, without loading more than needed for the stats.
 struct FileInfo {

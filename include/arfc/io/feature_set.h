@@ -34,6 +34,9 @@ struct FeatureSet {
 // Validates presence and shapes for the task (labels for classification/retrieval, pairs
 // for crossmodal, equal row counts, same D for train and test) with arfc::Error messages.
 FeatureSet load_feature_set(const std::string& dir);
+// Only the directory's meta.json, validated as load_feature_set validates it (format,
+// version, task): name, task and meta_json filled, no arrays read.
+FeatureSet read_feature_set_meta(const std::string& dir);
 void save_feature_set(const std::string& dir, const FeatureSet& fs);
 
 // The training files of a feature set directory (meta.json validated, files present; y for

@@ -68,6 +68,10 @@ class ArfcModel {
   // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
   // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.
   Matrix code_values(const CodeSet& c) const;
+  // The discrete tokens' codewords: [M * 256, max_values] float32, row m * 256 + k is
+  // codeword k of token m (0-based), so a q8 code b_0..b_{n-1} stands for the sum of rows
+  // m * 256 + b_m (code_values). 0 rows for a model without discrete tokens.
+  Matrix token_codewords() const;
   // Measures, on held-out training rows, up to which budget i4 values search better than
   // int8 values of the same bytes, and stores that limit (geometry().int4_max_bytes, the
   // model file's calibration "i4_max_bytes"; the budget rule, codes/ratio.h, lets i4

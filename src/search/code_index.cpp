@@ -1,0 +1,175 @@
+#include "arfc/search/code_index.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
+#include "arfc/nn/tensor_util.h"
+
+namespace arfc {
+
+namespace {
+
+// Rows [begin, end) of stored codes, as their own CodeSet (payload copied: one block).
+CodeSet code_rows(const CodeSet& c, int64_t begin, int64_t end) {
+  CodeSet out = c;
+  const auto row = size_t(c.bytes_per_vector());
+  out.n = end - begin;
+  out.payload.assign(c.payload.begin() + std::ptrdiff_t(size_t(begin) * row),
+                     c.payload.begin() + std::ptrdiff_t(size_t(end) * row));
+  return out;
+}
+
+// The k best (score, row) of what was pushed: higher score first, then the lower row.
+class TopK {
+ public:
+  explicit TopK(int64_t k = 0) : k_(size_t(k)) { items_.reserve(k_ + 1); }
+  static bool better(const std::pair<float, int64_t>& a, const std::pair<float, int64_t>& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  }
+  void push(float score, int64_t row) {
+    const std::pair<float, int64_t> item{score, row};
+    if (items_.size() == k_ && !better(item, items_.back())) return;
+    items_.insert(std::upper_bound(items_.begin(), items_.end(), item, better), item);
+    if (items_.size() > k_) items_.pop_back();
+  }
+  // Scores below this one cannot enter (-inf until k items are held); equal ones may, by row.
+  float floor() const { return items_.size() == k_ ? items_.back().first : -std::numeric_limits<float>::infinity(); }
+  const std::vector<std::pair<float, int64_t>>& items() const { return items_; }
+
+ private:
+  size_t k_;
+  std::vector<std::pair<float, int64_t>> items_;
+};
+
+}  // namespace
+
+CodeIndex::CodeIndex(const ArfcModel& model, CodeSet codes) : codes_(std::move(codes)) {
+  ARFC_CHECK(codes_.model_fingerprint == model.fingerprint(), "code index: the codes were written by model ",
+             format_fingerprint(codes_.model_fingerprint), ", this model is ", format_fingerprint(model.fingerprint()),
+             ". Hint: search with the model that compressed them.");
+  ARFC_CHECK(int64_t(codes_.payload.size()) == codes_.n * codes_.bytes_per_vector(), "code index: ", codes_.n,
+             " codes of ", codes_.bytes_per_vector(), " bytes need ", codes_.n * codes_.bytes_per_vector(),
+             " payload bytes, got ", codes_.payload.size());
+  const CodeGeometry g = model.geometry();
+  if (codes_.dtype == StorageType::Q8) {
+    ARFC_CHECK(codes_.n_values >= 1 && codes_.n_values <= g.discrete_tokens, "code index: codes of ",
+               codes_.n_values, " discrete tokens, but the model has ", g.discrete_tokens,
+               ". Hint: search with the model that compressed them.");
+    const Matrix all = model.token_codewords();
+    codewords_ = slice_rows(all, 0, codes_.n_values * 256);
+    query_dim_ = g.max_values();
+  } else {
+    ARFC_CHECK(codes_.n_values >= 1 && codes_.n_values <= g.max_values(), "code index: codes of ", codes_.n_values,
+               " values, but the model's codes have at most ", g.max_values(), ".");
+    query_dim_ = codes_.n_values;
+  }
+  inv_norm_.assign(size_t(codes_.n), 0.0f);
+  for_each_row_block(codes_.n, kBlockRows, torch::kCPU, [&](int64_t s, int64_t e) {
+    check_interrupt();
+    const CodeSet rows = code_rows(codes_, s, e);
+    const Matrix y = codes_.dtype == StorageType::Q8 ? model.code_values(rows) : dequantize_codes(rows);
+    for (int64_t i = 0; i < y.n; ++i) {
+      double sq = 0;
+      for (int64_t j = 0; j < y.d; ++j) sq += double(y.at(i, j)) * double(y.at(i, j));
+      inv_norm_[size_t(s + i)] = sq > 0 ? float(1.0 / std::sqrt(sq)) : 0.0f;
+    }
+  });
+}
+
+SearchResult CodeIndex::search(const Matrix& queries, int64_t k) const {
+  ARFC_CHECK(queries.d >= query_dim_, "search: queries have ", queries.d, " values per row; expected at least ",
+             query_dim_, " (", codes_.dtype == StorageType::Q8 ? "the model's max_values, for discrete tokens"
+                                                                : "the stored codes' values", ").");
+  ARFC_CHECK(k >= 1, "search: k must be >= 1, got ", k);
+  check_finite(queries, "search queries", 0, "clean or drop that query.");
+  SearchResult out;
+  out.queries = queries.n;
+  out.k = std::min(k, codes_.n);
+  out.ids.assign(size_t(out.queries * out.k), -1);
+  out.scores.assign(size_t(out.queries * out.k), 0.0f);
+  if (out.k == 0 || queries.n == 0) return out;
+  const bool q8 = codes_.dtype == StorageType::Q8;
+  const int64_t n = codes_.n_values, row_bytes = codes_.bytes_per_vector();
+  const int64_t blocks = (codes_.n + kBlockRows - 1) / kBlockRows;
+  torch::NoGradGuard ng;
+  for (int64_t q0 = 0; q0 < queries.n; q0 += kQueryBatch) {
+    const int64_t bq = std::min(kQueryBatch, queries.n - q0);
+    // Unit queries [bq, query_dim] (a zero query scores 0 everywhere).
+    auto q = to_tensor(prefix_cols(slice_rows(queries, q0, q0 + bq), query_dim_));
+    q = q / q.norm(2, 1, true).clamp_min(1e-30);
+    // q8: the lookup tables [bq, n * 256], lut[j][m * 256 + b] = <query j, codeword b of token m>.
+    torch::Tensor lut;
+    if (q8) lut = torch::mm(q, tensor_view(codewords_).t()).contiguous();
+    std::vector<std::vector<TopK>> tops(static_cast<size_t>(blocks));
+    for_each_row_block(codes_.n, kBlockRows, torch::kCPU, [&](int64_t s, int64_t e) {
+      check_interrupt();
+      std::vector<TopK>& top = tops[size_t(s / kBlockRows)];
+      top.assign(size_t(bq), TopK(out.k));
+      if (q8) {
+        const uint8_t* codes = codes_.payload.data() + s * row_bytes;
+        const float* inv = inv_norm_.data() + s;
+        for (int64_t j = 0; j < bq; ++j) {
+          const float* t = lut.data_ptr<float>() + j * n * 256;
+          TopK& tk = top[size_t(j)];
+          float floor = tk.floor();
+          auto offer = [&](float score, int64_t i) {
+            if (score < floor) return;
+            tk.push(score, s + i);
+            floor = tk.floor();
+          };
+          // Four rows at a time: four independent sums keep the adds in flight (each row's
+          // sum still runs over its tokens in order, as the one-row loop below does).
+          int64_t i = 0;
+          for (; i + 4 <= e - s; i += 4) {
+            const uint8_t* c = codes + i * n;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            const float* tm = t;
+            for (int64_t m = 0; m < n; ++m, tm += 256) {
+              s0 += tm[c[m]];
+              s1 += tm[c[n + m]];
+              s2 += tm[c[2 * n + m]];
+              s3 += tm[c[3 * n + m]];
+            }
+            offer(s0 * inv[i], i);
+            offer(s1 * inv[i + 1], i + 1);
+            offer(s2 * inv[i + 2], i + 2);
+            offer(s3 * inv[i + 3], i + 3);
+          }
+          for (; i < e - s; ++i) {
+            const uint8_t* c = codes + i * n;
+            float s0 = 0;
+            for (int64_t m = 0; m < n; ++m) s0 += t[m * 256 + c[m]];
+            offer(s0 * inv[i], i);
+          }
+        }
+        return;
+      }
+      const Matrix y = dequantize_codes(code_rows(codes_, s, e));  // [e - s, n]
+      const auto sc = torch::mm(q, tensor_view(y).t()).contiguous();  // [bq, e - s]
+      for (int64_t j = 0; j < bq; ++j) {
+        const float* row = sc.data_ptr<float>() + j * (e - s);
+        for (int64_t i = 0; i < e - s; ++i) top[size_t(j)].push(row[i] * inv_norm_[size_t(s + i)], s + i);
+      }
+    });
+    // Blocks merge in row order, so the result is the one a single thread finds.
+    for (int64_t j = 0; j < bq; ++j) {
+      TopK all(out.k);
+      for (const auto& top : tops)
+        for (const auto& [score, row] : top[size_t(j)].items()) all.push(score, row);
+      const auto& best = all.items();
+      for (size_t r = 0; r < best.size(); ++r) {
+        out.scores[size_t((q0 + j) * out.k) + r] = best[r].first;
+        out.ids[size_t((q0 + j) * out.k) + r] = best[r].second;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace arfc

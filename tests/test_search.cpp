@@ -1,0 +1,160 @@
+// CodeIndex: k-nearest search over stored codes (lookup tables for discrete tokens) against
+// a brute-force cosine search over the decoded code-space vectors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "arfc/codes/code_file.h"
+#include "arfc/core/error.h"
+#include "arfc/model/arfc_model.h"
+#include "arfc/nn/tensor_util.h"
+#include "arfc/search/code_index.h"
+#include "io_test_util.h"
+
+using namespace arfc;
+
+namespace {
+
+constexpr int64_t kD = 32;  // the fixture model's input dimension
+
+const std::string& fixture() {
+  static const std::string p = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  return p;
+}
+
+Matrix wavy(int64_t n, double freq) {
+  Matrix x(n, kD);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < kD; ++j) x.at(i, j) = float(std::sin(freq * double(i * kD + j)) * (1 + i % 5));
+  return x;
+}
+
+// Cosine of every query with every database row, [Q x N], in double.
+std::vector<double> cosines(const Matrix& q, const Matrix& db) {
+  std::vector<double> out(size_t(q.n * db.n));
+  for (int64_t a = 0; a < q.n; ++a)
+    for (int64_t b = 0; b < db.n; ++b) {
+      double dot = 0, nq = 0, nd = 0;
+      for (int64_t j = 0; j < q.d; ++j) {
+        dot += double(q.at(a, j)) * double(db.at(b, j));
+        nq += double(q.at(a, j)) * double(q.at(a, j));
+        nd += double(db.at(b, j)) * double(db.at(b, j));
+      }
+      out[size_t(a * db.n + b)] = nq > 0 && nd > 0 ? dot / std::sqrt(nq * nd) : 0.0;
+    }
+  return out;
+}
+
+// Every returned id's true score matches the returned score, and the returned scores are
+// the k best true scores (float rounding may order near-equal rows differently).
+void expect_exact_top_k(const SearchResult& r, const std::vector<double>& truth, int64_t n) {
+  for (int64_t a = 0; a < r.queries; ++a) {
+    std::vector<double> row(truth.begin() + a * n, truth.begin() + (a + 1) * n);
+    std::sort(row.begin(), row.end(), std::greater<>());
+    for (int64_t j = 0; j < r.k; ++j) {
+      const int64_t id = r.ids[size_t(a * r.k + j)];
+      ASSERT_GE(id, 0);
+      ASSERT_LT(id, n);
+      EXPECT_NEAR(r.scores[size_t(a * r.k + j)], truth[size_t(a * n + id)], 1e-5) << "query " << a << " rank " << j;
+      EXPECT_NEAR(r.scores[size_t(a * r.k + j)], row[size_t(j)], 1e-5) << "query " << a << " rank " << j;
+      if (j > 0) EXPECT_GE(r.scores[size_t(a * r.k + j - 1)], r.scores[size_t(a * r.k + j)]);
+    }
+  }
+}
+
+class Search : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(fixture())) GTEST_SKIP() << "fixture " << fixture() << " not present";
+    set_threads(1);
+  }
+  void TearDown() override { set_threads(1); }
+};
+
+}  // namespace
+
+// Discrete tokens scored by lookup tables give the brute-force top k of the decoded codes,
+// for symmetric (compressed queries) and asymmetric (continuous query codes) search.
+TEST_F(Search, LookupTablesMatchDecodedCosine) {
+  const ArfcModel m = ArfcModel::load(fixture());
+  const Matrix db_x = wavy(700, 0.13), q_x = wavy(40, 0.29);
+  for (int64_t tokens : {1, 3, 8}) {
+    const CodeLayout l = make_layout(kD, tokens, StorageType::Q8);
+    const CodeIndex index(m, m.compress(db_x, l));
+    EXPECT_EQ(index.size(), 700);
+    EXPECT_EQ(index.query_dim(), m.geometry().max_values());
+    const Matrix db = m.code_values(index.codes());
+    const Matrix sym = m.code_values(m.compress(q_x, l));
+    const SearchResult r = index.search(sym, 10);
+    ASSERT_EQ(r.queries, 40);
+    ASSERT_EQ(r.k, 10);
+    expect_exact_top_k(r, cosines(sym, db), db.n);
+    const Matrix asym = m.encode(q_x, m.geometry().max_values());
+    expect_exact_top_k(index.search(asym, 5), cosines(asym, db), db.n);
+  }
+}
+
+// Continuous layouts (one per storage type) are dequantised and scored the same way; wider
+// queries are cut to the code's values.
+TEST_F(Search, ContinuousCodesMatchDecodedCosine) {
+  const ArfcModel m = ArfcModel::load(fixture());
+  const Matrix db_x = wavy(500, 0.17), q_x = wavy(30, 0.41);
+  const Matrix full = m.encode(q_x, m.geometry().max_values());
+  for (StorageType t : {StorageType::F32, StorageType::F16, StorageType::I8, StorageType::I4}) {
+    if (t == StorageType::I4 && m.scales(t).empty()) continue;
+    const CodeSet c = m.compress(db_x, make_layout(kD, 8, t));
+    const CodeIndex index(m, c);
+    EXPECT_EQ(index.query_dim(), 8);
+    const SearchResult r = index.search(full, 7);
+    expect_exact_top_k(r, cosines(prefix_cols(full, 8), dequantize_codes(c)), c.n);
+  }
+}
+
+// Rows span several blocks: the blocks merge in row order, so every thread count gives the
+// same ids and scores; k above the database size returns every row.
+TEST_F(Search, BlocksAndThreadsDoNotChangeTheResult) {
+  const ArfcModel m = ArfcModel::load(fixture());
+  const Matrix db_x = wavy(CodeIndex::kBlockRows + 3000, 0.07), q_x = wavy(CodeIndex::kQueryBatch + 9, 0.23);
+  const CodeLayout l = make_layout(kD, 2, StorageType::Q8);  // few distinct codes: many exact ties
+  const CodeIndex index(m, m.compress(db_x, l));
+  const Matrix q = m.code_values(m.compress(q_x, l));
+  const SearchResult one = index.search(q, 20);
+  set_threads(2);
+  const SearchResult two = index.search(q, 20);
+  EXPECT_EQ(one.ids, two.ids);
+  EXPECT_EQ(one.scores, two.scores);
+  // Equal scores come in row order.
+  for (int64_t a = 0; a < one.queries; ++a)
+    for (int64_t j = 1; j < one.k; ++j)
+      if (one.scores[size_t(a * one.k + j)] == one.scores[size_t(a * one.k + j - 1)])
+        EXPECT_GT(one.ids[size_t(a * one.k + j)], one.ids[size_t(a * one.k + j - 1)]);
+  const CodeIndex small(m, m.compress(wavy(4, 0.3), l));
+  const SearchResult all = small.search(q, 10);
+  EXPECT_EQ(all.k, 4);
+  std::vector<int64_t> ids(all.ids.begin(), all.ids.begin() + 4);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2, 3}));
+}
+
+TEST_F(Search, BadInputIsAClearError) {
+  const ArfcModel m = ArfcModel::load(fixture());
+  const CodeLayout l = make_layout(kD, 4, StorageType::Q8);
+  CodeSet c = m.compress(wavy(50, 0.1), l);
+  const CodeIndex index(m, c);
+  EXPECT_ERROR_HAS(index.search(Matrix(3, 8), 5), "expected at least 16");
+  EXPECT_ERROR_HAS(index.search(Matrix(3, 16), 0), "k must be >= 1");
+  Matrix nan(2, 16);
+  nan.at(1, 3) = std::nanf("");
+  EXPECT_ERROR_HAS(index.search(nan, 1), "search queries: row 1, column 3");
+  CodeSet other = c;
+  other.model_fingerprint ^= 1;
+  EXPECT_ERROR_HAS((CodeIndex{m, other}), "search with the model that compressed them");
+  CodeSet cut = c;
+  cut.payload.pop_back();
+  EXPECT_ERROR_HAS((CodeIndex{m, cut}), "payload bytes");
+}
