@@ -5,15 +5,17 @@
 //
 //   code_search [--dim 256] [--rows 100000] [--queries 1000] [--k 10] [--bytes 2,4,8,16]
 //               [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1]
+//               [--model M.arfc] [--save-model M.arfc]
 //
 // Clustered features (bench_data.h): the ARFC model (default configuration of the
-// classification task, --epochs) and PQ train on the first --train-rows rows of one draw,
-// the database is --rows rows of a second draw, the queries the last --queries rows of the
-// first draw (not trained on). Queries are searched asymmetrically: ARFC with their
-// continuous code (model.encode at max_values; its time is printed apart), PQ with the raw
-// vectors. Per byte budget: queries/s of each search (best of >= 3 passes, >= --min-time s
-// in all), the index's resident bytes per row, and how many of the lookup-table search's
-// k ids the decoded search returns (the two differ only by float rounding).
+// classification task, --epochs; or a saved one, --model) and PQ train on the first
+// --train-rows rows of one draw, the database is --rows rows of a second draw, the queries
+// the last --queries rows of the first draw (not trained on). Queries are searched
+// asymmetrically: ARFC with their continuous code (model.encode at max_values; its time is
+// printed apart), PQ with the raw vectors. Per byte budget: queries/s of each search (best
+// of >= 3 passes, >= --min-time s in all), the index's resident bytes per row, and how
+// many of the lookup-table search's k ids the decoded search returns (they differ by float
+// rounding, and by the order of exactly tied rows: the decoded search's topk keeps any).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -43,6 +45,7 @@ using namespace arfc;
 namespace {
 
 struct Args {
+  std::string model, save_model;  // an ARFC model to use instead of training one; where to keep the trained one
   int64_t dim = 256, rows = 100000, queries = 1000, k = 10, train_rows = 8192, epochs = 1, threads = 1;
   std::vector<int64_t> bytes = {2, 4, 8, 16};
   double min_time = 1.0;
@@ -54,12 +57,17 @@ Args parse_args(int argc, char** argv) {
     const std::string k = argv[i];
     if (k == "--help" || k == "-h") {
       std::printf("usage: %s [--dim 256] [--rows 100000] [--queries 1000] [--k 10] [--bytes 2,4,8,16]\n"
-                  "          [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1]\n", argv[0]);
+                  "          [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1]\n"
+                  "          [--model M.arfc (instead of training; D = --dim)] [--save-model M.arfc]\n", argv[0]);
       std::exit(0);
     }
     ARFC_CHECK(i + 1 < argc, "option ", k, " needs a value (--help lists the options)");
     const std::string v = argv[++i];
-    if (k == "--bytes") {
+    if (k == "--model") {
+      a.model = v;
+    } else if (k == "--save-model") {
+      a.save_model = v;
+    } else if (k == "--bytes") {
       a.bytes.clear();
       std::stringstream ss(v);
       for (std::string item; std::getline(ss, item, ',');) a.bytes.push_back(std::stoll(item));
@@ -160,11 +168,14 @@ int main(int argc, char** argv) {
     nlohmann::json cfg = default_arfc_config(Task::Classification, a.dim);
     cfg["train"]["epochs"] = a.epochs;
     auto t0 = std::chrono::steady_clock::now();
-    const ArfcModel model = train_arfc(fs, cfg);
+    const ArfcModel model = a.model.empty() ? train_arfc(fs, cfg) : ArfcModel::load(a.model);
+    ARFC_CHECK(model.input_dim() == a.dim, "--model '", a.model, "' has D = ", model.input_dim(), "; expected --dim ",
+               a.dim);
+    if (!a.save_model.empty()) model.save(a.save_model);
     const CodeGeometry g = model.geometry();
-    std::printf("ARFC trained in %.0f s: D = %lld, %lld discrete tokens, code space V = %lld; database %lld rows, "
+    std::printf("ARFC %s in %.0f s: D = %lld, %lld discrete tokens, code space V = %lld; database %lld rows, "
                 "%lld queries, k = %lld, %lld thread(s)\n",
-                seconds_since(t0), static_cast<long long>(a.dim), static_cast<long long>(g.discrete_tokens),
+                a.model.empty() ? "trained" : "loaded", seconds_since(t0), static_cast<long long>(a.dim), static_cast<long long>(g.discrete_tokens),
                 static_cast<long long>(g.max_values()), static_cast<long long>(a.rows),
                 static_cast<long long>(a.queries), static_cast<long long>(a.k), static_cast<long long>(a.threads));
     t0 = std::chrono::steady_clock::now();

@@ -47,6 +47,59 @@ class TopK {
   std::vector<std::pair<float, int64_t>> items_;
 };
 
+// Lookup-table scores of R consecutive rows of n-byte codes c (row r at c + r n): sum[r] =
+// sum over m of t[m * 256 + c[r n + m]]. R independent sums keep the adds in flight; each
+// row's sum runs over its tokens in order whatever R is, so every R gives the same scores.
+// N > 0: n is N, known when compiling (short codes, where the loop itself is the cost).
+template <int R, int N>
+inline void table_sums(const float* t, const uint8_t* c, int64_t n, float* sum) {
+  if constexpr (N > 0) n = N;
+  float acc[R] = {};
+  for (int64_t m = 0; m < n; ++m, t += 256)
+    for (int r = 0; r < R; ++r) acc[r] += t[c[r * n + m]];
+  for (int r = 0; r < R; ++r) sum[r] = acc[r];
+}
+
+// Scores `rows` rows (codes [rows, n] bytes, inverse norms inv [rows]; row numbers from
+// first) against the lookup tables of bq queries (luts [bq, n * 256]) into top[j].
+template <int N>
+void scan_tables_n(const float* luts, int64_t bq, const uint8_t* codes, int64_t n, const float* inv, int64_t first,
+                   int64_t rows, std::vector<TopK>& top) {
+  constexpr int R = 4;  // measured against 8: no faster
+  float sum[R];
+  for (int64_t j = 0; j < bq; ++j) {
+    const float* t = luts + j * n * 256;
+    TopK& tk = top[size_t(j)];
+    float floor = tk.floor();
+    auto offer = [&](float score, int64_t i) {
+      if (score < floor) return;
+      tk.push(score, first + i);
+      floor = tk.floor();
+    };
+    int64_t i = 0;
+    for (; i + R <= rows; i += R) {
+      table_sums<R, N>(t, codes + i * n, n, sum);
+      for (int r = 0; r < R; ++r) offer(sum[r] * inv[i + r], i + r);
+    }
+    for (; i < rows; ++i) {
+      table_sums<1, N>(t, codes + i * n, n, sum);
+      offer(sum[0] * inv[i], i);
+    }
+  }
+}
+
+void scan_tables(const float* luts, int64_t bq, const uint8_t* codes, int64_t n, const float* inv, int64_t first,
+                 int64_t rows, std::vector<TopK>& top) {
+  switch (n) {
+    case 1: return scan_tables_n<1>(luts, bq, codes, n, inv, first, rows, top);
+    case 2: return scan_tables_n<2>(luts, bq, codes, n, inv, first, rows, top);
+    case 4: return scan_tables_n<4>(luts, bq, codes, n, inv, first, rows, top);
+    case 8: return scan_tables_n<8>(luts, bq, codes, n, inv, first, rows, top);
+    case 16: return scan_tables_n<16>(luts, bq, codes, n, inv, first, rows, top);
+    default: return scan_tables_n<0>(luts, bq, codes, n, inv, first, rows, top);
+  }
+}
+
 }  // namespace
 
 CodeIndex::CodeIndex(const ArfcModel& model, CodeSet codes) : codes_(std::move(codes)) {
@@ -112,42 +165,8 @@ SearchResult CodeIndex::search(const Matrix& queries, int64_t k) const {
       std::vector<TopK>& top = tops[size_t(s / kBlockRows)];
       top.assign(size_t(bq), TopK(out.k));
       if (q8) {
-        const uint8_t* codes = codes_.payload.data() + s * row_bytes;
-        const float* inv = inv_norm_.data() + s;
-        for (int64_t j = 0; j < bq; ++j) {
-          const float* t = lut.data_ptr<float>() + j * n * 256;
-          TopK& tk = top[size_t(j)];
-          float floor = tk.floor();
-          auto offer = [&](float score, int64_t i) {
-            if (score < floor) return;
-            tk.push(score, s + i);
-            floor = tk.floor();
-          };
-          // Four rows at a time: four independent sums keep the adds in flight (each row's
-          // sum still runs over its tokens in order, as the one-row loop below does).
-          int64_t i = 0;
-          for (; i + 4 <= e - s; i += 4) {
-            const uint8_t* c = codes + i * n;
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            const float* tm = t;
-            for (int64_t m = 0; m < n; ++m, tm += 256) {
-              s0 += tm[c[m]];
-              s1 += tm[c[n + m]];
-              s2 += tm[c[2 * n + m]];
-              s3 += tm[c[3 * n + m]];
-            }
-            offer(s0 * inv[i], i);
-            offer(s1 * inv[i + 1], i + 1);
-            offer(s2 * inv[i + 2], i + 2);
-            offer(s3 * inv[i + 3], i + 3);
-          }
-          for (; i < e - s; ++i) {
-            const uint8_t* c = codes + i * n;
-            float s0 = 0;
-            for (int64_t m = 0; m < n; ++m) s0 += t[m * 256 + c[m]];
-            offer(s0 * inv[i], i);
-          }
-        }
+        scan_tables(lut.data_ptr<float>(), bq, codes_.payload.data() + s * row_bytes, n, inv_norm_.data() + s, s,
+                    e - s, top);
         return;
       }
       const Matrix y = dequantize_codes(code_rows(codes_, s, e));  // [e - s, n]
