@@ -28,7 +28,7 @@ CodeSet code_rows(const CodeSet& c, int64_t begin, int64_t end) {
 // The k best (score, row) of what was pushed: higher score first, then the lower row.
 class TopK {
  public:
-  explicit TopK(int64_t k = 0) : k_(size_t(k)) { items_.reserve(k_ + 1); }
+  explicit TopK(int64_t k = 0) : k_(size_t(k)) {}
   static bool better(const std::pair<float, int64_t>& a, const std::pair<float, int64_t>& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   }
@@ -65,7 +65,7 @@ inline void table_sums(const float* t, const uint8_t* c, int64_t n, float* sum) 
 template <int N>
 void scan_tables_n(const float* luts, int64_t bq, const uint8_t* codes, int64_t n, const float* inv, int64_t first,
                    int64_t rows, std::vector<TopK>& top) {
-  constexpr int R = 4;  // measured against 8: no faster
+  constexpr int R = 4;  // eight measured level (docs/RESULTS.md, "Search over stored codes")
   float sum[R];
   for (int64_t j = 0; j < bq; ++j) {
     const float* t = luts + j * n * 256;
@@ -144,15 +144,23 @@ SearchResult CodeIndex::search(const Matrix& queries, int64_t k) const {
   SearchResult out;
   out.queries = queries.n;
   out.k = std::min(k, codes_.n);
+  ARFC_CHECK(out.queries <= kMaxResults / std::max<int64_t>(out.k, 1), "search: ", out.queries, " queries x k = ",
+             out.k, " results; at most ", kMaxResults, " per call. Hint: search the queries in parts, or ask for a ",
+             "smaller k.");
   out.ids.assign(size_t(out.queries * out.k), -1);
   out.scores.assign(size_t(out.queries * out.k), 0.0f);
   if (out.k == 0 || queries.n == 0) return out;
   const bool q8 = codes_.dtype == StorageType::Q8;
   const int64_t n = codes_.n_values, row_bytes = codes_.bytes_per_vector();
   const int64_t blocks = (codes_.n + kBlockRows - 1) / kBlockRows;
+  // Queries per batch: at most kQueryBatch, fewer where their lookup tables and per-block
+  // top-k lists would pass kBatchBytes (large k, long codes).
+  const int64_t per_query = int64_t(sizeof(std::pair<float, int64_t>)) * blocks * std::min(out.k, kBlockRows) +
+                            (q8 ? int64_t(sizeof(float)) * n * 256 : 0);
+  const int64_t batch = std::clamp<int64_t>(kBatchBytes / per_query, 1, kQueryBatch);
   torch::NoGradGuard ng;
-  for (int64_t q0 = 0; q0 < queries.n; q0 += kQueryBatch) {
-    const int64_t bq = std::min(kQueryBatch, queries.n - q0);
+  for (int64_t q0 = 0; q0 < queries.n; q0 += batch) {
+    const int64_t bq = std::min(batch, queries.n - q0);
     // Unit queries [bq, query_dim] (a zero query scores 0 everywhere).
     auto q = to_tensor(prefix_cols(slice_rows(queries, q0, q0 + bq), query_dim_));
     q = q / q.norm(2, 1, true).clamp_min(1e-30);

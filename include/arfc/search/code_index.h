@@ -9,8 +9,8 @@
 // codeword of the code's n tokens ([n, 256], one matrix product for a batch of queries),
 // then per row n table lookups instead of decoding its V values. Continuous codes (f32,
 // f16, i8, i4) are dequantised a block of rows at a time and scored by a matrix product.
-// Memory beyond the codes: 4 bytes per row, and per block of rows and batch of queries
-// their scores and top-k lists (bounded, not growing with N).
+// Memory beyond the codes: 4 bytes per row, the results, and for a batch of queries their
+// lookup tables and per-block top-k lists (at most kBatchBytes).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +34,11 @@ class CodeIndex {
   // Rows scored per block (one task of a thread); queries per lookup-table batch.
   static constexpr int64_t kBlockRows = 16384;
   static constexpr int64_t kQueryBatch = 256;
+  // Working memory of a query batch (lookup tables, per-block top-k lists): the batch
+  // shrinks below kQueryBatch queries to stay under it. Results of one call: queries x k
+  // of at most kMaxResults (12 bytes each).
+  static constexpr int64_t kBatchBytes = int64_t(256) << 20;
+  static constexpr int64_t kMaxResults = int64_t(1) << 28;
 
   // codes: stored codes of `model` (fingerprints must match; any layout the model can
   // produce, q8 codes of at most its discrete token count). arfc::Error otherwise. The
@@ -49,9 +54,10 @@ class CodeIndex {
   // queries: [Q, >= query_dim()] float32 code-space vectors, finite; only the first
   // query_dim() values are read. Asymmetric search: the model's continuous codes of raw
   // features (ArfcModel::encode(x, query_dim())); symmetric: code_values of compressed
-  // queries. k >= 1. Ties go to the lower row number. The rows are scored in blocks of
-  // kBlockRows on the process's threads (arfc::set_threads, as encoding runs); the result
-  // does not depend on the thread count.
+  // queries. k >= 1, and queries x min(k, size()) <= kMaxResults (else arfc::Error). Ties
+  // go to the lower row. The rows are scored in blocks of kBlockRows on the process's
+  // threads (arfc::set_threads, as encoding runs); the result does not depend on the
+  // thread count.
   SearchResult search(const Matrix& queries, int64_t k) const;
 
  private:
