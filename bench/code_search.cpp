@@ -199,11 +199,13 @@ int main(int argc, char** argv) {
       auto db_unit = to_tensor(decoded);
       db_unit = db_unit / db_unit.norm(2, 1, true).clamp_min(1e-30);
       std::vector<int64_t> dec_ids;
-      const double dec = queries_per_s(a.queries, a.min_time, [&] { dec_ids = decoded_search(db_unit, q_full, a.k); });
+      const double dec = queries_per_s(a.queries, a.min_time,
+                                       [&] { dec_ids = decoded_search(db_unit, q_full, lut_result.k); });
       int64_t shared = 0;
+      const int64_t k = lut_result.k;  // min(--k, --rows)
       for (int64_t i = 0; i < a.queries; ++i) {
-        const std::set<int64_t> d(dec_ids.begin() + i * a.k, dec_ids.begin() + (i + 1) * a.k);
-        for (int64_t j = 0; j < a.k; ++j) shared += d.count(lut_result.ids[size_t(i * a.k + j)]);
+        const std::set<int64_t> d(dec_ids.begin() + i * k, dec_ids.begin() + (i + 1) * k);
+        for (int64_t j = 0; j < k; ++j) shared += d.count(lut_result.ids[size_t(i * k + j)]);
       }
       double pq = 0;
 #ifdef ARFC_HAVE_FAISS
@@ -221,7 +223,7 @@ int main(int argc, char** argv) {
                   rate(lut).c_str(), rate(dec).c_str(), pq > 0 ? rate(pq).c_str() : "-", lut / dec,
                   pq > 0 ? ratio_text(lut / pq).c_str() : "-", static_cast<long long>(b + 4),
                   static_cast<long long>(4 * g.max_values()), static_cast<long long>(b),
-                  100.0 * double(shared) / double(a.queries * a.k));
+                  100.0 * double(shared) / double(a.queries * lut_result.k));
     }
     return 0;
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include "arfc/model/arfc_model.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/search/code_index.h"
+#include "arfc/train/train_arfc.h"
 #include "io_test_util.h"
 
 using namespace arfc;
@@ -82,11 +83,11 @@ class Search : public ::testing::Test {
 // for symmetric (compressed queries) and asymmetric (continuous query codes) search.
 TEST_F(Search, LookupTablesMatchDecodedCosine) {
   const ArfcModel m = ArfcModel::load(fixture());
-  const Matrix db_x = wavy(700, 0.13), q_x = wavy(40, 0.29);
+  const Matrix db_x = wavy(701, 0.13), q_x = wavy(40, 0.29);  // 701: the scan's last row is alone
   for (int64_t tokens : {1, 3, 8}) {
     const CodeLayout l = make_layout(kD, tokens, StorageType::Q8);
     const CodeIndex index(m, m.compress(db_x, l));
-    EXPECT_EQ(index.size(), 700);
+    EXPECT_EQ(index.size(), 701);
     EXPECT_EQ(index.query_dim(), m.geometry().max_values());
     const Matrix db = m.code_values(index.codes());
     const Matrix sym = m.code_values(m.compress(q_x, l));
@@ -119,7 +120,7 @@ TEST_F(Search, ContinuousCodesMatchDecodedCosine) {
 // same ids and scores; k above the database size returns every row.
 TEST_F(Search, BlocksAndThreadsDoNotChangeTheResult) {
   const ArfcModel m = ArfcModel::load(fixture());
-  const Matrix db_x = wavy(CodeIndex::kBlockRows + 3000, 0.07), q_x = wavy(CodeIndex::kQueryBatch + 9, 0.23);
+  const Matrix db_x = wavy(CodeIndex::kBlockRows + 3001, 0.07), q_x = wavy(CodeIndex::kQueryBatch + 9, 0.23);
   const CodeLayout l = make_layout(kD, 2, StorageType::Q8);  // few distinct codes: many exact ties
   const CodeIndex index(m, m.compress(db_x, l));
   const Matrix q = m.code_values(m.compress(q_x, l));
@@ -139,6 +140,37 @@ TEST_F(Search, BlocksAndThreadsDoNotChangeTheResult) {
   std::vector<int64_t> ids(all.ids.begin(), all.ids.begin() + 4);
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<int64_t>{0, 1, 2, 3}));
+}
+
+// Open-loop ("per_token") tokens each hold their own slice of the code: their codewords
+// are placed there, zero elsewhere, so the same tables score them.
+TEST_F(Search, OpenLoopTokensAreScoredAtTheirSlices) {
+  FeatureSet fs;
+  fs.task = Task::Classification;
+  fs.train_x = wavy(300, 0.05);
+  for (int64_t i = 0; i < fs.train_x.n; ++i) fs.train_y.push_back(i % 3);
+  const nlohmann::json cfg = {
+      {"model", {{"token_width", 4}, {"max_tokens", 4}, {"d_model", 16}, {"num_heads", 2}, {"context_chunks", 4},
+                 {"decoder_hidden", 16}, {"generator_layers", 1}, {"discrete_tokens", 8}, {"discrete_select", false},
+                 {"discrete_mode", "per_token"}, {"discrete_bits_per_value", 0}}},
+      {"train", {{"epochs", 1}, {"batch_size", 32}, {"seed", 1}}}};
+  const ArfcModel m = train_arfc(fs, cfg);
+  const Matrix w = m.token_codewords();
+  ASSERT_EQ(w.n, 8 * 256);
+  ASSERT_EQ(w.d, 16);
+  for (int64_t r = 0; r < w.n; ++r)  // token r / 256 holds values [2 (r / 256), 2 (r / 256) + 2)
+    for (int64_t j = 0; j < w.d; ++j)
+      if (j / 2 != r / 256) ASSERT_EQ(w.at(r, j), 0.0f) << "row " << r << ", value " << j;
+  const CodeSet c = m.compress(wavy(301, 0.21), make_layout(kD, 8, StorageType::Q8));
+  const Matrix v = m.code_values(c);
+  for (int64_t i = 0; i < c.n; ++i)
+    for (int64_t j = 0; j < v.d; ++j) {
+      float sum = 0;
+      for (int64_t t = 0; t < 8; ++t) sum += w.at(t * 256 + c.payload[size_t(i * 8 + t)], j);
+      ASSERT_NEAR(sum, v.at(i, j), 1e-6) << "row " << i << ", value " << j;
+    }
+  const Matrix q = m.encode(wavy(9, 0.37), 16);
+  expect_exact_top_k(CodeIndex(m, c).search(q, 6), cosines(q, v), v.n);
 }
 
 TEST_F(Search, BadInputIsAClearError) {

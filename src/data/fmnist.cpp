@@ -402,7 +402,12 @@ void build_missing_sets(const std::string& out_dir, const std::vector<std::strin
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp, ec);
     ARFC_CHECK(!ec, "cannot create ", tmp, ": ", ec.message());
-    save_feature_set(tmp, f);
+    try {
+      save_feature_set(tmp, f);
+    } catch (...) {
+      fs::remove_all(tmp, ec);
+      throw;
+    }
     fs::remove_all(r.dir, ec);
     ARFC_CHECK(!ec, "cannot replace ", r.dir, ": ", ec.message(), ". Hint: check permissions.");
     fs::rename(tmp, r.dir, ec);

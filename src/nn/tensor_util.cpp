@@ -68,43 +68,23 @@ void set_threads(int n) {
   set_blas_threads(1);
 }
 
-namespace {
+OneBlasThread::State& OneBlasThread::state() {
+  static State s;
+  return s;
+}
 
-// Holds OpenBLAS at one thread for a scope and restores the caller's setting. A multi-threaded
-// OpenBLAS sums some products in another order, so codes computed in a process that never
-// called set_threads (the Python module inside NumPy's process) differed in the last bits of
-// f32 values, and then in discrete tokens, from the CLI's. The setting is process-wide, so
-// the scopes of concurrent callers are counted: the first saves and lowers it, the last
-// restores it (a restore while another host thread still encodes would change its codes).
-class OneBlasThread {
- public:
-  OneBlasThread() {
-    std::lock_guard<std::mutex> lock(state().mutex);
-    if (state().active++ == 0) {
-      state().saved = blas_threads();
-      if (state().saved > 1) set_blas_threads(1);
-    }
+OneBlasThread::OneBlasThread() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (state().active++ == 0) {
+    state().saved = blas_threads();
+    if (state().saved > 1) set_blas_threads(1);
   }
-  ~OneBlasThread() {
-    std::lock_guard<std::mutex> lock(state().mutex);
-    if (--state().active == 0 && state().saved > 1) set_blas_threads(state().saved);
-  }
-  OneBlasThread(const OneBlasThread&) = delete;
-  OneBlasThread& operator=(const OneBlasThread&) = delete;
+}
 
- private:
-  struct State {
-    std::mutex mutex;
-    int active = 0;  // scopes open in this process
-    int saved = 0;   // the setting the first of them found (0: not OpenBLAS)
-  };
-  static State& state() {
-    static State s;
-    return s;
-  }
-};
-
-}  // namespace
+OneBlasThread::~OneBlasThread() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  if (--state().active == 0 && state().saved > 1) set_blas_threads(state().saved);
+}
 
 void for_each_row_block(int64_t n, int64_t block, torch::Device device,
                         const std::function<void(int64_t, int64_t)>& fn) {

@@ -9,6 +9,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/core/interrupt.h"
+#include "arfc/nn/blas_threads.h"
 #include "arfc/nn/tensor_util.h"
 
 namespace arfc {
@@ -28,7 +29,7 @@ CodeSet code_rows(const CodeSet& c, int64_t begin, int64_t end) {
 // The k best (score, row) of what was pushed: higher score first, then the lower row.
 class TopK {
  public:
-  explicit TopK(int64_t k = 0) : k_(size_t(k)) {}
+  explicit TopK(int64_t k = 1) : k_(size_t(k)) { ARFC_ASSERT(k >= 1, "TopK: k = ", k); }
   static bool better(const std::pair<float, int64_t>& a, const std::pair<float, int64_t>& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   }
@@ -65,7 +66,7 @@ inline void table_sums(const float* t, const uint8_t* c, int64_t n, float* sum) 
 template <int N>
 void scan_tables_n(const float* luts, int64_t bq, const uint8_t* codes, int64_t n, const float* inv, int64_t first,
                    int64_t rows, std::vector<TopK>& top) {
-  constexpr int R = 4;  // eight measured level (docs/RESULTS.md, "Search over stored codes")
+  constexpr int R = 4;  // eight gained no more than run-to-run noise (docs/RESULTS.md)
   float sum[R];
   for (int64_t j = 0; j < bq; ++j) {
     const float* t = luts + j * n * 256;
@@ -157,8 +158,12 @@ SearchResult CodeIndex::search(const Matrix& queries, int64_t k) const {
   // top-k lists would pass kBatchBytes (large k, long codes).
   const int64_t per_query = int64_t(sizeof(std::pair<float, int64_t>)) * blocks * std::min(out.k, kBlockRows) +
                             (q8 ? int64_t(sizeof(float)) * n * 256 : 0);
-  const int64_t batch = std::clamp<int64_t>(kBatchBytes / per_query, 1, kQueryBatch);
+  ARFC_CHECK(per_query <= kBatchBytes, "search: k = ", out.k, " over ", codes_.n, " codes needs ",
+             per_query >> 20, " MB of top-k lists per query; at most ", kBatchBytes >> 20,
+             " MB. Hint: ask for a smaller k, or search the codes in parts.");
+  const int64_t batch = std::min(kBatchBytes / per_query, kQueryBatch);
   torch::NoGradGuard ng;
+  const OneBlasThread one_blas_thread;  // the tables' last bits must not depend on OpenBLAS's threads
   for (int64_t q0 = 0; q0 < queries.n; q0 += batch) {
     const int64_t bq = std::min(batch, queries.n - q0);
     // Unit queries [bq, query_dim] (a zero query scores 0 everywhere).
@@ -177,11 +182,14 @@ SearchResult CodeIndex::search(const Matrix& queries, int64_t k) const {
                     e - s, top);
         return;
       }
-      const Matrix y = dequantize_codes(code_rows(codes_, s, e));  // [e - s, n]
+      // Unit rows before the product: finite but huge stored values cannot overflow it.
+      Matrix y = dequantize_codes(code_rows(codes_, s, e));  // [e - s, n]
+      for (int64_t i = 0; i < y.n; ++i)
+        for (int64_t c = 0; c < y.d; ++c) y.at(i, c) *= inv_norm_[size_t(s + i)];
       const auto sc = torch::mm(q, tensor_view(y).t()).contiguous();  // [bq, e - s]
       for (int64_t j = 0; j < bq; ++j) {
         const float* row = sc.data_ptr<float>() + j * (e - s);
-        for (int64_t i = 0; i < e - s; ++i) top[size_t(j)].push(row[i] * inv_norm_[size_t(s + i)], s + i);
+        for (int64_t i = 0; i < e - s; ++i) top[size_t(j)].push(row[i], s + i);
       }
     });
     // Blocks merge in row order, so the result is the one a single thread finds.

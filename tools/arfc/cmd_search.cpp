@@ -30,7 +30,11 @@ Matrix query_values(const ArfcModel& model, const std::string& path, const std::
     ARFC_CHECK(q.model_fingerprint == model.fingerprint(), "--queries '", path, "' was made by the model with ",
                "fingerprint ", format_fingerprint(q.model_fingerprint), ", but --model '", model_path, "' has ",
                format_fingerprint(model.fingerprint()), ". Hint: compress the queries with the same model.");
-    return model.code_values(q);
+    Matrix values = model.code_values(q);
+    ARFC_CHECK(values.d >= width, "--queries '", path, "': codes of ", values.d, " values, but the database codes are ",
+               "compared on ", width, ". Hint: compress the queries to at least as many values as the database (or ",
+               "pass features).");
+    return values;
   }
   const int64_t dim = model_input_dim(model, modality, model_path, "--query-modality");
   ReadOptions ro;

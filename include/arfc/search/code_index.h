@@ -9,8 +9,10 @@
 // codeword of the code's n tokens ([n, 256], one matrix product for a batch of queries),
 // then per row n table lookups instead of decoding its V values. Continuous codes (f32,
 // f16, i8, i4) are dequantised a block of rows at a time and scored by a matrix product.
-// Memory beyond the codes: 4 bytes per row, the results, and for a batch of queries their
-// lookup tables and per-block top-k lists (at most kBatchBytes).
+// Memory beyond the codes: 4 bytes per row, the codewords of the code's tokens (q8), the
+// results, for a batch of queries their lookup tables and per-block top-k lists (at most
+// kBatchBytes), and per thread one block's scores (and, for continuous codes, its
+// dequantised values): up to kQueryBatch x kBlockRows floats.
 #pragma once
 
 #include <cstdint>
@@ -35,8 +37,9 @@ class CodeIndex {
   static constexpr int64_t kBlockRows = 16384;
   static constexpr int64_t kQueryBatch = 256;
   // Working memory of a query batch (lookup tables, per-block top-k lists): the batch
-  // shrinks below kQueryBatch queries to stay under it. Results of one call: queries x k
-  // of at most kMaxResults (12 bytes each).
+  // shrinks below kQueryBatch queries to stay under it, and a k whose lists alone pass it
+  // for one query is an arfc::Error. Results of one call: queries x k of at most
+  // kMaxResults (12 bytes each).
   static constexpr int64_t kBatchBytes = int64_t(256) << 20;
   static constexpr int64_t kMaxResults = int64_t(1) << 28;
 
