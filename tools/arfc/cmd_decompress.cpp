@@ -41,10 +41,8 @@ void add_decompress_command(CLI::App& app) {
     set_threads(o->threads);
     const CodeSet c = read_code_file_header(o->in);  // the payload is streamed below
     const ArfcModel model = ArfcModel::load(o->model, o->device);
-    if (c.model_fingerprint != model.fingerprint()) {
-      const std::string what = "code file '" + o->in + "' was made by the model with fingerprint " +
-                               format_fingerprint(c.model_fingerprint) + ", but --model '" + o->model +
-                               "' has fingerprint " + format_fingerprint(model.fingerprint());
+    const std::string what = fingerprint_mismatch(model, c.model_fingerprint, "code file '" + o->in + "'", o->model);
+    if (!what.empty()) {
       ARFC_CHECK(o->force, what, ". Hint: decode with the model that compressed the codes (arfc info shows both "
                  "fingerprints), or pass --force to decode anyway.");
       log_warn(what + "; decoding anyway (--force): the reconstruction may be meaningless");

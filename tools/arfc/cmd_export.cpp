@@ -10,6 +10,7 @@
 #include "arfc/model/arfc_model.h"
 #include "chunk_rows.h"
 #include "cli_checks.h"
+#include "model_dims.h"
 #include "commands.h"
 
 namespace arfc::cli {
@@ -41,9 +42,9 @@ void add_export_command(CLI::App& app) {
       ARFC_CHECK(!o->model.empty(), "code file '", o->in, "' stores discrete tokens (q8): exporting them as values "
                  "needs the model that made them. Hint: add --model MODEL.");
       model = ArfcModel::load(o->model);
-      ARFC_CHECK(model->fingerprint() == c.model_fingerprint, "code file '", o->in, "' was made by the model with "
-                 "fingerprint ", format_fingerprint(c.model_fingerprint), ", but --model '", o->model, "' has ",
-                 format_fingerprint(model->fingerprint()), ". Hint: use the model that compressed the codes.");
+      const std::string other =
+          fingerprint_mismatch(*model, c.model_fingerprint, "code file '" + o->in + "'", o->model);
+      ARFC_CHECK(other.empty(), other, ". Hint: use the model that compressed the codes.");
       cols = model->geometry().max_values();
     }
     // Out of core: one chunk of codes and its values in memory at a time.

@@ -27,9 +27,8 @@ Matrix query_values(const ArfcModel& model, const std::string& path, const std::
                     const std::string& tensor, int64_t modality, int64_t width) {
   if (is_code_file(path)) {
     const CodeSet q = read_code_file(path);
-    ARFC_CHECK(q.model_fingerprint == model.fingerprint(), "--queries '", path, "' was made by the model with ",
-               "fingerprint ", format_fingerprint(q.model_fingerprint), ", but --model '", model_path, "' has ",
-               format_fingerprint(model.fingerprint()), ". Hint: compress the queries with the same model.");
+    const std::string other = fingerprint_mismatch(model, q.model_fingerprint, "--queries '" + path + "'", model_path);
+    ARFC_CHECK(other.empty(), other, ". Hint: compress the queries with the same model.");
     Matrix values = model.code_values(q);
     ARFC_CHECK(values.d >= width, "--queries '", path, "': codes of ", values.d, " values, but the database codes are ",
                "compared on ", width, ". Hint: compress the queries to at least as many values as the database (or ",
@@ -100,9 +99,8 @@ void add_search_command(CLI::App& app) {
     set_threads(o->threads);
     const ArfcModel model = ArfcModel::load(o->model, o->device);
     CodeSet db = read_code_file(o->codes);
-    ARFC_CHECK(db.model_fingerprint == model.fingerprint(), "--codes '", o->codes, "' was made by the model with ",
-               "fingerprint ", format_fingerprint(db.model_fingerprint), ", but --model '", o->model, "' has ",
-               format_fingerprint(model.fingerprint()), ". Hint: search with the model that compressed the codes.");
+    const std::string other = fingerprint_mismatch(model, db.model_fingerprint, "--codes '" + o->codes + "'", o->model);
+    ARFC_CHECK(other.empty(), other, ". Hint: search with the model that compressed the codes.");
     const std::string layout = describe_layout(db.layout(), db.token_width);
     const int64_t modality = o->query_modality >= 0 ? o->query_modality : db.modality;
     const auto t0 = std::chrono::steady_clock::now();
