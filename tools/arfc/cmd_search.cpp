@@ -38,11 +38,10 @@ Matrix query_values(const ArfcModel& model, const std::string& path, const std::
   const int64_t dim = model_input_dim(model, modality, model_path, "--query-modality");
   ReadOptions ro;
   ro.tensor_name = tensor;
-  const Matrix x = read_matrix(path, ro);
+  const Matrix x = read_matrix(path, ro);  // refuses NaN and Inf, naming row and column
   ARFC_CHECK(x.d == dim, "--queries '", path, "': expected D = ", dim, " (the input dimension of model '", model_path,
              "'", (modality ? ", modality 1" : ""), "), got D = ", x.d,
              ". Hint: pass features of the kind the model was trained on, or a code file.");
-  check_finite(x, "--queries '" + path + "'", 0, "clean or drop that query.");
   return model.encode(x, width, modality);
 }
 
