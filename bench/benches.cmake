@@ -29,3 +29,5 @@ arfc_bench(arc_generate)
 arfc_bench(int4_trial)
 # Search over stored codes: lookup tables for discrete tokens vs decoding vs FAISS PQ search.
 arfc_bench(code_search)
+# Encoding effort: the token search beam of discrete codes, time against search quality.
+arfc_bench(encode_effort)

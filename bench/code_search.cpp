@@ -1,27 +1,27 @@
-// Search speed over stored codes at equal bytes: ARFC discrete tokens scored by lookup
-// tables (CodeIndex) against the same codes decoded to their code-space vectors first and
+// Search speed over stored codes at equal bytes: ARFC's CodeIndex (discrete tokens scored by
+// lookup tables; with --dtype i8 or i4, values dequantised a block at a time and scored by
+// a matrix product) against the same codes decoded to their code-space vectors first and
 // searched by a matrix product, and against FAISS PQ's own search (IndexPQ, asymmetric
-// distances: the same lookup-table scheme), in one run.
+// distances: the lookup-table scheme), in one run.
 //
 //   code_search [--dim 256] [--rows 100000] [--queries 1000] [--k 10] [--bytes 2,4,8,16]
-//               [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1]
+//               [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1] [--dtype q8|i8|i4]
 //               [--model M.arfc] [--save-model M.arfc]
 //
 // Clustered features (bench_data.h): the ARFC model (default configuration of the
 // classification task, --epochs; or a saved one, --model) and PQ train on the first
 // --train-rows rows of one draw, the database is --rows rows of a second draw, the queries
 // the last --queries rows of the first draw (not trained on). Queries are searched
-// asymmetrically: ARFC with their continuous code (model.encode at max_values; its time is
-// printed apart), PQ with the raw vectors. Per byte budget: queries/s of each search (best
-// of >= 3 passes, >= --min-time s in all), the index's resident bytes per row, and how
-// many of the lookup-table search's k ids the decoded search returns (they differ by float
-// rounding, and by the order of exactly tied rows: the decoded search's topk keeps any).
+// asymmetrically: ARFC with their continuous code (model.encode at max_values, of which a
+// continuous code's search reads its n values; its time is printed apart), PQ with the raw
+// vectors. Per byte budget: queries/s of each search (best of >= 3 passes, >= --min-time s
+// in all), the index's resident bytes per row, and how many of the index's k ids the
+// decoded search returns (they differ by float rounding, and by the order of exactly tied
+// rows: the decoded search's topk keeps any).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <functional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,6 +33,7 @@
 #include "arfc/nn/tensor_util.h"
 #include "arfc/search/code_index.h"
 #include "arfc/train/train_arfc.h"
+#include "bench_args.h"
 #include "bench_data.h"
 
 #ifdef ARFC_HAVE_FAISS
@@ -48,49 +49,32 @@ struct Args {
   std::string model, save_model;  // an ARFC model to use instead of training one; where to keep the trained one
   int64_t dim = 256, rows = 100000, queries = 1000, k = 10, train_rows = 8192, epochs = 1, threads = 1;
   std::vector<int64_t> bytes = {2, 4, 8, 16};
+  std::string dtype = "q8";  // the database's storage: q8 (discrete tokens), i8 or i4 values
   double min_time = 1.0;
 };
 
+constexpr char kUsage[] =
+    "usage: %s [--dim 256] [--rows 100000] [--queries 1000] [--k 10] [--bytes 2,4,8,16]\n"
+    "          [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1] [--dtype q8|i8|i4]\n"
+    "          [--model M.arfc (instead of training; D = --dim)] [--save-model M.arfc]\n";
+
 Args parse_args(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    if (k == "--help" || k == "-h") {
-      std::printf("usage: %s [--dim 256] [--rows 100000] [--queries 1000] [--k 10] [--bytes 2,4,8,16]\n"
-                  "          [--train-rows 8192] [--epochs 1] [--threads 1] [--min-time 1]\n"
-                  "          [--model M.arfc (instead of training; D = --dim)] [--save-model M.arfc]\n", argv[0]);
-      std::exit(0);
-    }
-    ARFC_CHECK(i + 1 < argc, "option ", k, " needs a value (--help lists the options)");
-    const std::string v = argv[++i];
-    if (k == "--model") {
-      a.model = v;
-    } else if (k == "--save-model") {
-      a.save_model = v;
-    } else if (k == "--bytes") {
-      a.bytes.clear();
-      std::stringstream ss(v);
-      for (std::string item; std::getline(ss, item, ',');) a.bytes.push_back(std::stoll(item));
-    } else if (k == "--dim") {
-      a.dim = std::stoll(v);
-    } else if (k == "--rows") {
-      a.rows = std::stoll(v);
-    } else if (k == "--queries") {
-      a.queries = std::stoll(v);
-    } else if (k == "--k") {
-      a.k = std::stoll(v);
-    } else if (k == "--train-rows") {
-      a.train_rows = std::stoll(v);
-    } else if (k == "--epochs") {
-      a.epochs = std::stoll(v);
-    } else if (k == "--threads") {
-      a.threads = std::stoll(v);
-    } else if (k == "--min-time") {
-      a.min_time = std::stod(v);
-    } else {
-      ARFC_THROW("unknown option ", k, " (--help lists the options)");
-    }
-  }
+  auto num = [](int64_t& field) { return [&field](const std::string& v) { field = std::stoll(v); }; };
+  bench::parse_options(argc, argv, kUsage,
+                       {{"--model", [&](const std::string& v) { a.model = v; }},
+                        {"--save-model", [&](const std::string& v) { a.save_model = v; }},
+                        {"--bytes", [&](const std::string& v) { a.bytes = bench::int_list(v); }},
+                        {"--dtype", [&](const std::string& v) { a.dtype = v; }},
+                        {"--dim", num(a.dim)},
+                        {"--rows", num(a.rows)},
+                        {"--queries", num(a.queries)},
+                        {"--k", num(a.k)},
+                        {"--train-rows", num(a.train_rows)},
+                        {"--epochs", num(a.epochs)},
+                        {"--threads", num(a.threads)},
+                        {"--min-time", [&](const std::string& v) { a.min_time = std::stod(v); }}});
+  ARFC_CHECK(a.dtype == "q8" || a.dtype == "i8" || a.dtype == "i4", "--dtype: expected q8, i8 or i4, got ", a.dtype);
   ARFC_CHECK(a.dim >= 8 && a.rows >= 1 && a.queries >= 1 && a.k >= 1 && a.train_rows >= 512 && a.epochs >= 1 &&
                  a.threads >= 1 && a.min_time > 0 && !a.bytes.empty(),
              "expected --dim >= 8, --rows, --queries, --k, --epochs, --threads >= 1, --train-rows >= 512, "
@@ -98,28 +82,10 @@ Args parse_args(int argc, char** argv) {
   return a;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Best queries/s of >= 3 passes of fn (one untimed warm-up), >= min_time seconds in all.
-double queries_per_s(int64_t queries, double min_time, const std::function<void()>& fn) {
-  fn();
-  double best = 0, total = 0;
-  for (int pass = 0; pass < 3 || total < min_time; ++pass) {
-    const auto t0 = std::chrono::steady_clock::now();
-    fn();
-    const double s = seconds_since(t0);
-    total += s;
-    best = std::max(best, double(queries) / s);
-  }
-  return best;
-}
-
-// The decoded alternative: code-space vectors [N, V] held in memory, unit rows, scored by a
-// matrix product and torch::topk per batch of queries.
+// The decoded alternative: code-space vectors [N, m] held in memory, unit rows, scored by a
+// matrix product (with the queries' first m values) and torch::topk per batch of queries.
 std::vector<int64_t> decoded_search(const torch::Tensor& db_unit, const Matrix& q, int64_t k) {
-  auto qt = to_tensor(q);
+  auto qt = to_tensor(q).narrow(1, 0, db_unit.size(1));
   qt = qt / qt.norm(2, 1, true).clamp_min(1e-30);
   std::vector<int64_t> ids;
   ids.reserve(size_t(q.n * k));
@@ -175,31 +141,41 @@ int main(int argc, char** argv) {
     const CodeGeometry g = model.geometry();
     std::printf("ARFC %s in %.0f s: D = %lld, %lld discrete tokens, code space V = %lld; database %lld rows, "
                 "%lld queries, k = %lld, %lld thread(s)\n",
-                a.model.empty() ? "trained" : "loaded", seconds_since(t0), static_cast<long long>(a.dim), static_cast<long long>(g.discrete_tokens),
+                a.model.empty() ? "trained" : "loaded", bench::seconds_since(t0), static_cast<long long>(a.dim), static_cast<long long>(g.discrete_tokens),
                 static_cast<long long>(g.max_values()), static_cast<long long>(a.rows),
                 static_cast<long long>(a.queries), static_cast<long long>(a.k), static_cast<long long>(a.threads));
     t0 = std::chrono::steady_clock::now();
     const Matrix q_full = model.encode(q_x, g.max_values());
-    const double q_encode = double(a.queries) / seconds_since(t0);
+    const double q_encode = double(a.queries) / bench::seconds_since(t0);
     std::printf("ARFC query encoding (continuous code, %lld values): %s queries/s\n\n",
                 static_cast<long long>(g.max_values()), rate(q_encode).c_str());
-    std::printf("| bytes | ARFC lookup tables (q/s) | ARFC decoded + matmul (q/s) | FAISS PQ (q/s) | lut/decoded | "
-                "lut/pq | resident B/row lut / decoded / pq | ids shared with decoded |\n");
+    const StorageType st = parse_storage_type(a.dtype);
+    std::printf("Database codes: %s (%s)\n\n", a.dtype.c_str(),
+                st == StorageType::Q8 ? "discrete tokens, scored by lookup tables"
+                                      : "values, dequantised a block at a time and scored by a matrix product");
+    std::printf("| bytes | ARFC index (q/s) | ARFC decoded + matmul (q/s) | FAISS PQ (q/s) | index/decoded | "
+                "index/pq | resident B/row index / decoded / pq | ids shared with decoded |\n");
     std::printf("|--:|--:|--:|--:|--:|--:|---|--:|\n");
     for (int64_t b : a.bytes) {
-      if (b < 1 || b > g.discrete_tokens) {
+      if (st == StorageType::Q8 && (b < 1 || b > g.discrete_tokens)) {
         std::printf("| %lld | - (the model has %lld discrete tokens) | | | | | | |\n", static_cast<long long>(b),
                     static_cast<long long>(g.discrete_tokens));
         continue;
       }
-      const CodeIndex index(model, model.compress(db_x, make_layout(a.dim, b, StorageType::Q8)));
+      const int64_t values = st == StorageType::I4 ? 2 * b : b;
+      if (st != StorageType::Q8 && (values > g.max_values() || (!g.value_level && values % g.token_width != 0))) {
+        std::printf("| %lld | - (%lld %s values: not a code of this model) | | | | | | |\n",
+                    static_cast<long long>(b), static_cast<long long>(values), a.dtype.c_str());
+        continue;
+      }
+      const CodeIndex index(model, model.compress(db_x, make_layout(a.dim, values, st)));
       SearchResult lut_result;
-      const double lut = queries_per_s(a.queries, a.min_time, [&] { lut_result = index.search(q_full, a.k); });
+      const double lut = bench::best_rate(a.queries, a.min_time, [&] { lut_result = index.search(q_full, a.k); });
       const Matrix decoded = model.code_values(index.codes());
       auto db_unit = to_tensor(decoded);
       db_unit = db_unit / db_unit.norm(2, 1, true).clamp_min(1e-30);
       std::vector<int64_t> dec_ids;
-      const double dec = queries_per_s(a.queries, a.min_time,
+      const double dec = bench::best_rate(a.queries, a.min_time,
                                        [&] { dec_ids = decoded_search(db_unit, q_full, lut_result.k); });
       int64_t shared = 0;
       const int64_t k = lut_result.k;  // min(--k, --rows)
@@ -215,14 +191,14 @@ int main(int argc, char** argv) {
         index_pq.add(db_x.n, db_x.data.data());
         std::vector<float> dist(size_t(a.queries * a.k));
         std::vector<int64_t> ids(size_t(a.queries * a.k));  // faiss idx_t
-        pq = queries_per_s(a.queries, a.min_time,
+        pq = bench::best_rate(a.queries, a.min_time,
                            [&] { index_pq.search(q_x.n, q_x.data.data(), a.k, dist.data(), ids.data()); });
       }
 #endif
       std::printf("| %lld | %s | %s | %s | %.2f | %s | %lld / %lld / %lld | %.1f%% |\n", static_cast<long long>(b),
                   rate(lut).c_str(), rate(dec).c_str(), pq > 0 ? rate(pq).c_str() : "-", lut / dec,
                   pq > 0 ? ratio_text(lut / pq).c_str() : "-", static_cast<long long>(b + 4),
-                  static_cast<long long>(4 * g.max_values()), static_cast<long long>(b),
+                  static_cast<long long>(4 * decoded.d), static_cast<long long>(b),
                   100.0 * double(shared) / double(a.queries * lut_result.k));
     }
     return 0;

@@ -383,6 +383,47 @@ TEST_F(CliCodes, DiscreteTokensEndToEnd) {
   EXPECT_HAS(r.err, "no discrete tokens");
 }
 
+// `compress --beam`: the token search of discrete codes at another width than the model's
+// (the q8 fixture searches greedily); the codes are the library's for that beam and the
+// model decodes them; a continuous code warns that the option changes nothing.
+TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
+  const std::string model_path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
+  if (!fs::exists(model_path)) GTEST_SKIP() << "model fixture missing: " << model_path;
+  const Matrix x = random_matrix(200, 32, 5);
+  write_matrix(path("x.npy"), x);
+  const ArfcModel m = ArfcModel::load(model_path);
+  EXPECT_EQ(m.token_beam(), 1);
+  CliResult r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("b4.arfc") +
+                    " --dtype q8 --tokens 8 --beam 4 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const CodeLayout layout = make_layout(32, 8, StorageType::Q8);
+  const CodeSet b4 = read_code_file(path("b4.arfc"));
+  EXPECT_EQ(b4.payload, m.compress(x, layout, 0, 4).payload);
+  // The model's own search is greedy: --beam 1 asks for exactly it. (How much a wider beam
+  // gains is TokenCodebooks.EncodeBeamOverridesTheModelsBeam's; this fixture's codebooks,
+  // fitted on few rows, repeat codewords: its beam finds codes as close as the greedy ones,
+  // choosing other indices of equal words.)
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("b1.arfc") +
+          " --dtype q8 --tokens 8 --beam 1 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_code_file(path("b1.arfc")).payload, m.compress(x, layout).payload);
+  r = run("decompress --model " + model_path + " --in " + path("b4.arfc") + " --out " + path("xhat.npy") +
+          " --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("i8.arfc") +
+          " --ratio 2 --beam 4 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.err, "--beam changes nothing");
+  for (const char* bad : {"0", "257", "two"}) {
+    r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
+            " --dtype q8 --tokens 2 --beam " + bad);
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.err;
+    EXPECT_HAS(r.err, "--beam");
+    EXPECT_FALSE(fs::exists(path("bad.arfc")));
+  }
+  EXPECT_THROW(m.compress(x, layout, 0, -1), Error);
+}
+
 // Ctrl-C during `arfc train`: exit code 130, no model file (not even a temporary), the
 // checkpoint of the last finished epoch kept.
 // A bad class id in --labels is named with its file and row before any training.

@@ -130,6 +130,31 @@ TEST(TokenCodebooks, BeamLookaheadKeepsThePrefixPropertyWithFewerSteps) {
   EXPECT_THROW(full->beam_encode(test, 8, 8, 1, -1), Error);
 }
 
+TEST(TokenCodebooks, EncodeBeamOverridesTheModelsBeam) {
+  auto train = ordered_codes(3000, 16, 21), test = ordered_codes(500, 16, 22);
+  TokenCodebooks beam8(TokenCodebooksOptions(8, 16).beam(8).lookahead(2));
+  beam8->fit(train, 5);
+  TokenCodebooks greedy(TokenCodebooksOptions(8, 16));
+  greedy->codebooks.copy_(beam8->codebooks);
+  // beam 1: the greedy search, which reads only the tokens it emits; 0: the model's own.
+  EXPECT_TRUE(torch::equal(beam8->encode(test, 5, 1), greedy->encode(test, 5)));
+  EXPECT_EQ(beam8->tokens_read(5, 1), 5);
+  EXPECT_EQ(beam8->tokens_read(5), 7);
+  EXPECT_TRUE(torch::equal(beam8->encode(test, 5, 0), beam8->encode(test, 5)));
+  // Another beam width is the same search with that width, and keeps its prefixes.
+  const auto beam2 = beam8->encode(test, 8, 2);
+  EXPECT_TRUE(torch::equal(beam2, beam8->beam_encode(test, 8, 2, 0, 2)));
+  for (int64_t m = 1; m < 8; ++m) EXPECT_TRUE(torch::equal(beam8->encode(test, m, 2), beam2.narrow(1, 0, m))) << m;
+  // A wider beam searches better: greedy > beam 2 > beam 8 in squared error at 4 tokens.
+  const double e1 = mse(beam8->decode(beam8->encode(test, 4, 1)), test);
+  const double e2 = mse(beam8->decode(beam8->encode(test, 4, 2)), test);
+  const double e8 = mse(beam8->decode(beam8->encode(test, 4)), test);
+  EXPECT_LT(e2, e1);
+  EXPECT_LT(e8, e2);
+  EXPECT_THROW(beam8->encode(test, 4, -1), Error);
+  EXPECT_THROW(beam8->encode(test, 4, kMaxBeam + 1), Error);
+}
+
 TEST(TokenCodebooks, TrainBeamFitsTheResidualsTheBeamEncoderMeets) {
   auto train = ordered_codes(3000, 16, 11), test = ordered_codes(500, 16, 12);
   const auto opts = TokenCodebooksOptions(8, 16).beam(8).lookahead(2);

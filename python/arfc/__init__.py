@@ -17,6 +17,7 @@ arguments, OSError for files; Ctrl-C raises KeyboardInterrupt.
 from ._arfc import (  # noqa: F401
     Codec,
     Codes,
+    Index,
     Layout,
     Model,
     __version__,

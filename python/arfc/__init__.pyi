@@ -77,8 +77,10 @@ class Model:
         tokens: Optional[Number] = None,
         dtype: Optional[str] = None,
         modality: int = 0,
+        beam: Optional[int] = None,
     ) -> Codes:
-        """Compresses x [N, D] to Codes; exactly one of ratio, bytes, tokens."""
+        """Compresses x [N, D] to Codes; exactly one of ratio, bytes, tokens. beam: candidates
+        of the discrete-token search (1 = greedy, fastest; None = the model's)."""
     def decode(self, codes: Codes) -> npt.NDArray[np.float32]:
         """Codes made by this model -> reconstructions [N, D] float32."""
     def search(
@@ -90,6 +92,19 @@ class Model:
         modality: Optional[int] = None,
     ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """(ids, scores) [Q, min(k, len(codes))] of the codes nearest each query (cosine)."""
+
+class Index:
+    """Codes of one model indexed once for many searches (cosine in the code space)."""
+    def __init__(self, model: Model, codes: Codes) -> None: ...
+    def search(
+        self,
+        queries: Union[ArrayLike, Codes],
+        *,
+        k: int = 10,
+        modality: Optional[int] = None,
+    ) -> Tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """(ids, scores) [Q, min(k, len(index))] of the codes nearest each query (cosine)."""
+    def __len__(self) -> int: ...
 
 class Codec:
     """A compressor under comparison, from an `arfc eval` factory string, at one ratio."""

@@ -97,6 +97,13 @@ Labels labels_from_array(const py::handle& y, const std::string& what) {
   return Labels(v.data(), v.data() + v.size());
 }
 
+int64_t int_arg(const py::object& v, const char* name) {
+  if (!py::isinstance<py::int_>(v) || py::isinstance<py::bool_>(v))
+    throw py::value_error(std::string(name) + "= expects an int, got " +
+                          py::str(py::type::of(v).attr("__name__")).cast<std::string>());
+  return v.cast<int64_t>();
+}
+
 py::array_t<float> array_from_matrix(Matrix m) {
   auto* owner = new std::vector<float>(std::move(m.data));
   py::capsule free_when_done(owner, [](void* p) { delete static_cast<std::vector<float>*>(p); });

@@ -27,6 +27,8 @@ Matrix matrix_from_array(const py::handle& x, const std::string& what);
 Labels labels_from_array(const py::handle& y, const std::string& what);
 // [N, D] float32 array that takes over m's storage (no copy).
 py::array_t<float> array_from_matrix(Matrix m);
+// A keyword argument that must be a Python int (not a bool): ValueError naming `name`.
+int64_t int_arg(const py::object& v, const char* name);
 
 // JSON documents cross the boundary as Python dicts/lists (through the json module).
 py::object json_to_py(const nlohmann::json& j);

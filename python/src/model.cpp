@@ -4,22 +4,16 @@
 
 #include "arfc/core/log.h"
 #include "arfc/io/feature_set.h"
-#include "arfc/search/code_index.h"
+#include "arfc/model/token_codebooks.h"
 #include "arfc/train/train_arfc.h"
 #include "codes.h"
 #include "convert.h"
+#include "index.h"
 #include "model.h"
 
 namespace arfc::py_api {
 
 namespace {
-
-int64_t int_arg(const py::object& v, const char* name) {
-  if (!py::isinstance<py::int_>(v) || py::isinstance<py::bool_>(v))
-    throw py::value_error(std::string(name) + "= expects an int, got " +
-                          py::str(py::type::of(v).attr("__name__")).cast<std::string>());
-  return v.cast<int64_t>();
-}
 
 py::dict model_info(const ArfcModel& m) {
   const CodeGeometry g = m.geometry();
@@ -40,8 +34,12 @@ py::dict model_info(const ArfcModel& m) {
 }
 
 PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio, const py::object& bytes,
-               const py::object& tokens, const py::object& dtype, int64_t modality) {
+               const py::object& tokens, const py::object& dtype, int64_t modality, const py::object& beam) {
   const CodeBudget budget = budget_from_kwargs(ratio, bytes, tokens, dtype);
+  const int64_t b = beam.is_none() ? 0 : int_arg(beam, "beam");
+  if (!beam.is_none() && (b < 1 || b > kMaxBeam))
+    throw py::value_error("beam: expected 1 (greedy) to " + std::to_string(kMaxBeam) +
+                          " candidates per row, or None for the model's, got " + std::to_string(b));
   const int64_t dim = m.input_dim(modality);
   Matrix xm = matrix_from_array(x, "x");
   if (xm.d != dim)
@@ -55,7 +53,7 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if (layout.dtype == StorageType::I8 && !m.calibrated())
       log_warn("the model stores no int8 calibration (written by an older version): int8 scales are fitted on "
                "this batch, so codes depend on the batch. Hint: retrain to get calibrated codes.");
-    return PyCodes{m.compress(xm, layout, modality), m};
+    return PyCodes{m.compress(xm, layout, modality, b), m};
   });
 }
 
@@ -67,32 +65,7 @@ py::array_t<float> decode(const ArfcModel& m, const PyCodes& c) {
 // (ids, scores): the k codes of `db` nearest to each query, cosine in the code space.
 py::tuple search(const ArfcModel& m, const PyCodes& db, const py::object& queries, int64_t k,
                  const py::object& modality) {
-  check_codes_model(m, db.codes);
-  if (k < 1) throw py::value_error("k must be >= 1, got " + std::to_string(k));
-  const PyCodes* q_codes = py::isinstance<PyCodes>(queries) ? &queries.cast<const PyCodes&>() : nullptr;
-  if (q_codes) check_codes_model(m, q_codes->codes);
-  const int64_t mod = modality.is_none() ? db.codes.modality : int_arg(modality, "modality");
-  if (mod < 0 || mod >= m.num_modalities())
-    throw py::value_error("modality must be 0" + std::string(m.num_modalities() > 1 ? " or 1" : "") + ", got " +
-                          std::to_string(mod));
-  Matrix x;
-  if (!q_codes) {
-    x = matrix_from_array(queries, "queries");
-    if (x.d != m.input_dim(mod))
-      throw py::value_error("queries: expected D = " + std::to_string(m.input_dim(mod)) +
-                            " (the input dimension of the model" + (mod ? ", modality 1" : "") + "), got shape (" +
-                            std::to_string(x.n) + ", " + std::to_string(x.d) + "). Hint: pass features or Codes.");
-  }
-  const SearchResult r = without_gil([&] {
-    const CodeIndex index(m, db.codes);
-    const Matrix q = q_codes ? m.code_values(q_codes->codes) : m.encode(x, index.query_dim(), mod);
-    return index.search(q, k);
-  });
-  py::array_t<int64_t> ids({r.queries, r.k});
-  std::copy(r.ids.begin(), r.ids.end(), ids.mutable_data());
-  Matrix scores(r.queries, r.k);
-  scores.data = r.scores;
-  return py::make_tuple(ids, array_from_matrix(std::move(scores)));
+  return search_index(make_index(m, db), queries, k, modality);
 }
 
 ArfcModel train(const py::object& x, const py::object& labels, const py::object& pair, const std::string& task,
@@ -144,12 +117,15 @@ void bind_model(py::module_& m) {
                              "Hash of config and weights (16 hex digits); stored in every code file it makes.")
       .def("encode", &encode, py::arg("x"), py::kw_only(), py::arg("ratio") = py::none(), py::arg("bytes") = py::none(),
            py::arg("tokens") = py::none(), py::arg("dtype") = py::none(), py::arg("modality") = 0,
+           py::arg("beam") = py::none(),
            "Compresses x [N, D] (float32/float16/float64) to Codes. Give exactly one of:\n"
            "  ratio   R > 1: the largest code with float32 bytes / code bytes >= R (e.g. 8, 10.7, 128)\n"
            "  bytes   a byte budget per vector\n"
            "  tokens  a token count (f32 unless dtype says otherwise; with dtype='q8', discrete tokens)\n"
            "dtype: None picks the storage by the model's rule (discrete tokens for budgets up to the\n"
            "model's discrete_tokens bytes, else the best of f32/f16/i8/i4), or 'f32', 'f16', 'i8', 'i4', 'q8'.\n"
+           "beam: discrete-token codes only, candidates per row of the token search (1 = greedy, fastest;\n"
+           "None = the model's). The model decodes codes of any beam.\n"
            "Same codes as `arfc compress` for the same model and input. The GIL is released.")
       .def("__repr__",
            [](const ArfcModel& self) {
@@ -166,7 +142,8 @@ void bind_model(py::module_& m) {
            "discrete tokens are scored by lookup tables. queries: features [Q, D] (compared at full\n"
            "precision; modality: theirs, default the codes') or Codes of this model. Returns (ids,\n"
            "scores): int64 and float32 arrays [Q, min(k, len(codes))], best first, ties to the lower\n"
-           "row. Each call indexes the codes anew (one pass over them). The GIL is released.")
+           "row. Each call indexes the codes anew (one pass over them; arfc.Index keeps an index for\n"
+           "many searches). The GIL is released.")
       .def("decode", &decode, py::arg("codes"),
            "Codes (made by this model) -> reconstructions [N, D] float32 in the feature space, through\n"
            "the model's decoder head (what `arfc decompress` writes).");

@@ -4,6 +4,7 @@
 #include "codec.h"
 #include "codes.h"
 #include "convert.h"
+#include "index.h"
 #include "io.h"
 #include "model.h"
 
@@ -15,5 +16,6 @@ PYBIND11_MODULE(_arfc, m) {
   arfc::py_api::bind_io(m);
   arfc::py_api::bind_codes(m);
   arfc::py_api::bind_model(m);
+  arfc::py_api::bind_index(m);
   arfc::py_api::bind_codec(m);
 }

@@ -64,6 +64,22 @@ def test_same_codes_as_cli(q8_model, features, tmp_path, budget):
         assert np.array_equal(cli.scales, py.scales)
 
 
+def test_beam_as_the_cli(q8_model, features, tmp_path):
+    # The fixture searches its tokens greedily; beam=4 searches wider, as `compress --beam 4`.
+    x_path, out = str(tmp_path / "x.npy"), str(tmp_path / "b4.arfc")
+    np.save(x_path, features)
+    run_cli("compress", "--model", Q8_MODEL, "--in", x_path, "--out", out, "--dtype", "q8", "--tokens", "6",
+            "--beam", "4")
+    b4 = q8_model.encode(features, tokens=6, dtype="q8", beam=4)
+    assert np.array_equal(arfc.read_codes(out).raw(), b4.raw())
+    assert np.array_equal(q8_model.encode(features, tokens=6, dtype="q8", beam=1).raw(),
+                          q8_model.encode(features, tokens=6, dtype="q8").raw())
+    assert q8_model.decode(b4).shape == features.shape
+    for bad in (0, 257):
+        with pytest.raises(ValueError, match="beam"):
+            q8_model.encode(features, tokens=6, dtype="q8", beam=bad)
+
+
 def test_layouts_follow_the_budget(q8_model, features):
     # D = 32: float32 vectors are 128 bytes; the model serves up to 8 bytes with discrete tokens.
     c = q8_model.encode(features, ratio=16)
@@ -213,3 +229,22 @@ def test_search_matches_numpy_and_cli(q8_model, features, tmp_path):
         q8_model.search(db, queries, k=0)
     with pytest.raises(ValueError, match="expected D = 32"):
         q8_model.search(db, queries[:, :8])
+
+
+def test_index_searches_as_model_search(q8_model, tiny_model, features):
+    db = q8_model.encode(features, bytes=5, dtype="q8")
+    index = arfc.Index(q8_model, db)
+    assert len(index) == len(features) and "q8" in repr(index)
+    queries = features[:20] + 0.1
+    for q in (queries, q8_model.encode(queries, bytes=5, dtype="q8")):
+        ids, scores = index.search(q, k=7)
+        ids_m, scores_m = q8_model.search(db, q, k=7)
+        assert np.array_equal(ids, ids_m) and np.array_equal(scores, scores_m)
+    # Continuous codes too, and k past the rows gives every row.
+    db_i8 = q8_model.encode(features[:5], tokens=2, dtype="i8")
+    ids, _ = arfc.Index(q8_model, db_i8).search(queries, k=9)
+    assert ids.shape == (20, 5) and sorted(ids[0]) == [0, 1, 2, 3, 4]
+    with pytest.raises(ValueError, match="fingerprint"):
+        arfc.Index(tiny_model, db)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        index.search(queries, k=0)

@@ -25,6 +25,12 @@ namespace {
 constexpr char kModelMagic[8] = {'A', 'R', 'F', 'C', 'M', 'O', 'D', 'L'};
 constexpr uint32_t kModelFormatVersion = 1;
 
+// The beam argument of compress/quantize: 0 (the model's) or 1..kMaxBeam.
+void check_beam(int64_t beam) {
+  ARFC_CHECK(beam >= 0 && beam <= kMaxBeam, "compress: beam must be in [1, ", kMaxBeam,
+             "] candidates per row (0: the model's), got ", beam);
+}
+
 std::string hex64(uint64_t v) {
   char b[17];
   std::snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
@@ -149,12 +155,19 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
   return out;
 }
 
-CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality) const {
+CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality, int64_t beam) const {
+  check_beam(beam);
   const int64_t m = layout.dtype == StorageType::Q8 ? geometry().max_values() : layout.n_values;
-  return quantize(encode(x, m, modality), layout, modality);
+  return quantize(encode(x, m, modality), layout, modality, beam);
 }
 
-CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality) const {
+int64_t ArfcModel::token_beam() const {
+  auto cb = impl_->arc->codebooks();
+  return cb.is_empty() ? 1 : cb->options.beam();
+}
+
+CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality, int64_t beam) const {
+  check_beam(beam);
   const CodeGeometry g = geometry();
   const int64_t dim = impl_->arc->modality_dim(modality);
   if (layout.dtype != StorageType::Q8) {
@@ -180,7 +193,7 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
   for_each_row_block(values.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
     check_interrupt();
     auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
-    auto idx = cb->encode(t, layout.n_values).to(torch::kCPU, torch::kUInt8).contiguous();
+    auto idx = cb->encode(t, layout.n_values, beam).to(torch::kCPU, torch::kUInt8).contiguous();
     std::memcpy(bytes.data() + s * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e - s) * layout.n_values));
   });
   CodeSet c = discrete_codes(std::move(bytes), values.n, layout.n_values, fingerprint(), dim, g.token_width);
@@ -513,6 +526,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"linear_base", cfg["model"].value("linear_base", false)},
           {"base_hidden", cfg["model"].value("base_hidden", int64_t(0))},
           {"discrete_tokens", g.discrete_tokens},
+          {"token_beam", m.token_beam()},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"int4_calibration", g.int4 ? "stored (fitted on training rows)" : "none (no i4 storage)"},
           {"int4_max_bytes", g.int4 ? g.int4_limit() : int64_t(0)},

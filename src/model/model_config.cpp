@@ -2,6 +2,7 @@
 
 #include "arfc/core/error.h"
 #include "arfc/io/json_keys.h"
+#include "arfc/model/token_codebooks.h"
 
 namespace arfc {
 
@@ -131,10 +132,10 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   in("decoder_layers", o.decoder_layers(), 0, 16);
   in("base_hidden", o.base_hidden(), 0, 1 << 16);
   in("discrete_tokens", o.discrete_tokens(), 0, 4096);
-  in("discrete_beam", o.discrete_beam(), 1, 256);
+  in("discrete_beam", o.discrete_beam(), 1, kMaxBeam);
   in("discrete_greedy", o.discrete_greedy(), 0, 4096);
   in("discrete_lookahead", o.discrete_lookahead(), 0, 4096);
-  in("discrete_train_beam", o.discrete_train_beam(), 1, 256);
+  in("discrete_train_beam", o.discrete_train_beam(), 1, kMaxBeam);
   in("discrete_bits_per_value", o.discrete_bits_per_value(), 0, 64);
   ARFC_CHECK(o.d_model() % o.num_heads() == 0, where, ".d_model (", o.d_model(),
              ") must be a multiple of num_heads (", o.num_heads(), ")");

@@ -9,6 +9,7 @@
 #include "arfc/io/embeddings.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/model/arfc_model.h"
+#include "arfc/model/token_codebooks.h"
 #include "budget_options.h"
 #include "chunk_rows.h"
 #include "cli_checks.h"
@@ -24,6 +25,7 @@ void add_compress_command(CLI::App& app) {
     int64_t modality = 0;
     int threads = 0;
     int64_t chunk_rows = kDefaultChunkRows;
+    int64_t beam = 0;  // 0: the model's
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -44,6 +46,11 @@ void add_compress_command(CLI::App& app) {
       ->check(CLI::Range(0, 1));
   sub->add_option("--device", o->device, "cpu, cuda, cuda:N or auto")->capture_default_str();
   add_threads_option(sub, o->threads, "CPU threads for libtorch");
+  sub->add_option("--beam", o->beam,
+                  "Discrete-token (q8) codes: candidates per row the token search keeps, 1 (greedy: fastest, codes a "
+                  "little coarser) to 256. Default: the model's (token_beam in `arfc info --format json M`). The "
+                  "model decodes codes of any beam")
+      ->check(CLI::Range(int64_t(1), kMaxBeam));
   add_chunk_rows_option(sub, o->chunk_rows);
   sub->add_flag("--json", o->json, "Print the written file's description as JSON instead of a summary line");
   sub->callback([o] {
@@ -54,6 +61,9 @@ void add_compress_command(CLI::App& app) {
     CodeGeometry g = model.geometry();
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
+    if (o->beam > 0 && layout.dtype != StorageType::Q8)
+      log_warn("--beam applies to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
+               ") stores values and has no token search, so --beam changes nothing.");
     if (layout.bytes_per_vector > 4 * dim)
       log_warn("the requested code (" + describe_layout(layout, g.token_width) + ") is larger than the " +
                std::to_string(4 * dim) + "-byte float32 input vector" + (o->modality ? " of modality 1" : "") +
@@ -89,10 +99,10 @@ void add_compress_command(CLI::App& app) {
       writer->append(c);
     };
     read_matrix_chunks(o->in, ro, chunk_rows, [&](int64_t row0, const Matrix& rows) {
-      write(model.compress(rows, layout, o->modality));
+      write(model.compress(rows, layout, o->modality, o->beam));
       progress.update(row0 + rows.n);
     });
-    if (!writer) write(model.compress(Matrix(0, dim), layout, o->modality));  // an empty file
+    if (!writer) write(model.compress(Matrix(0, dim), layout, o->modality, o->beam));  // an empty file
     writer->commit();
     progress.finish(std::to_string(shape.n) + " vectors");
     const CodeSet& c = first;

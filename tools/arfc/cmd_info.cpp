@@ -67,7 +67,9 @@ Record describe_model(const std::string& path) {
     val = b;
   }
   const int64_t discrete = m.value("discrete_tokens", int64_t(0));
-  const std::string q8 = discrete > 0 ? " + " + std::to_string(discrete) + " discrete tokens (q8)" : "";
+  const std::string q8 = discrete > 0 ? " + " + std::to_string(discrete) + " discrete tokens (q8, beam " +
+                                             std::to_string(m.value("token_beam", int64_t(1))) + ")"
+                                       : "";
   char notes[320];
   std::snprintf(notes, sizeof notes, "task %s, %lld tokens x %lld values%s, S=%lld, %lld parameters%s",
                 m.at("task").get<std::string>().c_str(), (long long)m.at("max_tokens").get<int64_t>(),

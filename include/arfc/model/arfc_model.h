@@ -59,11 +59,18 @@ class ArfcModel {
   // x: [N, D_modality] -> the stored code of the layout (choose_layout over geometry()):
   // continuous layouts are encode() + quantize_codes with the stored calibration; q8
   // layouts are discrete tokens (the full continuous code, then the token codebooks).
-  CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0) const;
+  // beam (q8 only): candidates per row of the token search, 0 = the model's (token_beam()),
+  // 1 = greedy, at most kMaxBeam. Every beam makes codes this model decodes, and codes of
+  // one beam keep the prefix property among themselves; a smaller beam encodes faster and
+  // its codes are a little coarser (docs/DESIGN.md, "Encoding effort").
+  CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0, int64_t beam = 0) const;
   // The second half of compress: continuous codes of this model, values [N, m] from
   // encode() with m >= layout.n_values (q8: m = max_values), -> the stored code. Lets a
   // caller encode once at the full length and store several layouts (prefix property).
-  CodeSet quantize(const Matrix& values, const CodeLayout& layout, int64_t modality = 0) const;
+  CodeSet quantize(const Matrix& values, const CodeLayout& layout, int64_t modality = 0, int64_t beam = 0) const;
+  // Candidates per row the token search keeps by default (model.discrete_beam; 1 = greedy
+  // and for models without discrete tokens).
+  int64_t token_beam() const;
   // The code-space vectors a stored code stands for: [N, n_values] dequantised values, or
   // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
   // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.
@@ -136,7 +143,7 @@ class ArfcModel {
 // The first 8 bytes of every model file (checked by ArfcModel::load).
 std::string model_file_magic();
 // What a model file holds, after full validation (ArfcModel::load on the CPU): format, task,
-// geometry (input_dim, token_width, max_tokens, max_values, modalities), int4_max_bytes
+// geometry (input_dim, token_width, max_tokens, max_values, modalities), token_beam, int4_max_bytes
 // (the largest budget where i4 competes; 0 without i4 storage), solutions,
 // linear_base, parameters, fingerprint, file_bytes and the training summary.
 nlohmann::json describe_model_file(const std::string& path);

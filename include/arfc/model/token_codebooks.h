@@ -28,6 +28,7 @@
 namespace arfc {
 
 constexpr int64_t kCodebookSize = 256;  // one byte per token
+constexpr int64_t kMaxBeam = 256;  // most candidates per row of the token search (model.discrete_beam too)
 constexpr int64_t kTrainBeamRowsPerRow = 2;  // fit with train_beam: residuals per training row
 
 struct TokenCodebooksOptions {
@@ -89,11 +90,14 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // later codebooks as they are (codes of up to `last` tokens, or fewer with a beam's
   // lookahead, do not read them).
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0, int64_t last = -1);
-  // Codebooks encode(targets, n_tokens) reads: n_tokens, or more with a beam search
-  // (n_tokens + lookahead, or all M without a lookahead).
-  int64_t tokens_read(int64_t n_tokens) const;
-  // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M).
-  torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens) const;
+  // Codebooks encode(targets, n_tokens, beam) reads: n_tokens, or more with a beam search
+  // (n_tokens + lookahead, or all M without a lookahead). beam 0: options.beam().
+  int64_t tokens_read(int64_t n_tokens, int64_t beam = 0) const;
+  // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M). beam: candidates per
+  // row of the residual search (0: options.beam(); 1: greedy). Any beam gives codes decode()
+  // reads, each with the prefix property among codes of the same beam; a smaller beam is
+  // cheaper and its codes a little coarser.
+  torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam = 0) const;
   // Residual mode: targets [B, V] -> codes [B, n_tokens] of a beam search with `beam`
   // candidates per row over the first n_tokens codebooks (beam 1 = greedy; the first
   // greedy_tokens greedy; token j decided after token j + lookahead, 0 = at the end).
