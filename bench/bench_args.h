@@ -43,6 +43,14 @@ inline std::vector<int64_t> int_list(const std::string& v) {
   return out;
 }
 
+// "arc,base" -> {"arc", "base"}.
+inline std::vector<std::string> string_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::stringstream ss(v);
+  for (std::string item; std::getline(ss, item, ',');) out.push_back(item);
+  return out;
+}
+
 inline double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

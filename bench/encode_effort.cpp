@@ -1,20 +1,24 @@
 // Encoding effort of discrete tokens: what a smaller token-search beam (`arfc compress
-// --beam`) saves in time and costs in search quality, per byte budget, on a real feature
-// set with one trained model.
+// --beam`) and tokens of the base code instead of the full ARC code (`--tokens-from base`:
+// the transformer not run) save in time and cost in search quality, per byte budget, on a
+// real feature set with one trained model.
 //
 //   encode_effort --data DIR [--model M.arfc] [--beams 1,2,4,8] [--bytes 2,4,8,16]
-//                 [--limit 10000] [--epochs 3] [--threads 1] [--time-rows 2000] [--min-time 1]
+//                 [--sources arc,base] [--limit 10000] [--epochs 3] [--threads 1]
+//                 [--time-rows 2000] [--min-time 1]
 //
 // The model: --model when that file exists, else the default configuration trained on the
 // first --limit rows (limit_feature_set, seed 0, as `arfc eval --limit`) for --epochs and
-// saved there (or not kept without --model). Per budget of b bytes (discrete tokens, q8 x b)
-// and beam: the token search's time per row (ArfcModel::quantize on the first --time-rows
-// test rows' full continuous codes, best of >= 3 passes), the vectors/s of the whole encode
-// (full continuous code, timed once, plus that search), and the set's metric with both
-// sides compressed by that beam: R@1 of the test rows among themselves (retrieval), mean
-// R@1 of both directions over the test pairs (crossmodal), 10-NN accuracy of the test rows
-// against the training rows (classification); with its binomial standard error. The last
-// column is the mean cosine between each code and the full continuous code it quantises.
+// saved there (or not kept without --model). Per source (the code the tokens quantise: the
+// ARC code, ArfcModel::encode at max_values, or the base code, ArfcModel::base_code) its
+// rate on the first --time-rows test rows; per budget of b bytes (discrete tokens, q8 x b),
+// source and beam: the token search's time per row (ArfcModel::quantize on those rows'
+// codes), the vectors/s of the whole encode (source code plus search; rates are best of
+// >= 3 passes), that over the model's default (ARC code, its own beam), and the set's
+// metric with both sides compressed so: R@1 of the test rows among themselves (retrieval),
+// mean R@1 of both directions over the test pairs (crossmodal), 10-NN accuracy of the test
+// rows against the training rows (classification), with its binomial standard error. The
+// last column is the mean cosine between each code and the source code it quantises.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -40,12 +44,13 @@ namespace {
 struct Args {
   std::string data, model;
   std::vector<int64_t> beams = {1, 2, 4, 8}, bytes = {2, 4, 8, 16};
+  std::vector<std::string> sources = {"arc", "base"};
   int64_t limit = 10000, epochs = 3, threads = 1, time_rows = 2000;
   double min_time = 1.0;
 };
 
 constexpr char kUsage[] =
-    "usage: %s --data DIR [--model M.arfc] [--beams 1,2,4,8] [--bytes 2,4,8,16]\n"
+    "usage: %s --data DIR [--model M.arfc] [--beams 1,2,4,8] [--bytes 2,4,8,16] [--sources arc,base]\n"
     "          [--limit 10000] [--epochs 3] [--threads 1] [--time-rows 2000] [--min-time 1]\n";
 
 Args parse_args(int argc, char** argv) {
@@ -56,15 +61,18 @@ Args parse_args(int argc, char** argv) {
                         {"--model", [&](const std::string& v) { a.model = v; }},
                         {"--beams", [&](const std::string& v) { a.beams = bench::int_list(v); }},
                         {"--bytes", [&](const std::string& v) { a.bytes = bench::int_list(v); }},
+                        {"--sources", [&](const std::string& v) { a.sources = bench::string_list(v); }},
                         {"--limit", num(a.limit)},
                         {"--epochs", num(a.epochs)},
                         {"--threads", num(a.threads)},
                         {"--time-rows", num(a.time_rows)},
                         {"--min-time", [&](const std::string& v) { a.min_time = std::stod(v); }}});
   ARFC_CHECK(!a.data.empty(), "expected --data DIR (a feature set, `arfc data fmnist`); --help lists the options");
-  ARFC_CHECK(!a.beams.empty() && !a.bytes.empty() && a.epochs >= 1 && a.threads >= 1 && a.time_rows >= 1 &&
+  ARFC_CHECK(!a.beams.empty() && !a.bytes.empty() && !a.sources.empty() && a.epochs >= 1 && a.threads >= 1 && a.time_rows >= 1 &&
                  a.min_time > 0,
              "expected --beams and --bytes lists, --epochs, --threads, --time-rows >= 1 and --min-time > 0");
+  for (const std::string& src : a.sources)
+    ARFC_CHECK(src == "arc" || src == "base", "--sources: expected arc and/or base, got ", src);
   for (int64_t b : a.beams) ARFC_CHECK(b >= 1 && b <= kMaxBeam, "--beams: expected 1..", kMaxBeam, ", got ", b);
   return a;
 }
@@ -104,56 +112,75 @@ int main(int argc, char** argv) {
     const CodeGeometry g = model.geometry();
     ARFC_CHECK(g.discrete_tokens > 0, "model has no discrete tokens; encode_effort measures their search");
     const bool pairs = fs.task == Task::Crossmodal, knn = fs.task == Task::Classification;
-    // Full continuous codes, computed once: every beam quantises the same ones.
-    const Matrix test_full = model.encode(fs.test_x, g.max_values());
-    const Matrix test_b_full = pairs ? model.encode(fs.test_b, g.max_values(), 1) : Matrix();
-    const Matrix train_full = knn ? model.encode(fs.train_x, g.max_values()) : Matrix();
-    const Matrix timed = slice_rows(test_full, 0, std::min(a.time_rows, test_full.n));
-    const Matrix timed_x = slice_rows(fs.test_x, 0, timed.n);
-    const double full_rate =
-        bench::best_rate(timed.n, a.min_time, [&] { (void)model.encode(timed_x, g.max_values()); });
-    std::printf("# %s: %lld train / %lld test rows, %s, model %s (beam %lld); %lld thread(s)\n", a.data.c_str(),
-                (long long)fs.train_x.n, (long long)fs.test_x.n,
+    // Per source, the codes the tokens quantise, computed once (every beam searches the
+    // same ones), and the rate of computing them.
+    struct Source {
+      std::string name;
+      Matrix test, test_b, train;
+      double rate = 0;
+    };
+    std::vector<Source> sources;
+    for (const std::string& name : a.sources) {
+      Source src{name};
+      const bool base = name == "base";
+      auto full = [&](const Matrix& x, int64_t modality) {
+        return base ? model.base_code(x, modality) : model.encode(x, g.max_values(), modality);
+      };
+      src.test = full(fs.test_x, 0);
+      if (pairs) src.test_b = full(fs.test_b, 1);
+      if (knn) src.train = full(fs.train_x, 0);
+      const Matrix timed_x = slice_rows(fs.test_x, 0, std::min(a.time_rows, fs.test_x.n));
+      src.rate = bench::best_rate(timed_x.n, a.min_time, [&] { (void)full(timed_x, 0); });
+      std::printf("# tokens of the %s code: computing it runs at %.0f vectors/s (%.1f us/row)\n", name.c_str(),
+                  src.rate, 1e6 / src.rate);
+      sources.push_back(std::move(src));
+    }
+    std::printf("# %s: %lld train / %lld test rows, %s, model %s (beam %lld); %lld thread(s); times on the first "
+                "%lld test rows\n",
+                a.data.c_str(), (long long)fs.train_x.n, (long long)fs.test_x.n,
                 pairs ? "mean cross-modal R@1" : knn ? "10-NN accuracy" : "R@1",
-                trained ? "trained here" : a.model.c_str(), (long long)model.token_beam(), (long long)a.threads);
-    std::printf("# full continuous code: %.0f vectors/s (%.1f us/row), timed on %lld test rows\n", full_rate,
-                1e6 / full_rate, (long long)timed.n);
-    std::printf("| bytes | beam | search us/row | vectors/s (code + search) | x model's beam | metric %% | SE | "
-                "cos to full code |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                trained ? "trained here" : a.model.c_str(), (long long)model.token_beam(), (long long)a.threads,
+                (long long)std::min(a.time_rows, fs.test_x.n));
+    std::printf("| bytes | tokens of | beam | search us/row | vectors/s (code + search) | x default | metric %% | SE "
+                "| cos to its code |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
     for (int64_t b : a.bytes) {
       if (b < 1 || b > g.discrete_tokens) {
-        std::printf("| %lld | - | (the model has 1..%lld discrete tokens) |\n", (long long)b,
+        std::printf("| %lld | - | - | (the model has 1..%lld discrete tokens) |\n", (long long)b,
                     (long long)g.discrete_tokens);
         continue;
       }
       const CodeLayout layout = make_layout(g.input_dim, b, StorageType::Q8);
       struct Row {
+        std::string source;
         int64_t beam;
         double search_rate, rate, metric, se, cosine;
       };
       std::vector<Row> rows;
-      double reference_rate = 0;  // the model's own beam, when measured
-      for (int64_t beam : a.beams) {
-        Row r{beam};
-        r.search_rate = bench::best_rate(timed.n, a.min_time, [&] { (void)model.quantize(timed, layout, 0, beam); });
-        r.rate = 1.0 / (1.0 / full_rate + 1.0 / r.search_rate);
-        if (beam == model.token_beam()) reference_rate = r.rate;
-        auto codes = [&](const Matrix& full, int64_t modality) {
-          return model.code_values(model.quantize(full, layout, modality, beam));
-        };
-        const Matrix test = codes(test_full, 0);
-        const Matrix test_b = pairs ? codes(test_b_full, 1) : Matrix();
-        const Matrix train = knn ? codes(train_full, 0) : Matrix();
-        r.metric = task_metric(fs, train, test, test_b);
-        r.se = std::sqrt(r.metric * (1 - r.metric) / double(fs.test_x.n));
-        r.cosine = mean_cosine(test, test_full);
-        rows.push_back(r);
+      double reference_rate = 0;  // the model's default: tokens of the ARC code, its own beam
+      for (const Source& src : sources) {
+        const Matrix timed = slice_rows(src.test, 0, std::min(a.time_rows, src.test.n));
+        for (int64_t beam : a.beams) {
+          Row r{src.name, beam};
+          r.search_rate =
+              bench::best_rate(timed.n, a.min_time, [&] { (void)model.quantize(timed, layout, 0, beam); });
+          r.rate = 1.0 / (1.0 / src.rate + 1.0 / r.search_rate);
+          if (src.name == "arc" && beam == model.token_beam()) reference_rate = r.rate;
+          auto codes = [&](const Matrix& full, int64_t modality) {
+            return model.code_values(model.quantize(full, layout, modality, beam));
+          };
+          const Matrix test = codes(src.test, 0);
+          r.metric = task_metric(fs, knn ? codes(src.train, 0) : Matrix(), test,
+                                 pairs ? codes(src.test_b, 1) : Matrix());
+          r.se = std::sqrt(r.metric * (1 - r.metric) / double(fs.test_x.n));
+          r.cosine = mean_cosine(test, src.test);
+          rows.push_back(r);
+        }
       }
       for (const Row& r : rows) {
         char x[32] = "-";
         if (reference_rate > 0) std::snprintf(x, sizeof x, "%.2f", r.rate / reference_rate);
-        std::printf("| %lld | %lld | %.1f | %.0f | %s | %.2f | %.2f | %.4f |\n", (long long)b, (long long)r.beam,
-                    1e6 / r.search_rate, r.rate, x, 100 * r.metric, 100 * r.se, r.cosine);
+        std::printf("| %lld | %s | %lld | %.1f | %.0f | %s | %.2f | %.2f | %.4f |\n", (long long)b, r.source.c_str(),
+                    (long long)r.beam, 1e6 / r.search_rate, r.rate, x, 100 * r.metric, 100 * r.se, r.cosine);
       }
       std::fflush(stdout);
     }

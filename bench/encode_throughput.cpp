@@ -20,7 +20,9 @@
 // --device cuda trains and runs ARFC on the GPU (the other methods stay on the CPU; the
 // time includes the copies to and from the GPU). --chunk-rows 2048,65536 times ARFC once
 // per entry, handing it that many rows per call, as `arfc compress --chunk-rows` does (0 =
-// all rows in one call); the variant column names the chunk.
+// all rows in one call); the variant column names the chunk. --token-search 0:arc,1:base
+// times ARFC's discrete-token codes once per entry (BEAM:SOURCE, compress's TokenSearch:
+// beam 0 = the model's, tokens of the arc or the base code; default 0:arc).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,6 +40,7 @@
 #include "arfc/eval/arfc_codec.h"
 #include "arfc/eval/codec_factory.h"
 #include "arfc/nn/tensor_util.h"
+#include "bench_args.h"
 #include "bench_data.h"
 
 using namespace arfc;
@@ -52,64 +55,57 @@ struct Args {
   double min_time = 1.0;
   std::string device = "cpu";
   std::vector<int64_t> chunk_rows = {0};
+  std::vector<TokenSearch> token_search = {TokenSearch{}};  // ARFC's discrete tokens: each entry timed
 };
 
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string item; std::getline(ss, item, ',');)
-    if (!item.empty()) out.push_back(item);
-  return out;
+constexpr char kUsage[] =
+    "usage: %s [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]\n"
+    "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n"
+    "          [--device cpu|cuda] [--chunk-rows 0,2048,...] [--token-search 0:arc,1:base,...]\n";
+
+// "B:S" (beam B, 0 = the model's; source S = arc or base) -> the TokenSearch it names.
+TokenSearch parse_token_search(const std::string& v) {
+  const auto colon = v.find(':');
+  ARFC_CHECK(colon != std::string::npos, "--token-search: expected BEAM:arc or BEAM:base entries, got ", v);
+  const std::string source = v.substr(colon + 1);
+  ARFC_CHECK(source == "arc" || source == "base", "--token-search: the source must be arc or base, got ", v);
+  return TokenSearch{std::stoll(v.substr(0, colon)), source == "base"};
+}
+
+std::string describe(const TokenSearch& t) {
+  return (t.beam > 0 ? "beam " + std::to_string(t.beam) : std::string("own beam")) + (t.from_base ? ", base" : "");
 }
 
 Args parse_args(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    if (k == "--help" || k == "-h") {
-      std::printf("usage: %s [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]\n"
-                  "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n"
-                  "          [--device cpu|cuda] [--chunk-rows 0,2048,...]\n", argv[0]);
-      std::exit(0);
-    }
-    ARFC_CHECK(i + 1 < argc, "option ", k, " needs a value (--help lists the options)");
-    const std::string v = argv[++i];
-    if (k == "--dims") {
-      a.dims.clear();
-      for (const auto& s : split(v)) a.dims.push_back(std::stoll(s));
-    } else if (k == "--ratios") {
-      a.ratios.clear();
-      for (const auto& s : split(v)) a.ratios.push_back(std::stod(s));
-    } else if (k == "--methods") {
-      a.methods = split(v);
-    } else if (k == "--rows") {
-      a.rows = std::stoll(v);
-    } else if (k == "--threads") {
-      a.threads = std::stoll(v);
-    } else if (k == "--epochs") {
-      a.epochs = std::stoll(v);
-    } else if (k == "--min-time") {
-      a.min_time = std::stod(v);
-    } else if (k == "--device") {
-      a.device = v;
-    } else if (k == "--chunk-rows") {
-      a.chunk_rows.clear();
-      for (const auto& s : split(v)) a.chunk_rows.push_back(std::stoll(s));
-    } else {
-      ARFC_THROW("unknown option ", k, " (--help lists the options)");
-    }
-  }
+  bench::parse_options(
+      argc, argv, kUsage,
+      {{"--dims", [&](const std::string& v) { a.dims = bench::int_list(v); }},
+       {"--ratios",
+        [&](const std::string& v) {
+          a.ratios.clear();
+          for (const auto& r : bench::string_list(v)) a.ratios.push_back(std::stod(r));
+        }},
+       {"--methods", [&](const std::string& v) { a.methods = bench::string_list(v); }},
+       {"--rows", [&](const std::string& v) { a.rows = std::stoll(v); }},
+       {"--threads", [&](const std::string& v) { a.threads = std::stoll(v); }},
+       {"--epochs", [&](const std::string& v) { a.epochs = std::stoll(v); }},
+       {"--min-time", [&](const std::string& v) { a.min_time = std::stod(v); }},
+       {"--device", [&](const std::string& v) { a.device = v; }},
+       {"--chunk-rows", [&](const std::string& v) { a.chunk_rows = bench::int_list(v); }},
+       {"--token-search",
+        [&](const std::string& v) {
+          a.token_search.clear();
+          for (const auto& t : bench::string_list(v)) a.token_search.push_back(parse_token_search(t));
+        }}});
   ARFC_CHECK(a.rows >= 512 && a.threads >= 1 && a.epochs >= 1 && a.min_time > 0,
              "expected --rows >= 512, --threads >= 1, --epochs >= 1, --min-time > 0");
   ARFC_CHECK(!a.chunk_rows.empty() && *std::min_element(a.chunk_rows.begin(), a.chunk_rows.end()) >= 0,
              "expected --chunk-rows to list numbers >= 0");
+  ARFC_CHECK(!a.token_search.empty(), "expected --token-search to list at least one BEAM:SOURCE");
   ARFC_CHECK(std::find(a.methods.begin(), a.methods.end(), "arfc") != a.methods.end(),
              "--methods must include arfc (the ratios are relative to it)");
   return a;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // Best vectors/s of >= 3 passes over x, >= min_time seconds in all (one untimed warm-up).
@@ -118,15 +114,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // every row once at the full length, all discrete tokens included, and serves every ratio of
 // a run from that cache, which is the wrong cost for one budget (and, cached, no cost).
 // Every pass encodes: the cached encodings are dropped before each one.
-// ARFC gets chunk_rows rows per call (0 = all).
-double throughput(const Codec& codec, const Matrix& x, double min_time, CodecCache& cache, int64_t chunk_rows) {
+// ARFC gets chunk_rows rows per call (0 = all) and finds discrete tokens by `search`.
+double throughput(const Codec& codec, const Matrix& x, double min_time, CodecCache& cache, int64_t chunk_rows,
+                  const TokenSearch& search) {
   const auto* arfc = dynamic_cast<const ArfcCodec*>(&codec);
   auto encode_rows = [&]() -> int64_t {
     if (!arfc) return codec.encode(x, 0).codes.n;
-    if (chunk_rows <= 0 || chunk_rows >= x.n) return arfc->model()->compress(x, arfc->layout()).n;
+    if (chunk_rows <= 0 || chunk_rows >= x.n) return arfc->model()->compress(x, arfc->layout(), 0, search).n;
     int64_t n = 0;
     for (int64_t s = 0; s < x.n; s += chunk_rows)
-      n += arfc->model()->compress(slice_rows(x, s, std::min(x.n, s + chunk_rows)), arfc->layout()).n;
+      n += arfc->model()->compress(slice_rows(x, s, std::min(x.n, s + chunk_rows)), arfc->layout(), 0, search).n;
     return n;
   };
   cache.forget_encodings();
@@ -136,7 +133,7 @@ double throughput(const Codec& codec, const Matrix& x, double min_time, CodecCac
     cache.forget_encodings();
     const auto t0 = std::chrono::steady_clock::now();
     const int64_t n = encode_rows();
-    const double s = seconds_since(t0);
+    const double s = bench::seconds_since(t0);
     ARFC_CHECK(n == x.n, "encode returned ", n, " rows for ", x.n);
     total += s;
     best = std::max(best, double(x.n) / s);
@@ -187,7 +184,7 @@ int main(int argc, char** argv) {
     std::printf("# encode throughput, vectors/s (Codec::encode), %lld threads, %lld rows per pass, "
                 "best of >= 3 passes; ARFC on %s\n", (long long)args.threads, (long long)args.rows,
                 args.device.c_str());
-    std::printf("%-5s %-7s %-6s %-8s %-18s %12s %8s\n", "D", "ratio", "bytes", "method", "variant", "vectors/s",
+    std::printf("%-5s %-7s %-6s %-8s %-32s %12s %8s\n", "D", "ratio", "bytes", "method", "variant", "vectors/s",
                 "arfc/x");
     for (int64_t dim : args.dims) {
       const FeatureSet fs = bench::clustered_set(args.rows, dim, uint64_t(dim));
@@ -203,19 +200,24 @@ int main(int argc, char** argv) {
       for (int64_t b : budgets) cache.ratios.push_back(4.0 * double(dim) / double(b));
       const auto t0 = std::chrono::steady_clock::now();
       for (int64_t b : budgets) {
-        // ARFC once per --chunk-rows entry ("arfc" = the first, the base of arfc/x).
+        // ARFC once per --chunk-rows entry and, for discrete tokens, per --token-search entry
+        // ("arfc" = the first, the base of arfc/x).
         std::vector<std::pair<std::string, Measured>> row;
         for (const auto& m : args.methods) {
           auto codec = fitted_codec(m, b, fs, cache);
           if (!codec) continue;
-          const bool is_arfc = m == "arfc";
-          for (size_t c = 0; c < (is_arfc ? args.chunk_rows.size() : 1); ++c) {
-            const int64_t chunk = is_arfc ? args.chunk_rows[c] : 0;
-            std::string variant = codec->variant();
-            if (is_arfc && args.chunk_rows.size() > 1)
-              variant += chunk > 0 ? " /" + std::to_string(chunk) : " /all";
-            row.push_back({m, {codec->bytes_per_vector(), variant,
-                               throughput(*codec, fs.test_x, args.min_time, cache, chunk)}});
+          const auto* arfc = dynamic_cast<const ArfcCodec*>(codec.get());
+          const bool q8 = arfc && arfc->layout().dtype == StorageType::Q8;
+          for (size_t c = 0; c < (arfc ? args.chunk_rows.size() : 1); ++c) {
+            for (size_t t = 0; t < (q8 ? args.token_search.size() : 1); ++t) {
+              const int64_t chunk = arfc ? args.chunk_rows[c] : 0;
+              const TokenSearch search = q8 ? args.token_search[t] : TokenSearch{};
+              std::string variant = codec->variant();
+              if (arfc && args.chunk_rows.size() > 1) variant += chunk > 0 ? " /" + std::to_string(chunk) : " /all";
+              if (q8 && args.token_search.size() > 1) variant += " (" + describe(search) + ")";
+              row.push_back({m, {codec->bytes_per_vector(), variant,
+                                 throughput(*codec, fs.test_x, args.min_time, cache, chunk, search)}});
+            }
           }
         }
         const auto arfc = std::find_if(row.begin(), row.end(), [](const auto& r) { return r.first == "arfc"; });
@@ -224,12 +226,12 @@ int main(int argc, char** argv) {
           if (arfc != row.end()) std::snprintf(rel, sizeof rel, "%.3f", arfc->second.vectors_per_s / r.vectors_per_s);
           char ratio[16];
           std::snprintf(ratio, sizeof ratio, "%gx", 4.0 * double(dim) / double(b));
-          std::printf("%-5lld %-7s %-6lld %-8s %-18s %12.0f %8s\n", (long long)dim, ratio, (long long)r.bytes,
+          std::printf("%-5lld %-7s %-6lld %-8s %-32s %12.0f %8s\n", (long long)dim, ratio, (long long)r.bytes,
                       m.c_str(), r.variant.c_str(), r.vectors_per_s, rel);
         }
         std::fflush(stdout);
       }
-      std::fprintf(stderr, "D = %lld done in %.0f s (training included)\n", (long long)dim, seconds_since(t0));
+      std::fprintf(stderr, "D = %lld done in %.0f s (training included)\n", (long long)dim, bench::seconds_since(t0));
     }
     return 0;
   } catch (const std::exception& e) {

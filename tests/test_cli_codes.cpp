@@ -385,7 +385,8 @@ TEST_F(CliCodes, DiscreteTokensEndToEnd) {
 
 // `compress --beam`: the token search of discrete codes at another width than the model's
 // (the q8 fixture searches greedily); the codes are the library's for that beam and the
-// model decodes them; a continuous code warns that the option changes nothing.
+// model decodes them; a continuous code warns that the option changes nothing. The same for
+// `--tokens-from base` (tokens of the base code).
 TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   const std::string model_path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
   if (!fs::exists(model_path)) GTEST_SKIP() << "model fixture missing: " << model_path;
@@ -398,7 +399,7 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   ASSERT_EQ(r.code, 0) << r.err;
   const CodeLayout layout = make_layout(32, 8, StorageType::Q8);
   const CodeSet b4 = read_code_file(path("b4.arfc"));
-  EXPECT_EQ(b4.payload, m.compress(x, layout, 0, 4).payload);
+  EXPECT_EQ(b4.payload, m.compress(x, layout, 0, TokenSearch{4}).payload);
   // The model's own search is greedy: --beam 1 asks for exactly it. (How much a wider beam
   // gains is TokenCodebooks.EncodeBeamOverridesTheModelsBeam's; this fixture's codebooks,
   // fitted on few rows, repeat codewords: its beam finds codes as close as the greedy ones,
@@ -413,7 +414,19 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("i8.arfc") +
           " --ratio 2 --beam 4 --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_HAS(r.err, "--beam changes nothing");
+  EXPECT_HAS(r.err, "--beam applies to discrete-token codes");
+  // --tokens-from base: the tokens of the base code, the transformer not run.
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("base.arfc") +
+          " --dtype q8 --tokens 8 --tokens-from base --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const CodeSet from_base = read_code_file(path("base.arfc"));
+  EXPECT_EQ(from_base.payload, m.quantize(m.base_code(x), layout).payload);
+  EXPECT_EQ(from_base.payload, m.compress(x, layout, 0, TokenSearch{0, true}).payload);
+  EXPECT_NE(from_base.payload, m.compress(x, layout).payload);
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
+          " --dtype q8 --tokens 2 --tokens-from transformer");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_HAS(r.err, "--tokens-from");
   for (const char* bad : {"0", "257", "two"}) {
     r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
             " --dtype q8 --tokens 2 --beam " + bad);
@@ -421,7 +434,7 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
     EXPECT_HAS(r.err, "--beam");
     EXPECT_FALSE(fs::exists(path("bad.arfc")));
   }
-  EXPECT_THROW(m.compress(x, layout, 0, -1), Error);
+  EXPECT_THROW(m.compress(x, layout, 0, TokenSearch{-1}), Error);
 }
 
 // Ctrl-C during `arfc train`: exit code 130, no model file (not even a temporary), the

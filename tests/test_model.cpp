@@ -276,6 +276,13 @@ TEST_F(Seeded, NonlinearBaseStartsAtPcaAndLearns) {
   const double after = (mlp->encode(x, 24) - target).pow(2).mean().item<double>();
   EXPECT_LT(after, 0.5 * before) << "before " << before << ", after " << after;
   EXPECT_TRUE(torch::equal(mlp->encode(x, 8), mlp->encode(x, 24).narrow(1, 0, 8)));  // prefixes
+  // base_code: the base alone, whatever base_only says; the same as the base-only model's code.
+  Arc full(tiny().linear_base(true).base_hidden(32));
+  full->init_linear_base({x});
+  for (const auto& p : mlp->named_parameters()) full->named_parameters()[p.key()].data().copy_(p.value());
+  EXPECT_TRUE(torch::equal(full->base_code(x), mlp->encode(x, 24)));
+  EXPECT_FALSE(torch::allclose(full->encode(x, 24), full->base_code(x)));  // the transformer corrects it
+  EXPECT_THROW(Arc(tiny())->base_code(x), Error);  // no base
   EXPECT_THROW(Arc(tiny().base_hidden(32)), Error);  // the MLP is added to a linear base
   EXPECT_THROW(Arc(tiny().linear_base(true).base_hidden(-1)), Error);
 }

@@ -78,9 +78,11 @@ class Model:
         dtype: Optional[str] = None,
         modality: int = 0,
         beam: Optional[int] = None,
+        tokens_from: str = "arc",
     ) -> Codes:
         """Compresses x [N, D] to Codes; exactly one of ratio, bytes, tokens. beam: candidates
-        of the discrete-token search (1 = greedy, fastest; None = the model's)."""
+        of the discrete-token search (1 = greedy, fastest; None = the model's); tokens_from:
+        "arc" (the full code) or "base" (the base code, the transformer not run)."""
     def decode(self, codes: Codes) -> npt.NDArray[np.float32]:
         """Codes made by this model -> reconstructions [N, D] float32."""
     def search(

@@ -75,9 +75,18 @@ def test_beam_as_the_cli(q8_model, features, tmp_path):
     assert np.array_equal(q8_model.encode(features, tokens=6, dtype="q8", beam=1).raw(),
                           q8_model.encode(features, tokens=6, dtype="q8").raw())
     assert q8_model.decode(b4).shape == features.shape
-    for bad in (0, 257):
+    for bad in (0, 257, 2.5):
         with pytest.raises(ValueError, match="beam"):
             q8_model.encode(features, tokens=6, dtype="q8", beam=bad)
+    # tokens_from="base": the tokens of the base code, as `compress --tokens-from base`.
+    base_out = str(tmp_path / "base.arfc")
+    run_cli("compress", "--model", Q8_MODEL, "--in", x_path, "--out", base_out, "--dtype", "q8", "--tokens", "6",
+            "--tokens-from", "base")
+    base = q8_model.encode(features, tokens=6, dtype="q8", tokens_from="base")
+    assert np.array_equal(arfc.read_codes(base_out).raw(), base.raw())
+    assert not np.array_equal(base.raw(), q8_model.encode(features, tokens=6, dtype="q8").raw())
+    with pytest.raises(ValueError, match="tokens_from"):
+        q8_model.encode(features, tokens=6, dtype="q8", tokens_from="transformer")
 
 
 def test_layouts_follow_the_budget(q8_model, features):

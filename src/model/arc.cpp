@@ -327,6 +327,13 @@ torch::Tensor ArcImpl::encode(const torch::Tensor& x, int64_t n_values, int64_t 
   return tokens.reshape({x.size(0), n_tokens * w}).narrow(1, 0, n_values);
 }
 
+torch::Tensor ArcImpl::base_code(const torch::Tensor& x, int64_t modality) {
+  ARFC_CHECK(options.linear_base(), "this model has no base code (model.linear_base is false). Hint: encode "
+             "with the transformer (the default).");
+  check_input(x, modality);
+  return base_tokens(normalize_rows(x), modality).reshape({x.size(0), max_values()});
+}
+
 torch::Tensor ArcImpl::decode(const torch::Tensor& codes, int64_t modality) {
   ARFC_CHECK(modality >= 0 && modality < num_modalities(), "modality must be in [0, ", num_modalities() - 1,
              "], got ", modality);

@@ -155,10 +155,33 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
   return out;
 }
 
-CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality, int64_t beam) const {
-  check_beam(beam);
-  const int64_t m = layout.dtype == StorageType::Q8 ? geometry().max_values() : layout.n_values;
-  return quantize(encode(x, m, modality), layout, modality, beam);
+CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality,
+                            const TokenSearch& search) const {
+  check_beam(search.beam);
+  if (layout.dtype != StorageType::Q8) return quantize(encode(x, layout.n_values, modality), layout, modality);
+  const Matrix full = search.from_base ? base_code(x, modality) : encode(x, geometry().max_values(), modality);
+  return quantize(full, layout, modality, search.beam);
+}
+
+Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
+  auto& arc = impl_->arc;
+  ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), "base code: modality must be in [0, ",
+             arc->num_modalities() - 1, "], got ", modality);
+  ARFC_CHECK(x.d == arc->modality_dim(modality), "base code: features have dimension ", x.d,
+             " but the model expects ", arc->modality_dim(modality), (modality ? " (second modality)" : ""),
+             ". Hint: use the features the model was trained for.");
+  ARFC_CHECK(arc->options.linear_base(), "this model has no base code (model.linear_base is false). Hint: "
+             "search the tokens of the full code (the default).");
+  arc->eval();
+  const int64_t V = arc->max_values();
+  Matrix out(x.n, V);
+  for_each_row_block(x.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
+    check_interrupt();
+    auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
+    auto c = arc->base_code(xb, modality).to(torch::kCPU).contiguous();
+    std::memcpy(out.row(s), c.data_ptr<float>(), sizeof(float) * size_t((e - s) * V));
+  });
+  return out;
 }
 
 int64_t ArfcModel::token_beam() const {

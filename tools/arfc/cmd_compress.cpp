@@ -26,6 +26,7 @@ void add_compress_command(CLI::App& app) {
     int threads = 0;
     int64_t chunk_rows = kDefaultChunkRows;
     int64_t beam = 0;  // 0: the model's
+    std::string tokens_from = "arc";
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -51,6 +52,12 @@ void add_compress_command(CLI::App& app) {
                   "little coarser) to 256. Default: the model's (token_beam in `arfc info --format json M`). The "
                   "model decodes codes of any beam")
       ->check(CLI::Range(int64_t(1), kMaxBeam));
+  sub->add_option("--tokens-from", o->tokens_from,
+                  "Discrete-token (q8) codes: what the tokens quantise: arc (the model's full code) or base (its base "
+                  "code alone, without running the transformer: much faster; speed and search quality of both in "
+                  "docs/DESIGN.md, \"Encoding effort\")")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"arc", "base"}));
   add_chunk_rows_option(sub, o->chunk_rows);
   sub->add_flag("--json", o->json, "Print the written file's description as JSON instead of a summary line");
   sub->callback([o] {
@@ -61,9 +68,11 @@ void add_compress_command(CLI::App& app) {
     CodeGeometry g = model.geometry();
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
-    if (o->beam > 0 && layout.dtype != StorageType::Q8)
-      log_warn("--beam applies to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
-               ") stores values and has no token search, so --beam changes nothing.");
+    const TokenSearch search{o->beam, o->tokens_from == "base"};
+    if ((search.beam > 0 || search.from_base) && layout.dtype != StorageType::Q8)
+      log_warn(std::string(search.beam > 0 ? "--beam" : "--tokens-from") + " applies to discrete-token codes; this "
+               "code (" + describe_layout(layout, g.token_width) + ") stores values and has no token search, so it "
+               "changes nothing.");
     if (layout.bytes_per_vector > 4 * dim)
       log_warn("the requested code (" + describe_layout(layout, g.token_width) + ") is larger than the " +
                std::to_string(4 * dim) + "-byte float32 input vector" + (o->modality ? " of modality 1" : "") +
@@ -99,10 +108,10 @@ void add_compress_command(CLI::App& app) {
       writer->append(c);
     };
     read_matrix_chunks(o->in, ro, chunk_rows, [&](int64_t row0, const Matrix& rows) {
-      write(model.compress(rows, layout, o->modality, o->beam));
+      write(model.compress(rows, layout, o->modality, search));
       progress.update(row0 + rows.n);
     });
-    if (!writer) write(model.compress(Matrix(0, dim), layout, o->modality, o->beam));  // an empty file
+    if (!writer) write(model.compress(Matrix(0, dim), layout, o->modality, search));  // an empty file
     writer->commit();
     progress.finish(std::to_string(shape.n) + " vectors");
     const CodeSet& c = first;

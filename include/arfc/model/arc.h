@@ -133,6 +133,10 @@ class ArcImpl : public PrefixEncoderImpl {
   // codes [B, m] -> [B, D_modality].
   torch::Tensor decode(const torch::Tensor& codes, int64_t modality = 0) override;
 
+  // x [B, D_modality] -> [B, max_values] the base code alone (linear base plus base MLP of
+  // the normalised rows), which the transformer's tokens correct: what generate() emits
+  // with base_only. arfc::Error for a model without a base (linear_base false).
+  torch::Tensor base_code(const torch::Tensor& x, int64_t modality = 0);
   // x [B, D_modality] -> tokens [B, n_tokens, w] with the KV cache (training and inference).
   torch::Tensor generate(const torch::Tensor& x, int64_t n_tokens, int64_t modality = 0);
   // Same result without the cache: step t re-runs the whole prefix with a causal mask.

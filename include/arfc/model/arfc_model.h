@@ -20,6 +20,20 @@ namespace arfc {
 
 class ArcImpl;  // model/arc.h
 
+// How ArfcModel::compress finds discrete tokens (q8 layouts; continuous layouts ignore it).
+// Any setting makes codes the model decodes, and codes made with one setting keep the
+// prefix property among themselves. Speed and search quality of each: docs/DESIGN.md,
+// "Encoding effort".
+struct TokenSearch {
+  // Candidates per row the search keeps: 0 = the model's (ArfcModel::token_beam()),
+  // 1 = greedy, at most kMaxBeam (model/token_codebooks.h). Smaller is faster and a little
+  // coarser.
+  int64_t beam = 0;
+  // Quantise the model's base code (ArfcModel::base_code) instead of its full ARC code:
+  // the transformer is not run. Needs a model with a base (linear_base).
+  bool from_base = false;
+};
+
 class ArfcModel {
  public:
   // Rows per encoder batch in encode/compress/decode. A row's code depends only on the row
@@ -59,15 +73,18 @@ class ArfcModel {
   // x: [N, D_modality] -> the stored code of the layout (choose_layout over geometry()):
   // continuous layouts are encode() + quantize_codes with the stored calibration; q8
   // layouts are discrete tokens (the full continuous code, then the token codebooks).
-  // beam (q8 only): candidates per row of the token search, 0 = the model's (token_beam()),
-  // 1 = greedy, at most kMaxBeam. Every beam makes codes this model decodes, and codes of
-  // one beam keep the prefix property among themselves; a smaller beam encodes faster and
-  // its codes are a little coarser (docs/DESIGN.md, "Encoding effort").
-  CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0, int64_t beam = 0) const;
+  // search: how q8 tokens are found (TokenSearch; the model's own search by default).
+  CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0,
+                   const TokenSearch& search = {}) const;
   // The second half of compress: continuous codes of this model, values [N, m] from
-  // encode() with m >= layout.n_values (q8: m = max_values), -> the stored code. Lets a
-  // caller encode once at the full length and store several layouts (prefix property).
+  // encode() (or base_code()) with m >= layout.n_values (q8: m = max_values), -> the stored
+  // code; q8 tokens by a search of `beam` (TokenSearch::beam). Lets a caller encode once at
+  // the full length and store several layouts (prefix property).
   CodeSet quantize(const Matrix& values, const CodeLayout& layout, int64_t modality = 0, int64_t beam = 0) const;
+  // x: [N, D_modality] -> [N, max_values] the model's base code (linear base plus base MLP),
+  // which the transformer's tokens correct; one matrix product (and the MLP) per row.
+  // arfc::Error for a model without a base.
+  Matrix base_code(const Matrix& x, int64_t modality = 0) const;
   // Candidates per row the token search keeps by default (model.discrete_beam; 1 = greedy
   // and for models without discrete tokens).
   int64_t token_beam() const;
