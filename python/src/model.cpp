@@ -57,7 +57,11 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if (layout.dtype == StorageType::I8 && !m.calibrated())
       log_warn("the model stores no int8 calibration (written by an older version): int8 scales are fitted on "
                "this batch, so codes depend on the batch. Hint: retrain to get calibrated codes.");
-    return PyCodes{m.compress(xm, layout, modality, TokenSearch{b, tokens_from == "base"}), m};
+    const TokenSearch search{b, tokens_from == "base"};
+    if ((search.beam > 0 || search.from_base) && layout.dtype != StorageType::Q8)
+      log_warn("beam= and tokens_from= apply to discrete-token codes; this code (" +
+               describe_layout(layout, g.token_width) + ") stores values, so they change nothing.");
+    return PyCodes{m.compress(xm, layout, modality, search), m};
   });
 }
 

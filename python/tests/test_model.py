@@ -87,6 +87,9 @@ def test_beam_as_the_cli(q8_model, features, tmp_path):
     assert not np.array_equal(base.raw(), q8_model.encode(features, tokens=6, dtype="q8").raw())
     with pytest.raises(ValueError, match="tokens_from"):
         q8_model.encode(features, tokens=6, dtype="q8", tokens_from="transformer")
+    # Continuous codes have no token search: the same codes, and a warning says so.
+    assert np.array_equal(q8_model.encode(features, ratio=2, tokens_from="base").raw(),
+                          q8_model.encode(features, ratio=2).raw())
 
 
 def test_layouts_follow_the_budget(q8_model, features):
