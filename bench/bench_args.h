@@ -39,7 +39,8 @@ inline void parse_options(int argc, char** argv, const char* usage, const Option
 inline std::vector<int64_t> int_list(const std::string& v) {
   std::vector<int64_t> out;
   std::stringstream ss(v);
-  for (std::string item; std::getline(ss, item, ',');) out.push_back(std::stoll(item));
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(std::stoll(item));
   return out;
 }
 
@@ -47,7 +48,8 @@ inline std::vector<int64_t> int_list(const std::string& v) {
 inline std::vector<std::string> string_list(const std::string& v) {
   std::vector<std::string> out;
   std::stringstream ss(v);
-  for (std::string item; std::getline(ss, item, ',');) out.push_back(item);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
   return out;
 }
 

@@ -400,6 +400,7 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   const CodeLayout layout = make_layout(32, 8, StorageType::Q8);
   const CodeSet b4 = read_code_file(path("b4.arfc"));
   EXPECT_EQ(b4.payload, m.compress(x, layout, 0, TokenSearch{4}).payload);
+  EXPECT_NE(b4.payload, m.compress(x, layout).payload) << "a beam of 4 must change some of 200 greedy codes";
   // The model's own search is greedy: --beam 1 asks for exactly it. (How much a wider beam
   // gains is TokenCodebooks.EncodeBeamOverridesTheModelsBeam's; this fixture's codebooks,
   // fitted on few rows, repeat codewords: its beam finds codes as close as the greedy ones,

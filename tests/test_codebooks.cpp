@@ -140,7 +140,9 @@ TEST(TokenCodebooks, EncodeBeamOverridesTheModelsBeam) {
   EXPECT_TRUE(torch::equal(beam8->encode(test, 5, 1), greedy->encode(test, 5)));
   EXPECT_EQ(beam8->tokens_read(5, 1), 5);
   EXPECT_EQ(beam8->tokens_read(5), 7);
-  EXPECT_TRUE(torch::equal(beam8->encode(test, 5, 0), beam8->encode(test, 5)));
+  EXPECT_TRUE(torch::equal(beam8->encode(test, 5, 0), beam8->encode(test, 5, 8)));
+  EXPECT_TRUE(torch::equal(beam8->encode(test, 5, 0), beam8->beam_encode(test, 7, 8, 0, 2).narrow(1, 0, 5)));
+  EXPECT_FALSE(torch::equal(beam8->encode(test, 5, 1), beam8->encode(test, 5, 8))) << "the beam changes codes";
   // Another beam width is the same search with that width, and keeps its prefixes.
   const auto beam2 = beam8->encode(test, 8, 2);
   EXPECT_TRUE(torch::equal(beam2, beam8->beam_encode(test, 8, 2, 0, 2)));

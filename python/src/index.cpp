@@ -48,8 +48,8 @@ void bind_index(py::module_& m) {
   py::class_<PyIndex>(m, "Index",
                       "Codes of one model indexed once for many searches: the k codes nearest to each query\n"
                       "by cosine similarity in the code space (as `arfc search` and `arfc eval` compare\n"
-                      "codes), without decoding them; discrete tokens are scored by lookup tables. Holds the\n"
-                      "codes and 4 bytes per row.")
+                      "codes), without decoding them; discrete tokens are scored by lookup tables. Holds a\n"
+                      "copy of the codes, 4 bytes per row and, for discrete tokens, their codewords.")
       .def(py::init(&make_index), py::arg("model"), py::arg("codes"),
            "Indexes codes made by model (ValueError for another model's). One pass over them.")
       .def("search", &search_index, py::arg("queries"), py::kw_only(), py::arg("k") = 10,

@@ -72,6 +72,7 @@ def test_beam_as_the_cli(q8_model, features, tmp_path):
             "--beam", "4")
     b4 = q8_model.encode(features, tokens=6, dtype="q8", beam=4)
     assert np.array_equal(arfc.read_codes(out).raw(), b4.raw())
+    assert not np.array_equal(b4.raw(), q8_model.encode(features, tokens=6, dtype="q8").raw())
     assert np.array_equal(q8_model.encode(features, tokens=6, dtype="q8", beam=1).raw(),
                           q8_model.encode(features, tokens=6, dtype="q8").raw())
     assert q8_model.decode(b4).shape == features.shape

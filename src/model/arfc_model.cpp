@@ -27,9 +27,12 @@ constexpr uint32_t kModelFormatVersion = 1;
 
 // The beam argument of compress/quantize: 0 (the model's) or 1..kMaxBeam.
 void check_beam(int64_t beam) {
-  ARFC_CHECK(beam >= 0 && beam <= kMaxBeam, "compress: beam must be in [1, ", kMaxBeam,
+  ARFC_CHECK(beam >= 0 && beam <= kMaxBeam, "token search: beam must be in [1, ", kMaxBeam,
              "] candidates per row (0: the model's), got ", beam);
 }
+
+// Most candidates (rows x beam x 256) one beam-search call holds: 256 rows at the largest beam.
+constexpr int64_t kSearchCandidates = int64_t(256) * kMaxBeam * kCodebookSize;
 
 std::string hex64(uint64_t v) {
   char b[17];
@@ -186,7 +189,8 @@ Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
 
 int64_t ArfcModel::token_beam() const {
   auto cb = impl_->arc->codebooks();
-  return cb.is_empty() ? 1 : cb->options.beam();
+  // Open-loop (per_token) tokens are each the nearest word of their slice: no search.
+  return cb.is_empty() || cb->options.mode() == "per_token" ? 1 : cb->options.beam();
 }
 
 CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality, int64_t beam) const {
@@ -213,11 +217,20 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
   ARFC_CHECK(values.d == g.max_values(), "quantize: discrete tokens need the full continuous code (",
              g.max_values(), " values per row), got ", values.d);
   std::vector<uint8_t> bytes(size_t(values.n * layout.n_values));
+  // A beam search holds [rows, beam, 256] distances and [rows, beam, V] residuals: rows per
+  // search call are capped so that rows x beam x 256 stays at kSearchCandidates (the CPU's
+  // 256-row blocks at the largest beam; an accelerator's larger blocks are searched in parts).
+  const int64_t width = beam > 0 ? beam : token_beam();
+  const int64_t search_rows = std::max<int64_t>(1, kSearchCandidates / (width * kCodebookSize));
   for_each_row_block(values.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
-    check_interrupt();
-    auto t = torch::from_blob(const_cast<float*>(values.row(s)), {e - s, values.d}, torch::kFloat32).to(impl_->device);
-    auto idx = cb->encode(t, layout.n_values, beam).to(torch::kCPU, torch::kUInt8).contiguous();
-    std::memcpy(bytes.data() + s * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e - s) * layout.n_values));
+    for (int64_t s2 = s; s2 < e; s2 += search_rows) {
+      check_interrupt();
+      const int64_t e2 = std::min(e, s2 + search_rows);
+      auto t = torch::from_blob(const_cast<float*>(values.row(s2)), {e2 - s2, values.d}, torch::kFloat32)
+                   .to(impl_->device);
+      auto idx = cb->encode(t, layout.n_values, beam).to(torch::kCPU, torch::kUInt8).contiguous();
+      std::memcpy(bytes.data() + s2 * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e2 - s2) * layout.n_values));
+    }
   });
   CodeSet c = discrete_codes(std::move(bytes), values.n, layout.n_values, fingerprint(), dim, g.token_width);
   c.modality = modality;

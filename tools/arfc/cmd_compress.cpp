@@ -69,6 +69,8 @@ void add_compress_command(CLI::App& app) {
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
     const TokenSearch search{o->beam, o->tokens_from == "base"};
+    if (search.from_base && layout.dtype == StorageType::Q8)
+      (void)model.base_code(Matrix(0, dim), o->modality);  // a model without a base: the error, before any work
     if ((search.beam > 0 || search.from_base) && layout.dtype != StorageType::Q8)
       log_warn(std::string(search.beam > 0 ? "--beam" : "--tokens-from") + " applies to discrete-token codes; this "
                "code (" + describe_layout(layout, g.token_width) + ") stores values and has no token search, so it "
