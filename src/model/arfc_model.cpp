@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include <ATen/Parallel.h>
 
@@ -56,6 +57,30 @@ struct ArfcModel::Impl {
   // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
   // the CPU, large blocks on an accelerator.
   int64_t encode_block() const { return device.is_cpu() ? ArfcModel::kEncodeBlock : ArfcModel::kAcceleratorBlock; }
+
+  // x [N, D_modality] are features of `modality` (arfc::Error naming `where` otherwise).
+  void check_features(const Matrix& x, int64_t modality, const char* where) const {
+    ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), where, ": modality must be in [0, ",
+               arc->num_modalities() - 1, "], got ", modality);
+    ARFC_CHECK(x.d == arc->modality_dim(modality), where, ": features have dimension ", x.d,
+               " but the model expects ", arc->modality_dim(modality), (modality ? " (second modality)" : ""),
+               ". Hint: use the features the model was trained for.");
+  }
+
+  // x [N, d] -> [N, out_d], f mapping each block of encode_block() rows (on the model's
+  // device, the blocks spread over the threads, no grad, eval mode) to its [rows, out_d].
+  Matrix map_row_blocks(const Matrix& x, int64_t out_d,
+                        const std::function<torch::Tensor(const torch::Tensor&)>& f) {
+    arc->eval();
+    Matrix out(x.n, out_d);
+    for_each_row_block(x.n, encode_block(), device, [&](int64_t s, int64_t e) {
+      check_interrupt();
+      auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(device);
+      auto y = f(xb).to(torch::kCPU).contiguous();
+      std::memcpy(out.row(s), y.data_ptr<float>(), sizeof(float) * size_t((e - s) * out_d));
+    });
+    return out;
+  }
 
   nlohmann::json calibration_json() const {
     nlohmann::json j = {{"i8_scales", i8_scales}};
@@ -119,25 +144,13 @@ int64_t ArfcModel::input_dim(int64_t modality) const {
 
 Matrix ArfcModel::encode(const Matrix& x, int64_t n_values, int64_t modality) const {
   auto& arc = impl_->arc;
-  ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), "encode: modality must be in [0, ",
-             arc->num_modalities() - 1, "], got ", modality);
-  ARFC_CHECK(x.d == arc->modality_dim(modality), "encode: features have dimension ", x.d, " but the model expects ",
-             arc->modality_dim(modality), (modality ? " (second modality)" : ""),
-             ". Hint: use the features the model was trained for.");
+  impl_->check_features(x, modality, "encode");
   ARFC_CHECK(n_values >= 1 && n_values <= arc->max_values(), "encode: code length must be in [1, ",
              arc->max_values(), "] values, got ", n_values);
   ARFC_CHECK(n_values % arc->granularity() == 0, "encode: code length ", n_values,
              " values is not a multiple of the token width ", arc->granularity(),
              ". Hint: ask for whole tokens; this model was trained without value-level prefixes.");
-  arc->eval();
-  Matrix out(x.n, n_values);
-  for_each_row_block(x.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
-    check_interrupt();
-    auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
-    auto c = arc->encode(xb, n_values, modality).to(torch::kCPU).contiguous();
-    std::memcpy(out.row(s), c.data_ptr<float>(), sizeof(float) * size_t((e - s) * n_values));
-  });
-  return out;
+  return impl_->map_row_blocks(x, n_values, [&](const torch::Tensor& xb) { return arc->encode(xb, n_values, modality); });
 }
 
 Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
@@ -146,16 +159,8 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
              arc->num_modalities() - 1, "], got ", modality);
   ARFC_CHECK(codes.d >= 1 && codes.d <= arc->max_values(), "decode: codes have ", codes.d,
              " values, expected 1..", arc->max_values(), ". Hint: decode codes produced by this model.");
-  arc->eval();
-  const int64_t D = arc->modality_dim(modality);
-  Matrix out(codes.n, D);
-  for_each_row_block(codes.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
-    check_interrupt();
-    auto cb = torch::from_blob(const_cast<float*>(codes.row(s)), {e - s, codes.d}, torch::kFloat32).to(impl_->device);
-    auto r = arc->decode(cb, modality).to(torch::kCPU).contiguous();
-    std::memcpy(out.row(s), r.data_ptr<float>(), sizeof(float) * size_t((e - s) * D));
-  });
-  return out;
+  return impl_->map_row_blocks(codes, arc->modality_dim(modality),
+                               [&](const torch::Tensor& cb) { return arc->decode(cb, modality); });
 }
 
 CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality,
@@ -168,23 +173,11 @@ CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t m
 
 Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
   auto& arc = impl_->arc;
-  ARFC_CHECK(modality >= 0 && modality < arc->num_modalities(), "base code: modality must be in [0, ",
-             arc->num_modalities() - 1, "], got ", modality);
-  ARFC_CHECK(x.d == arc->modality_dim(modality), "base code: features have dimension ", x.d,
-             " but the model expects ", arc->modality_dim(modality), (modality ? " (second modality)" : ""),
-             ". Hint: use the features the model was trained for.");
+  impl_->check_features(x, modality, "base code");
   ARFC_CHECK(arc->options.linear_base(), "this model has no base code (model.linear_base is false). Hint: "
              "search the tokens of the full code (the default).");
-  arc->eval();
-  const int64_t V = arc->max_values();
-  Matrix out(x.n, V);
-  for_each_row_block(x.n, impl_->encode_block(), impl_->device, [&](int64_t s, int64_t e) {
-    check_interrupt();
-    auto xb = torch::from_blob(const_cast<float*>(x.row(s)), {e - s, x.d}, torch::kFloat32).to(impl_->device);
-    auto c = arc->base_code(xb, modality).to(torch::kCPU).contiguous();
-    std::memcpy(out.row(s), c.data_ptr<float>(), sizeof(float) * size_t((e - s) * V));
-  });
-  return out;
+  return impl_->map_row_blocks(x, arc->max_values(),
+                               [&](const torch::Tensor& xb) { return arc->base_code(xb, modality); });
 }
 
 int64_t ArfcModel::token_beam() const {
