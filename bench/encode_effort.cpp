@@ -1,7 +1,7 @@
-// Encoding effort of discrete tokens: what a smaller token-search beam (`arfc compress
-// --beam`) and tokens of the base code instead of the full ARC code (`--tokens-from base`:
-// the transformer not run) save in time and cost in search quality, per byte budget, on a
-// real feature set with one trained model.
+// Encoding effort: what tokens of the base code instead of the full ARC code (`arfc
+// compress --tokens-from base`: the transformer not run) and, for discrete tokens, a smaller
+// token-search beam (`--beam`) save in time and cost in search quality, per byte budget, on
+// a real feature set with one trained model.
 //
 //   encode_effort --data DIR [--model M.arfc] [--beams 1,2,4,8] [--bytes 2,4,8,16]
 //                 [--sources arc,base] [--limit 10000] [--epochs 3] [--threads 1]
@@ -9,16 +9,20 @@
 //
 // The model: --model when that file exists, else the default configuration trained on the
 // first --limit rows (limit_feature_set, seed 0, as `arfc eval --limit`) for --epochs and
-// saved there (or not kept without --model). Per source (the code the tokens quantise: the
-// ARC code, ArfcModel::encode at max_values, or the base code, ArfcModel::base_code) its
-// rate on the first --time-rows test rows; per budget of b bytes (discrete tokens, q8 x b),
-// source and beam: the token search's time per row (ArfcModel::quantize on those rows'
-// codes), the vectors/s of the whole encode (source code plus search; rates are best of
-// >= 3 passes), that over the model's default (ARC code, its own beam), and the set's
-// metric with both sides compressed so: R@1 of the test rows among themselves (retrieval),
-// mean R@1 of both directions over the test pairs (crossmodal), 10-NN accuracy of the test
-// rows against the training rows (classification), with its binomial standard error. The
-// last column is the mean cosine between each code and the source code it quantises.
+// saved there (or not kept without --model). Each budget of b bytes is stored as the
+// model's rule chooses (choose_layout: discrete tokens, q8 x b, up to the model's
+// discrete_tokens bytes, else values). Per source (the code the tokens quantise or the
+// values come from: the ARC code, ArfcModel::encode, or the base code,
+// ArfcModel::base_code) its rate on the first --time-rows test rows; per budget, source
+// and (q8 only) beam: the time per row of the token search or of rounding the values
+// (ArfcModel::quantize on those rows' codes), the vectors/s of the whole encode (source code
+// plus that; rates are best of >= 3 passes; for values, the ARC code is timed at the
+// layout's length, as compress runs it), that over the model's default (ARC code, its own
+// beam), and the set's metric with both sides compressed so: R@1 of the test rows among
+// themselves (retrieval), mean R@1 of both directions over the test pairs (crossmodal),
+// 10-NN accuracy of the test rows against the training rows (classification), with its
+// binomial standard error. The last column is the mean cosine between each code and the
+// source code it comes from.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -110,7 +114,6 @@ int main(int argc, char** argv) {
                                     : ArfcModel::load(a.model);
     if (trained && !a.model.empty()) model.save(a.model);
     const CodeGeometry g = model.geometry();
-    ARFC_CHECK(g.discrete_tokens > 0, "model has no discrete tokens; encode_effort measures their search");
     const bool pairs = fs.task == Task::Crossmodal, knn = fs.task == Task::Classification;
     // Per source, the codes the tokens quantise, computed once (every beam searches the
     // same ones), and the rate of computing them.
@@ -141,30 +144,37 @@ int main(int argc, char** argv) {
                 pairs ? "mean cross-modal R@1" : knn ? "10-NN accuracy" : "R@1",
                 trained ? "trained here" : a.model.c_str(), (long long)model.token_beam(), (long long)a.threads,
                 (long long)std::min(a.time_rows, fs.test_x.n));
-    std::printf("| bytes | tokens of | beam | search us/row | vectors/s (code + search) | x default | metric %% | SE "
+    std::printf("| bytes (code) | tokens of | beam | search or rounding us/row | vectors/s (code + search) | x default | metric %% | SE "
                 "| cos to its code |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
     for (int64_t b : a.bytes) {
-      if (b < 1 || b > g.discrete_tokens) {
-        std::printf("| %lld | - | - | (the model has 1..%lld discrete tokens) |\n", (long long)b,
-                    (long long)g.discrete_tokens);
+      CodeLayout layout;
+      try {
+        layout = choose_layout(g, CodeBudget::bytes(double(b)));
+      } catch (const Error& e) {
+        std::printf("| %lld | - | - | (%s) |\n", (long long)b, e.what());
         continue;
       }
-      const CodeLayout layout = make_layout(g.input_dim, b, StorageType::Q8);
+      const bool q8 = layout.dtype == StorageType::Q8;
       struct Row {
         std::string source;
         int64_t beam;
         double search_rate, rate, metric, se, cosine;
       };
       std::vector<Row> rows;
-      double reference_rate = 0;  // the model's default: tokens of the ARC code, its own beam
+      double reference_rate = 0;  // the model's default: the ARC code, its own beam
+      const Matrix timed_x = slice_rows(fs.test_x, 0, std::min(a.time_rows, fs.test_x.n));
       for (const Source& src : sources) {
         const Matrix timed = slice_rows(src.test, 0, std::min(a.time_rows, src.test.n));
-        for (int64_t beam : a.beams) {
+        // Values: the ARC code is generated to the layout's length only (compress does so).
+        double source_rate = src.rate;
+        if (!q8 && src.name == "arc")
+          source_rate = bench::best_rate(timed_x.n, a.min_time, [&] { (void)model.encode(timed_x, layout.n_values, 0); });
+        for (int64_t beam : q8 ? a.beams : std::vector<int64_t>{0}) {
           Row r{src.name, beam};
           r.search_rate =
               bench::best_rate(timed.n, a.min_time, [&] { (void)model.quantize(timed, layout, 0, beam); });
-          r.rate = 1.0 / (1.0 / src.rate + 1.0 / r.search_rate);
-          if (src.name == "arc" && beam == model.token_beam()) reference_rate = r.rate;
+          r.rate = 1.0 / (1.0 / source_rate + 1.0 / r.search_rate);
+          if (src.name == "arc" && (!q8 || beam == model.token_beam())) reference_rate = r.rate;
           auto codes = [&](const Matrix& full, int64_t modality) {
             return model.code_values(model.quantize(full, layout, modality, beam));
           };
@@ -172,15 +182,17 @@ int main(int argc, char** argv) {
           r.metric = task_metric(fs, knn ? codes(src.train, 0) : Matrix(), test,
                                  pairs ? codes(src.test_b, 1) : Matrix());
           r.se = std::sqrt(r.metric * (1 - r.metric) / double(fs.test_x.n));
-          r.cosine = mean_cosine(test, src.test);
+          r.cosine = mean_cosine(test, q8 ? src.test : prefix_cols(src.test, layout.n_values));
           rows.push_back(r);
         }
       }
       for (const Row& r : rows) {
         char x[32] = "-";
         if (reference_rate > 0) std::snprintf(x, sizeof x, "%.2f", r.rate / reference_rate);
-        std::printf("| %lld | %s | %lld | %.1f | %.0f | %s | %.2f | %.2f | %.4f |\n", (long long)b, r.source.c_str(),
-                    (long long)r.beam, 1e6 / r.search_rate, r.rate, x, 100 * r.metric, 100 * r.se, r.cosine);
+        const std::string beam = q8 ? std::to_string(r.beam) : "-";
+        std::printf("| %lld (%s) | %s | %s | %.1f | %.0f | %s | %.2f | %.2f | %.4f |\n", (long long)b,
+                    describe_layout(layout, g.token_width).c_str(), r.source.c_str(), beam.c_str(), 1e6 / r.search_rate,
+                    r.rate, x, 100 * r.metric, 100 * r.se, r.cosine);
       }
       std::fflush(stdout);
     }

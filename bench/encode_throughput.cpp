@@ -22,7 +22,8 @@
 // per entry, handing it that many rows per call, as `arfc compress --chunk-rows` does (0 =
 // all rows in one call); the variant column names the chunk. --token-search 0:arc,1:base
 // times ARFC's discrete-token codes once per entry (BEAM:SOURCE, compress's TokenSearch:
-// beam 0 = the model's, tokens of the arc or the base code; default 0:arc).
+// beam 0 = the model's, tokens of the model's default code, the arc or the base code;
+// default 0:model), and its codes of values once per source named (no beam).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -61,19 +62,22 @@ struct Args {
 constexpr char kUsage[] =
     "usage: %s [--dims 256,768] [--ratios 8,32,64] [--rows 8192] [--threads 2]\n"
     "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n"
-    "          [--device cpu|cuda] [--chunk-rows 0,2048,...] [--token-search 0:arc,1:base,...]\n";
+    "          [--device cpu|cuda] [--chunk-rows 0,2048,...] [--token-search 0:model,1:base,...]\n";
 
-// "B:S" (beam B, 0 = the model's; source S = arc or base) -> the TokenSearch it names.
+// "B:S" (beam B, 0 = the model's; source S = model, arc or base) -> the TokenSearch it names.
 TokenSearch parse_token_search(const std::string& v) {
   const auto colon = v.find(':');
-  ARFC_CHECK(colon != std::string::npos, "--token-search: expected BEAM:arc or BEAM:base entries, got ", v);
+  ARFC_CHECK(colon != std::string::npos, "--token-search: expected BEAM:SOURCE entries (SOURCE model, arc or base), got ", v);
   const std::string source = v.substr(colon + 1);
-  ARFC_CHECK(source == "arc" || source == "base", "--token-search: the source must be arc or base, got ", v);
-  return TokenSearch{std::stoll(v.substr(0, colon)), source == "base"};
+  ARFC_CHECK(source == "model" || source == "arc" || source == "base",
+             "--token-search: the source must be model, arc or base, got ", v);
+  return TokenSearch{std::stoll(v.substr(0, colon)), source == "model" ? CodeSource::Model
+                                                     : source == "arc" ? CodeSource::Arc
+                                                                       : CodeSource::Base};
 }
 
 std::string describe(const TokenSearch& t) {
-  return (t.beam > 0 ? "beam " + std::to_string(t.beam) : std::string("own beam")) + (t.from_base ? ", base" : "");
+  return (t.beam > 0 ? "beam " + std::to_string(t.beam) : std::string("own beam")) + ", " + code_source_name(t.source);
 }
 
 Args parse_args(int argc, char** argv) {
@@ -208,13 +212,23 @@ int main(int argc, char** argv) {
           if (!codec) continue;
           const auto* arfc = dynamic_cast<const ArfcCodec*>(codec.get());
           const bool q8 = arfc && arfc->layout().dtype == StorageType::Q8;
+          // ARFC's searches here: every --token-search entry for discrete tokens; for values
+          // (no beam) each source once.
+          std::vector<TokenSearch> searches = {TokenSearch{}};
+          if (q8) searches = args.token_search;
+          if (arfc && !q8) {
+            searches.clear();
+            for (const TokenSearch& t : args.token_search)
+              if (std::none_of(searches.begin(), searches.end(), [&](const TokenSearch& u) { return u.source == t.source; }))
+                searches.push_back(TokenSearch{0, t.source});
+          }
           for (size_t c = 0; c < (arfc ? args.chunk_rows.size() : 1); ++c) {
-            for (size_t t = 0; t < (q8 ? args.token_search.size() : 1); ++t) {
+            for (const TokenSearch& search : searches) {
               const int64_t chunk = arfc ? args.chunk_rows[c] : 0;
-              const TokenSearch search = q8 ? args.token_search[t] : TokenSearch{};
               std::string variant = codec->variant();
               if (arfc && args.chunk_rows.size() > 1) variant += chunk > 0 ? " /" + std::to_string(chunk) : " /all";
               if (q8 && args.token_search.size() > 1) variant += " (" + describe(search) + ")";
+              if (!q8 && searches.size() > 1) variant += std::string(" (") + code_source_name(search.source) + ")";
               row.push_back({m, {codec->bytes_per_vector(), variant,
                                  throughput(*codec, fs.test_x, args.min_time, cache, chunk, search)}});
             }

@@ -385,8 +385,8 @@ TEST_F(CliCodes, DiscreteTokensEndToEnd) {
 
 // `compress --beam`: the token search of discrete codes at another width than the model's
 // (the q8 fixture searches greedily); the codes are the library's for that beam and the
-// model decodes them; a continuous code warns that the option changes nothing. The same for
-// `--tokens-from base` (tokens of the base code).
+// model decodes them; a continuous code warns that the option changes nothing. And
+// `--tokens-from base`: the tokens (discrete, or the stored values) of the base code.
 TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   const std::string model_path = std::string(ARFC_TEST_DATA) + "/model_q8.arfc";
   if (!fs::exists(model_path)) GTEST_SKIP() << "model fixture missing: " << model_path;
@@ -422,8 +422,23 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   ASSERT_EQ(r.code, 0) << r.err;
   const CodeSet from_base = read_code_file(path("base.arfc"));
   EXPECT_EQ(from_base.payload, m.quantize(m.base_code(x), layout).payload);
-  EXPECT_EQ(from_base.payload, m.compress(x, layout, 0, TokenSearch{0, true}).payload);
+  EXPECT_EQ(from_base.payload, m.compress(x, layout, 0, TokenSearch{0, CodeSource::Base}).payload);
   EXPECT_NE(from_base.payload, m.compress(x, layout).payload);
+  // On a code that stores values, the values are the base code's: its prefix, rounded as
+  // every i8 code is; a longer code truncated is the shorter one (the prefix property).
+  for (const char* bytes : {"16", "8"}) {
+    r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path(std::string("v") + bytes +
+            ".arfc") + " --dtype i8 --bytes " + bytes + " --tokens-from base --threads 1");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err.find("changes nothing"), std::string::npos) << r.err;
+  }
+  const CodeLayout i8_16 = make_layout(32, 16, StorageType::I8);
+  const CodeSet v16 = read_code_file(path("v16.arfc"));
+  EXPECT_EQ(v16.payload, m.quantize(m.base_code(x), i8_16).payload);
+  EXPECT_NE(v16.payload, m.compress(x, i8_16).payload);
+  r = run("truncate --in " + path("v16.arfc") + " --out " + path("v16to8.arfc") + " --bytes 8 --dtype i8");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_code_file(path("v16to8.arfc")).payload, read_code_file(path("v8.arfc")).payload);
   r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
           " --dtype q8 --tokens 2 --tokens-from transformer");
   EXPECT_EQ(r.code, 2) << r.err;

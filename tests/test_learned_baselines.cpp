@@ -321,6 +321,18 @@ TEST_F(LearnedBaselines, ArfcCodecServesEveryRatioFromOneEncoding) {
   }
   EXPECT_TRUE(saw_q8 && saw_values);
   EXPECT_EQ(cache.models.size(), 2u);  // the model, and x's full-length codes
+  // "arfc-base": the same model (no second load) encoding its base code, as `compress
+  // --tokens-from base` does, for values and discrete tokens alike.
+  for (double R : {2.0, 8.0, 4.0 * D / 2}) {
+    const CodeLayout l = choose_layout(g, CodeBudget::ratio(R));
+    auto codec = make_codec("arfc-base:" + path, R, D, cache);
+    EXPECT_EQ(codec->name(), "arfc-base");
+    codec->fit(fs);
+    const Matrix direct = model.code_values(model.compress(x, l, 0, TokenSearch{0, CodeSource::Base}));
+    EXPECT_EQ(codec->encode(x, 0).codes.data, direct.data) << R;
+    EXPECT_NE(direct.data, model.code_values(model.compress(x, l)).data) << R;
+  }
+  EXPECT_EQ(cache.models.size(), 3u);  // the one model, and x's full ARC and base codes
 }
 
 // Timing probe, skipped unless ARFC_TIME_LEARNED=<rows> is set: trains each dedicated

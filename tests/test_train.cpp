@@ -705,7 +705,8 @@ TEST_F(TrainTest, BeamSearchedDirectionTokens) {
     EXPECT_EQ(m.compress(test.train_x, make_layout(kD, k, StorageType::Q8)).payload,
               truncate_codes(c8, make_layout(kD, k, StorageType::Q8)).payload) << k << " tokens";
   // The code of a row is the code of its direction: rescaled codes give the same bytes.
-  Matrix full = m.encode(test.train_x, g.max_values());
+  // (The tokens quantise the code of the model's source, chosen on held-out rows.)
+  Matrix full = m.code_source() == CodeSource::Base ? m.base_code(test.train_x) : m.encode(test.train_x, g.max_values());
   // Powers of two scale exactly, so the bytes must match exactly.
   for (size_t i = 0; i < full.data.size(); ++i) full.data[i] *= float(1 << (i / size_t(full.d) % 3));
   EXPECT_EQ(m.quantize(full, make_layout(kD, 8, StorageType::Q8)).payload, c8.payload);
@@ -916,6 +917,61 @@ TEST_F(TrainTest, Int4LimitIsChosenOnHeldOutRows) {
     } catch (const Error& err) {
       EXPECT_NE(std::string(err.what()).find("\"i4_max_bytes\" must be a whole number of bytes in [0, 128)"),
                 std::string::npos) << err.what();
+    }
+  }
+}
+
+// Whether compress() makes codes of the ARC code or of its base by default is measured per
+// model on the same held-out rows, stored in the model file, and followed by compress().
+TEST_F(TrainTest, CodeSourceIsChosenOnHeldOutRows) {
+  const FeatureSet fs = clustered(800, 8, 1);
+  ArfcModel m = train_arfc(fs, tiny_config(2));
+  const nlohmann::json sel = m.config()["summary"]["source_selection"];
+  ASSERT_TRUE(sel.is_object()) << m.config()["summary"].dump();
+  EXPECT_EQ(sel["held_out_rows"], 160);
+  EXPECT_EQ(sel["measure"], "knn1_accuracy");
+  // kD = 32: the budgets of 128x, 32x and 8x (512x is below the smallest code).
+  const auto& trials = sel["trials"];
+  ASSERT_EQ(trials.size(), 3u) << trials.dump();
+  EXPECT_EQ(trials[0]["bytes"], 1);
+  EXPECT_EQ(trials[1]["bytes"], 4);
+  EXPECT_EQ(trials[2]["bytes"], 16);
+  // The ARC code stays only with a gain beyond 3 SE; on these separable clusters both codes
+  // find every held-out row's class, so the cheaper base code is chosen.
+  const double gain = sel["gain"], se = sel["gain_se"];
+  const bool arc = gain > 3 * se && gain > 0;
+  EXPECT_EQ(sel["code_source"], arc ? "arc" : "base") << sel.dump();
+  EXPECT_EQ(sel["code_source"], "base") << sel.dump();
+  EXPECT_EQ(m.code_source(), arc ? CodeSource::Arc : CodeSource::Base);
+  const Matrix x = slice_rows(fs.train_x, 0, 100);
+  for (int64_t bytes : {1, 16}) {
+    const CodeLayout l = choose_layout(m.geometry(), CodeBudget::bytes(double(bytes)));
+    EXPECT_EQ(m.compress(x, l).payload, m.compress(x, l, 0, TokenSearch{0, m.code_source()}).payload) << bytes;
+    EXPECT_NE(m.compress(x, l, 0, TokenSearch{0, CodeSource::Arc}).payload,
+              m.compress(x, l, 0, TokenSearch{0, CodeSource::Base}).payload) << bytes;
+  }
+  m.save(path("m.arfc"));
+  const ArfcModel back = ArfcModel::load(path("m.arfc"));
+  EXPECT_EQ(back.code_source(), m.code_source());
+  EXPECT_EQ(back.fingerprint(), m.fingerprint());
+  EXPECT_EQ(describe_model_file(path("m.arfc"))["code_source"], arc ? "arc" : "base");
+  // train.source_select false keeps the ARC code and writes no trial.
+  ArfcModel f = train_arfc(fs, merge_config(tiny_config(2), {{"train", {{"source_select", false}}}}));
+  EXPECT_EQ(f.code_source(), CodeSource::Arc);
+  EXPECT_FALSE(f.config()["summary"].contains("source_selection"));
+  EXPECT_EQ(f.config()["train"]["source_select"], false);
+  // A damaged choice is named.
+  ContainerFile c = read_container(path("m.arfc"), model_file_magic().c_str(), 1, "model file");
+  for (const nlohmann::json& bad : {nlohmann::json("transformer"), nlohmann::json(1)}) {
+    ContainerFile e = c;
+    e.header["calibration"]["code_source"] = bad;
+    write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
+    try {
+      ArfcModel::load(path("e.arfc"));
+      ADD_FAILURE() << "accepted code_source " << bad.dump();
+    } catch (const Error& err) {
+      EXPECT_NE(std::string(err.what()).find("\"code_source\" must be \"arc\" or \"base\""), std::string::npos)
+          << err.what();
     }
   }
 }

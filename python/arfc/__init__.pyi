@@ -61,7 +61,7 @@ class Model:
     def save(self, path: str) -> None:
         """Writes the model file (atomically)."""
     def info(self) -> Dict[str, Any]:
-        """Task, fingerprint, geometry, calibration and the full config."""
+        """Task, fingerprint, geometry, calibration, code_source and the full config."""
     @property
     def input_dim(self) -> int: ...
     @property
@@ -78,11 +78,12 @@ class Model:
         dtype: Optional[str] = None,
         modality: int = 0,
         beam: Optional[int] = None,
-        tokens_from: str = "arc",
+        tokens_from: Optional[str] = None,
     ) -> Codes:
         """Compresses x [N, D] to Codes; exactly one of ratio, bytes, tokens. beam: candidates
         of the discrete-token search (1 = greedy, fastest; None = the model's); tokens_from:
-        "arc" (the full code) or "base" (the base code, the transformer not run)."""
+        "arc" (the full code), "base" (the base code, the transformer not run) or None (the
+        model's choice, info()["code_source"]), for stored values and discrete tokens alike."""
     def decode(self, codes: Codes) -> npt.NDArray[np.float32]:
         """Codes made by this model -> reconstructions [N, D] float32."""
     def search(

@@ -28,6 +28,7 @@ py::dict model_info(const ArfcModel& m) {
   d["max_values"] = g.max_values();
   d["value_level"] = g.value_level;
   d["discrete_tokens"] = g.discrete_tokens;
+  d["code_source"] = code_source_name(m.code_source());
   d["calibrated"] = m.calibrated();
   d["config"] = json_to_py(m.config());
   return d;
@@ -35,15 +36,20 @@ py::dict model_info(const ArfcModel& m) {
 
 PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio, const py::object& bytes,
                const py::object& tokens, const py::object& dtype, int64_t modality, const py::object& beam,
-               const std::string& tokens_from) {
+               const py::object& tokens_from) {
   const CodeBudget budget = budget_from_kwargs(ratio, bytes, tokens, dtype);
   const int64_t b = beam.is_none() ? 0 : int_arg(beam, "beam");
   if (!beam.is_none() && (b < 1 || b > kMaxBeam))
     throw py::value_error("beam: expected 1 (greedy) to " + std::to_string(kMaxBeam) +
                           " candidates per row, or None for the model's, got " + std::to_string(b));
-  if (tokens_from != "arc" && tokens_from != "base")
-    throw py::value_error("tokens_from: expected 'arc' (the model's full code) or 'base' (its base code), got '" +
-                          tokens_from + "'");
+  CodeSource source = CodeSource::Model;
+  if (!tokens_from.is_none()) {
+    const std::string v = py::isinstance<py::str>(tokens_from) ? tokens_from.cast<std::string>() : "";
+    if (v != "arc" && v != "base")
+      throw py::value_error("tokens_from: expected 'arc' (the model's full code), 'base' (its base code) or None "
+                            "(the model's choice), got " + py::repr(tokens_from).cast<std::string>());
+    source = v == "arc" ? CodeSource::Arc : CodeSource::Base;
+  }
   const int64_t dim = m.input_dim(modality);
   Matrix xm = matrix_from_array(x, "x");
   if (xm.d != dim)
@@ -57,10 +63,10 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if (layout.dtype == StorageType::I8 && !m.calibrated())
       log_warn("the model stores no int8 calibration (written by an older version): int8 scales are fitted on "
                "this batch, so codes depend on the batch. Hint: retrain to get calibrated codes.");
-    const TokenSearch search{b, tokens_from == "base"};
-    if ((search.beam > 0 || search.from_base) && layout.dtype != StorageType::Q8)
-      log_warn("beam= and tokens_from= apply to discrete-token codes; this code (" +
-               describe_layout(layout, g.token_width) + ") stores values, so they change nothing.");
+    const TokenSearch search{b, source};
+    if (search.beam > 0 && layout.dtype != StorageType::Q8)
+      log_warn("beam= applies to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
+               ") stores values, so it changes nothing.");
     return PyCodes{m.compress(xm, layout, modality, search), m};
   });
 }
@@ -125,7 +131,7 @@ void bind_model(py::module_& m) {
                              "Hash of config and weights (16 hex digits); stored in every code file it makes.")
       .def("encode", &encode, py::arg("x"), py::kw_only(), py::arg("ratio") = py::none(), py::arg("bytes") = py::none(),
            py::arg("tokens") = py::none(), py::arg("dtype") = py::none(), py::arg("modality") = 0,
-           py::arg("beam") = py::none(), py::arg("tokens_from") = "arc",
+           py::arg("beam") = py::none(), py::arg("tokens_from") = py::none(),
            "Compresses x [N, D] (float32/float16/float64) to Codes. Give exactly one of:\n"
            "  ratio   R > 1: the largest code with float32 bytes / code bytes >= R (e.g. 8, 10.7, 128)\n"
            "  bytes   a byte budget per vector\n"
@@ -133,9 +139,10 @@ void bind_model(py::module_& m) {
            "dtype: None picks the storage by the model's rule (discrete tokens for budgets up to the\n"
            "model's discrete_tokens bytes, else the best of f32/f16/i8/i4), or 'f32', 'f16', 'i8', 'i4', 'q8'.\n"
            "beam: discrete-token codes only, candidates per row of the token search (1 = greedy, fastest;\n"
-           "None = the model's). tokens_from: what discrete tokens quantise, 'arc' (the model's full\n"
-           "code) or 'base' (its base code, without running the transformer: much faster). The model\n"
-           "decodes codes of any beam and either source.\n"
+           "None = the model's). tokens_from: where the code's tokens come from, 'arc' (the model's full\n"
+           "code), 'base' (its base code, without running the transformer: much faster; stored as\n"
+           "values, or quantised by discrete tokens) or None (the model's choice, code_source in\n"
+           "Model.info()). The model decodes codes of any beam and source.\n"
            "Same codes as `arfc compress` for the same model and input. The GIL is released.")
       .def("__repr__",
            [](const ArfcModel& self) {

@@ -88,9 +88,19 @@ def test_beam_as_the_cli(q8_model, features, tmp_path):
     assert not np.array_equal(base.raw(), q8_model.encode(features, tokens=6, dtype="q8").raw())
     with pytest.raises(ValueError, match="tokens_from"):
         q8_model.encode(features, tokens=6, dtype="q8", tokens_from="transformer")
-    # Continuous codes have no token search: the same codes, and a warning says so.
-    assert np.array_equal(q8_model.encode(features, ratio=2, tokens_from="base").raw(),
-                          q8_model.encode(features, ratio=2).raw())
+    with pytest.raises(ValueError, match="tokens_from"):
+        q8_model.encode(features, tokens=6, dtype="q8", tokens_from=1)
+    # The default is the model's code source: this fixture predates the held-out trial, so
+    # its codes come from the ARC code.
+    assert q8_model.info()["code_source"] == "arc"
+    assert np.array_equal(q8_model.encode(features, tokens=6, dtype="q8", tokens_from="arc").raw(),
+                          q8_model.encode(features, tokens=6, dtype="q8").raw())
+    # Codes that store values: the base code's values, as the CLI's.
+    i8_out = str(tmp_path / "base_i8.arfc")
+    run_cli("compress", "--model", Q8_MODEL, "--in", x_path, "--out", i8_out, "--ratio", "2", "--tokens-from", "base")
+    base_i8 = q8_model.encode(features, ratio=2, tokens_from="base")
+    assert np.array_equal(arfc.read_codes(i8_out).raw(), base_i8.raw())
+    assert not np.array_equal(base_i8.raw(), q8_model.encode(features, ratio=2).raw())
 
 
 def test_layouts_follow_the_budget(q8_model, features):

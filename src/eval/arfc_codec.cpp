@@ -27,12 +27,14 @@ CodeGeometry planned_geometry(int64_t input_dim, const std::string& overrides_js
 }  // namespace
 
 ArfcCodec::ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache,
-                     std::optional<StorageType> dtype)
-    : FloatCodec("arfc", ratio, dtype),
+                     std::optional<StorageType> dtype, CodeSource source)
+    : FloatCodec(source == CodeSource::Model ? std::string("arfc") : std::string("arfc-") + code_source_name(source),
+                 ratio, dtype),
       model_path_(model_path),
       model_key_(model_path.empty() ? "arfc" : "arfc:" + model_path),
       input_dim_(input_dim),
-      cache_(cache) {
+      cache_(cache),
+      source_(source) {
   if (model_path_.empty()) {
     set_geometry(planned_geometry(input_dim, cache_.overrides_json));
     return;
@@ -95,14 +97,17 @@ Matrix ArfcCodec::transform(const Matrix& x, int64_t n_values, int64_t modality)
   // One encoding at the longest length serves every ratio of the run (prefix property:
   // the code of n values is the first n values of the full code, bit for bit, and a code
   // of m discrete tokens the first m of the longest one), keyed by the rows' bytes.
-  const std::string key = CodecCache::kEncodingPrefix + model_key_ + ":" + std::to_string(modality) + ":" +
+  const CodeSource source = source_ == CodeSource::Model ? model_->code_source() : source_;
+  const std::string key = CodecCache::kEncodingPrefix + model_key_ + ":" + code_source_name(source) + ":" +
+                          std::to_string(modality) + ":" +
                           x.shape_str() + ":" +
                           std::to_string(fnv1a64(x.data.data(), x.data.size() * sizeof(float)));
   auto it = cache_.models.find(key);
   if (it == cache_.models.end()) {
     auto full = std::make_shared<FullCodes>();
     const CodeGeometry g = model_->geometry();
-    full->values = model_->encode(x, g.max_values(), modality);
+    full->values = source == CodeSource::Base ? model_->base_code(x, modality)
+                                              : model_->encode(x, g.max_values(), modality);
     if (g.discrete_tokens > 0)
       full->discrete = model_->quantize(
           full->values, make_layout(model_->input_dim(modality), g.discrete_tokens, StorageType::Q8), modality);

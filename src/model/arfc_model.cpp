@@ -53,6 +53,9 @@ struct ArfcModel::Impl {
   // Largest budget (bytes) where i4 competes, measured by select_int4; -1 = D/8 (files
   // written before the trial, and models without one).
   int64_t int4_max_bytes = -1;
+  // The default code source, chosen by select_code_source (false: the ARC code, as files
+  // written before the trial).
+  bool base_source = false;
 
   // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
   // the CPU, large blocks on an accelerator.
@@ -86,6 +89,7 @@ struct ArfcModel::Impl {
     nlohmann::json j = {{"i8_scales", i8_scales}};
     if (!i4_scales.empty()) j["i4_scales"] = i4_scales;
     if (int4_max_bytes >= 0) j["i4_max_bytes"] = int4_max_bytes;
+    if (base_source) j["code_source"] = "base";
     return j;
   }
   void finish() {
@@ -166,9 +170,12 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
 CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality,
                             const TokenSearch& search) const {
   check_beam(search.beam);
-  if (layout.dtype != StorageType::Q8) return quantize(encode(x, layout.n_values, modality), layout, modality);
-  const Matrix full = search.from_base ? base_code(x, modality) : encode(x, geometry().max_values(), modality);
-  return quantize(full, layout, modality, search.beam);
+  // The base code is computed whole at every length (its prefixes are then exactly the
+  // shorter codes), the ARC code to the layout's length (q8 tokens quantise all of it).
+  const CodeSource source = search.source == CodeSource::Model ? code_source() : search.source;
+  if (source == CodeSource::Base) return quantize(base_code(x, modality), layout, modality, search.beam);
+  const bool q8 = layout.dtype == StorageType::Q8;
+  return quantize(encode(x, q8 ? geometry().max_values() : layout.n_values, modality), layout, modality, search.beam);
 }
 
 Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
@@ -178,6 +185,16 @@ Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
              "search the tokens of the full code (the default).");
   return impl_->map_row_blocks(x, arc->max_values(),
                                [&](const torch::Tensor& xb) { return arc->base_code(xb, modality); });
+}
+
+CodeSource ArfcModel::code_source() const { return impl_->base_source ? CodeSource::Base : CodeSource::Arc; }
+
+const char* code_source_name(CodeSource s) {
+  switch (s) {
+    case CodeSource::Arc: return "arc";
+    case CodeSource::Base: return "base";
+    default: return "model";
+  }
 }
 
 int64_t ArfcModel::token_beam() const {
@@ -273,6 +290,10 @@ using detail::HeldOutTrial;
 
 // Budgets the storage-type trial compares i4 and int8 at: the bytes of these ratios.
 constexpr double kInt4TrialRatios[] = {512, 256, 128, 64, 32, 16, 12, 8};
+// Budgets the code-source trial compares the ARC and the base code at, and the gain (in
+// standard errors) the ARC code needs to stay the default.
+constexpr double kSourceTrialRatios[] = {512, 128, 32, 8};
+constexpr double kSourceTrialSEs = 3.0;
 
 }  // namespace
 
@@ -339,6 +360,51 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
   else
     why = std::string(" (the fixed rule: the best threshold's gain, ") + gain + ", is within 3 SE)";
   log_info("int4 storage competes for budgets of at most " + std::to_string(choice.max_bytes) + " bytes/vector" + why);
+  impl_->finish();
+}
+
+void ArfcModel::select_code_source(const TrainingRows& rows) {
+  const ArcOptions& o = impl_->arc->options;
+  if (!o.linear_base() || o.base_only()) return;
+  const HeldOutSplit split = held_out_split(rows, 0, true);
+  if (split.held.size() < 50) return;
+  const CodeGeometry g = geometry();
+  std::vector<std::pair<int64_t, CodeLayout>> budgets;  // (bytes, the model's layout there)
+  for (double r : kSourceTrialRatios) {
+    const auto b = int64_t(std::floor(ratio_budget_bytes(g.input_dim, r)));
+    if (!budgets.empty() && budgets.back().first == b) continue;
+    try {
+      budgets.emplace_back(b, choose_layout(g, CodeBudget::bytes(double(b))));
+    } catch (const Error&) {
+      continue;  // below the model's smallest code
+    }
+  }
+  if (budgets.empty()) return;
+  const HeldOutTrial arc(*this, rows, split, CodeSource::Arc), base(*this, rows, split, CodeSource::Base);
+  nlohmann::json report = nlohmann::json::array();
+  torch::Tensor diff;  // [H] per held-out row, the ARC code's score minus the base code's, summed over budgets
+  for (const auto& [bytes, layout] : budgets) {
+    const detail::HeldOutScores a = arc.scores(layout), b = base.scores(layout);
+    diff = diff.defined() ? diff + (a.per_row - b.per_row) : a.per_row - b.per_row;
+    report.push_back({{"bytes", bytes}, {"code", describe_layout(layout, g.token_width)}, {"arc", a.mean},
+                      {"base", b.mean}});
+    log_info("code source at " + std::to_string(bytes) + " bytes: " + arc.measure() + " " + std::to_string(a.mean) +
+             " (ARC code) vs " + std::to_string(b.mean) + " (base code) on " + arc.rows_text());
+  }
+  diff = diff / double(budgets.size());
+  const auto H = double(diff.size(0));
+  const double gain = diff.mean().item<double>();
+  const double se = H > 1 ? diff.std().item<double>() / std::sqrt(H) : 0.0;
+  impl_->base_source = !(gain > kSourceTrialSEs * se && gain > 0);
+  nlohmann::json summary = arc.summary(report);
+  summary["gain"] = gain;
+  summary["gain_se"] = se;
+  summary["code_source"] = code_source_name(code_source());
+  impl_->cfg.summary["source_selection"] = summary;
+  char why[128];
+  std::snprintf(why, sizeof why, "the ARC code's mean gain over the base code is %+.4f (SE %.4f)", gain, se);
+  log_info(std::string("default code source: ") + (impl_->base_source ? "the base code (" : "the ARC code (") + why +
+           (impl_->base_source ? ", not above 3 SE)" : ", above 3 SE)"));
   impl_->finish();
 }
 
@@ -518,6 +584,17 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
                  ") beside \"i4_scales\", got ", detail::json_excerpt(v), ". Hint: the file is corrupt or was edited.");
       impl->int4_max_bytes = v.get<int64_t>();
     }
+    // code_source exists in files whose training chose the base code (select_code_source).
+    if (cal.contains("code_source")) {
+      const nlohmann::json& v = cal.at("code_source");
+      ARFC_CHECK(v.is_string() && (v.get<std::string>() == "base" || v.get<std::string>() == "arc"), "model file '",
+                 path, "': calibration \"code_source\" must be \"arc\" or \"base\", got ", detail::json_excerpt(v),
+                 ". Hint: the file is corrupt or was edited.");
+      impl->base_source = v.get<std::string>() == "base";
+      ARFC_CHECK(!impl->base_source || impl->cfg.model.linear_base(), "model file '", path, "': calibration "
+                 "\"code_source\" is \"base\" but the model has no base (model.linear_base is false). Hint: the "
+                 "file is corrupt or was edited.");
+    }
   }
   impl->finish();
   // Every model file ever written stores its fingerprint: a missing one means an edited file.
@@ -556,6 +633,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"base_hidden", cfg["model"].value("base_hidden", int64_t(0))},
           {"discrete_tokens", g.discrete_tokens},
           {"token_beam", m.token_beam()},
+          {"code_source", code_source_name(m.code_source())},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"int4_calibration", g.int4 ? "stored (fitted on training rows)" : "none (no i4 storage)"},
           {"int4_max_bytes", g.int4 ? g.int4_limit() : int64_t(0)},

@@ -94,7 +94,8 @@ HeldOutSplit held_out_split(const TrainingRows& rows, int64_t max_rows, bool hol
   return s;
 }
 
-HeldOutTrial::HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, const HeldOutSplit& split)
+HeldOutTrial::HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, const HeldOutSplit& split,
+                           CodeSource source)
     : model_(model), by_class_(split.by_class), held_(int64_t(split.held.size())) {
   const int64_t full = model.geometry().max_values();
   pairs_ = model.num_modalities() > 1;
@@ -103,9 +104,15 @@ HeldOutTrial::HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, con
     for (int64_t i : split.held) y.push_back(rows.labels()[size_t(i)]);
     labels_ = to_tensor(y);
   }
-  full_a_ = model.encode(rows.gather(0, split.held), full, 0);
-  if (pairs_) full_b_ = model.encode(rows.gather(1, split.held), full, 1);
-  if (!labels_.defined() && !pairs_) reference_ = to_tensor(full_a_);
+  if (source == CodeSource::Model) source = model.code_source();
+  auto code = [&](const Matrix& x, int64_t modality) {
+    return source == CodeSource::Base ? model.base_code(x, modality) : model.encode(x, full, modality);
+  };
+  const Matrix a = rows.gather(0, split.held);
+  full_a_ = code(a, 0);
+  if (pairs_) full_b_ = code(rows.gather(1, split.held), 1);
+  if (!labels_.defined() && !pairs_)
+    reference_ = to_tensor(source == CodeSource::Arc ? full_a_ : model.encode(a, full, 0));
 }
 
 HeldOutScores HeldOutTrial::scores(const CodeLayout& l) const {

@@ -47,12 +47,14 @@ struct HeldOutScores {
 // (on the open-set model the label-free overlap preferred 16 discrete tokens, 0.745 vs
 // 0.722, that then searched unseen classes 3 points worse than int8 values), else the
 // overlap of each row's 10 nearest neighbours with those under the full continuous code.
-// All by cosine of the code-space vectors. The rows are encoded once at the full length;
+// All by cosine of the code-space vectors. The rows are encoded once at the full length
+// (from `source`: the ARC code, or the base code; Model = the model's code_source());
 // every trial stores a prefix of those codes (prefix property), exactly as compress()
-// would at that budget.
+// would at that budget. The 10-NN reference is always the full ARC code.
 class HeldOutTrial {
  public:
-  HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, const HeldOutSplit& split);
+  HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, const HeldOutSplit& split,
+               CodeSource source = CodeSource::Model);
   HeldOutScores scores(const CodeLayout& l) const;
   double score(const CodeLayout& l) const;  // scores(l).mean
   const char* measure() const;    // "crossmodal_r1", "knn1_accuracy" or "knn10_overlap"

@@ -214,6 +214,7 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
   if (cfg.train.int4_select) model.select_int4(rows);
   model.fit_codebooks(rows);
   if (cfg.train.codebook_epochs > 0 && !arc->codebooks().is_empty()) tune_model_codebooks(model, *arc, rows, cfg);
+  if (cfg.train.source_select) model.select_code_source(rows);
   return model;
 }
 

@@ -61,6 +61,7 @@ json to_json(const TrainOptions& o) {
   if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
   if (o.base_lr_scale != 1.0) j["base_lr_scale"] = o.base_lr_scale;
   if (!o.int4_select) j["int4_select"] = false;
+  if (!o.source_select) j["source_select"] = false;
   // Written only when tuning is on: configs from before the keys existed stay as they were.
   if (o.codebook_epochs > 0) {
     j["codebook_epochs"] = o.codebook_epochs;
@@ -91,7 +92,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
                         "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr", "codebook_tokens",
-                        "st_epochs", "st_weight", "st_tokens", "int4_select"});
+                        "st_epochs", "st_weight", "st_tokens", "int4_select", "source_select"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -113,6 +114,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "micro_batches", o.micro_batches);
   read(j, where, "base_lr_scale", o.base_lr_scale);
   read(j, where, "int4_select", o.int4_select);
+  read(j, where, "source_select", o.source_select);
   read(j, where, "codebook_epochs", o.codebook_epochs);
   read(j, where, "codebook_lr", o.codebook_lr);
   read(j, where, "codebook_tokens", o.codebook_tokens);

@@ -26,7 +26,7 @@ void add_compress_command(CLI::App& app) {
     int threads = 0;
     int64_t chunk_rows = kDefaultChunkRows;
     int64_t beam = 0;  // 0: the model's
-    std::string tokens_from = "arc";
+    std::string tokens_from;  // "": the model's code source
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
@@ -53,10 +53,11 @@ void add_compress_command(CLI::App& app) {
                   "model decodes codes of any beam")
       ->check(CLI::Range(int64_t(1), kMaxBeam));
   sub->add_option("--tokens-from", o->tokens_from,
-                  "Discrete-token (q8) codes: what the tokens quantise: arc (the model's full code) or base (its base "
-                  "code alone, without running the transformer: much faster; speed and search quality of both in "
-                  "docs/DESIGN.md, \"Encoding effort\")")
-      ->capture_default_str()
+                  "Where the code's tokens come from: arc (the model's full code) or base (its base code alone, "
+                  "without running the transformer: 50-100x faster on the CPU). Stored as values, or quantised by "
+                  "the discrete tokens of q8 codes. Default: the model's choice, measured on held-out rows when it "
+                  "was trained (code_source in `arfc info --format json M`). Speed and search quality of both in "
+                  "docs/DESIGN.md, \"Encoding effort\"")
       ->check(CLI::IsMember({"arc", "base"}));
   add_chunk_rows_option(sub, o->chunk_rows);
   sub->add_flag("--json", o->json, "Print the written file's description as JSON instead of a summary line");
@@ -68,13 +69,14 @@ void add_compress_command(CLI::App& app) {
     CodeGeometry g = model.geometry();
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
-    const TokenSearch search{o->beam, o->tokens_from == "base"};
-    if (search.from_base && layout.dtype == StorageType::Q8)
+    const TokenSearch search{o->beam, o->tokens_from.empty()   ? CodeSource::Model
+                                      : o->tokens_from == "arc" ? CodeSource::Arc
+                                                                : CodeSource::Base};
+    if (search.source == CodeSource::Base)
       (void)model.base_code(Matrix(0, dim), o->modality);  // a model without a base: the error, before any work
-    if ((search.beam > 0 || search.from_base) && layout.dtype != StorageType::Q8)
-      log_warn(std::string(search.beam > 0 ? "--beam" : "--tokens-from") + " applies to discrete-token codes; this "
-               "code (" + describe_layout(layout, g.token_width) + ") stores values and has no token search, so it "
-               "changes nothing.");
+    if (search.beam > 0 && layout.dtype != StorageType::Q8)
+      log_warn("--beam applies to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
+               ") stores values and has no token search, so it changes nothing.");
     if (layout.bytes_per_vector > 4 * dim)
       log_warn("the requested code (" + describe_layout(layout, g.token_width) + ") is larger than the " +
                std::to_string(4 * dim) + "-byte float32 input vector" + (o->modality ? " of modality 1" : "") +

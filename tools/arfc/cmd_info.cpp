@@ -70,11 +70,12 @@ Record describe_model(const std::string& path) {
   const std::string q8 = discrete > 0 ? " + " + std::to_string(discrete) + " discrete tokens (q8, beam " +
                                              std::to_string(m.value("token_beam", int64_t(1))) + ")"
                                        : "";
-  char notes[320];
-  std::snprintf(notes, sizeof notes, "task %s, %lld tokens x %lld values%s, S=%lld, %lld parameters%s",
+  const std::string source = m.value("code_source", std::string("arc")) == "base" ? ", codes from the base code" : "";
+  char notes[352];
+  std::snprintf(notes, sizeof notes, "task %s, %lld tokens x %lld values%s, S=%lld, %lld parameters%s%s",
                 m.at("task").get<std::string>().c_str(), (long long)m.at("max_tokens").get<int64_t>(),
                 (long long)m.at("token_width").get<int64_t>(), q8.c_str(), (long long)m.at("solutions").get<int64_t>(),
-                (long long)m.at("parameters").get<int64_t>(), val.c_str());
+                (long long)m.at("parameters").get<int64_t>(), source.c_str(), val.c_str());
   r["notes"] = notes;
   for (const auto& [k, v] : m.items())
     if (!r.contains(k)) r[k] = v;

@@ -14,6 +14,11 @@
 // Rows are encoded once per run at the full length (continuous values and every discrete
 // token), cached in the CodecCache by a hash of their bytes, and each ratio takes its
 // prefix: the same codes as encoding at that ratio, by the prefix property.
+// "arfc" encodes as `arfc compress` does by default (the model's code source,
+// ArfcModel::code_source); "arfc-arc" and "arfc-base" (":PATH" as for "arfc") are the same
+// model (trained once per run, shared with "arfc") encoding the full ARC code or its base
+// code (`arfc compress --tokens-from arc|base`: the values, or the discrete tokens that
+// quantise it; for the base the transformer is not run).
 #pragma once
 
 #include <cstdint>
@@ -31,8 +36,9 @@ class ArfcCodec : public FloatCodec {
   // model_path "" = train in process at fit(). A path is loaded (and validated) here, once
   // per cache (key "arfc:PATH"), so a bad file fails before any training; its input
   // dimension must equal input_dim and R must be a ratio the model can reach (arfc::Error).
+  // source: where the codes come from (Model: "arfc", Arc: "arfc-arc", Base: "arfc-base").
   ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache,
-            std::optional<StorageType> dtype = std::nullopt);
+            std::optional<StorageType> dtype = std::nullopt, CodeSource source = CodeSource::Model);
 
   std::string distance() const override { return "cosine"; }
   const std::shared_ptr<ArfcModel>& model() const { return model_; }
@@ -50,6 +56,7 @@ class ArfcCodec : public FloatCodec {
   int64_t input_dim_;
   CodecCache& cache_;
   std::shared_ptr<ArfcModel> model_;
+  CodeSource source_ = CodeSource::Model;
 };
 
 }  // namespace arfc

@@ -20,18 +20,23 @@ namespace arfc {
 
 class ArcImpl;  // model/arc.h
 
-// How ArfcModel::compress finds discrete tokens (q8 layouts; continuous layouts ignore it).
-// Any setting makes codes the model decodes, and codes made with one setting keep the
-// prefix property among themselves. Speed and search quality of each: docs/DESIGN.md,
-// "Encoding effort".
+// Where a code's tokens come from: the full ARC code (ArfcModel::encode: the base plus the
+// transformer's correction) or the base code alone (ArfcModel::base_code: the transformer
+// not run, 50-100x faster on the CPU). Model: the model's choice (ArfcModel::code_source).
+enum class CodeSource { Model, Arc, Base };
+const char* code_source_name(CodeSource s);  // "model", "arc", "base"
+
+// How ArfcModel::compress finds a code's tokens. Any setting makes codes the model decodes,
+// and codes made with one setting keep the prefix property among themselves. Speed and
+// search quality of each: docs/DESIGN.md, "Encoding effort".
 struct TokenSearch {
-  // Candidates per row the search keeps: 0 = the model's (ArfcModel::token_beam()),
-  // 1 = greedy, at most kMaxBeam (model/token_codebooks.h). Smaller is faster and a little
-  // coarser.
+  // Discrete tokens (q8 layouts; continuous ones ignore it): candidates per row the search
+  // keeps: 0 = the model's (ArfcModel::token_beam()), 1 = greedy, at most kMaxBeam
+  // (model/token_codebooks.h). Smaller is faster and a little coarser.
   int64_t beam = 0;
-  // Quantise the model's base code (ArfcModel::base_code) instead of its full ARC code:
-  // the transformer is not run. Needs a model with a base (linear_base).
-  bool from_base = false;
+  // Every layout: the code the values (or the discrete tokens that quantise it) come from.
+  // Base needs a model with a base (linear_base).
+  CodeSource source = CodeSource::Model;
 };
 
 class ArfcModel {
@@ -73,7 +78,8 @@ class ArfcModel {
   // x: [N, D_modality] -> the stored code of the layout (choose_layout over geometry()):
   // continuous layouts are encode() + quantize_codes with the stored calibration; q8
   // layouts are discrete tokens (the full continuous code, then the token codebooks).
-  // search: how q8 tokens are found (TokenSearch; the model's own search by default).
+  // search: how the tokens are found (TokenSearch; by default the model's code source and,
+  // for q8, its own beam).
   CodeSet compress(const Matrix& x, const CodeLayout& layout, int64_t modality = 0,
                    const TokenSearch& search = {}) const;
   // The second half of compress: continuous codes of this model, values [N, m] from
@@ -88,6 +94,22 @@ class ArfcModel {
   // Candidates per row the token search keeps by default (model.discrete_beam; 1 = greedy
   // and for models without discrete tokens).
   int64_t token_beam() const;
+  // The code compress() makes by default: Base where select_code_source found the ARC code
+  // no better than its base on held-out rows, else Arc (and for model files written before
+  // the trial, or without a base).
+  CodeSource code_source() const;
+  // Held-out trial (rows and measure as select_int4's) of the default code source: at the
+  // budgets of 8x, 32x, 128x and 512x the model reaches, each stored as the model stores it
+  // (values or discrete tokens, the model's beam), the held-out rows' codes made from the
+  // ARC code and from the base code are scored; the ARC code stays the default only if its
+  // mean per-row gain over the base, over those budgets, passes 3 standard errors (paired,
+  // across rows). Otherwise the base code, as good within noise and 50-100x cheaper to
+  // encode, becomes the default (stored in the model file's calibration, "code_source").
+  // The trials go to the summary ("source_selection"). No-op for models without a base, for
+  // base_only models (their ARC code is the base code), and with fewer than 50 held-out
+  // rows. Called by train_arfc after the codebooks are fitted unless train.source_select is
+  // false.
+  void select_code_source(const TrainingRows& rows);
   // The code-space vectors a stored code stands for: [N, n_values] dequantised values, or
   // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
   // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.

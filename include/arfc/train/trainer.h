@@ -69,6 +69,10 @@ struct TrainOptions {
   // After training, held-out rows decide up to which budget int4 values compete with
   // int8 values (ArfcModel::select_int4); false keeps the fixed rule (D/8 bytes).
   bool int4_select = true;
+  // After the codebooks are fitted, held-out rows decide whether compress() makes codes of
+  // the ARC code or of its base by default (ArfcModel::select_code_source); false keeps
+  // the ARC code.
+  bool source_select = true;
   // Discrete-token codebooks tuned with the task loss after they are fitted
   // (train/codebook_tuning.h): epochs over the fitting rows (0 = not tuned), Adam learning
   // rate, and how many leading tokens are tuned (the later ones are refitted after).
