@@ -62,15 +62,15 @@ inline void table_sums(const float* t, const uint8_t* c, int64_t n, float* sum) 
 }
 
 // Scores `rows` rows (codes [rows, n] bytes, inverse norms inv [rows]; row numbers from
-// first) against the lookup tables of bq queries (luts [bq, n * 256]) into top[j], j < bq.
+// first) against the lookup tables of bq queries (luts [bq, n * 256]) into top[j].
 template <int N>
 void scan_tables_n(const float* luts, int64_t bq, const uint8_t* codes, int64_t n, const float* inv, int64_t first,
-                   int64_t rows, TopK* top) {
+                   int64_t rows, std::vector<TopK>& top) {
   constexpr int R = 4;  // eight gained no more than run-to-run noise (docs/RESULTS.md)
   float sum[R];
   for (int64_t j = 0; j < bq; ++j) {
     const float* t = luts + j * n * 256;
-    TopK& tk = top[j];
+    TopK& tk = top[size_t(j)];
     float floor = tk.floor();
     auto offer = [&](float score, int64_t i) {
       if (score < floor) return;
@@ -90,7 +90,7 @@ void scan_tables_n(const float* luts, int64_t bq, const uint8_t* codes, int64_t 
 }
 
 void scan_tables(const float* luts, int64_t bq, const uint8_t* codes, int64_t n, const float* inv, int64_t first,
-                 int64_t rows, TopK* top) {
+                 int64_t rows, std::vector<TopK>& top) {
   switch (n) {
     case 1: return scan_tables_n<1>(luts, bq, codes, n, inv, first, rows, top);
     case 2: return scan_tables_n<2>(luts, bq, codes, n, inv, first, rows, top);
@@ -169,40 +169,29 @@ SearchResult CodeIndex::search(const Matrix& queries, int64_t k) const {
     // Unit queries [bq, query_dim] (a zero query scores 0 everywhere).
     auto q = to_tensor(prefix_cols(slice_rows(queries, q0, q0 + bq), query_dim_));
     q = q / q.norm(2, 1, true).clamp_min(1e-30);
-    std::vector<std::vector<TopK>> tops(static_cast<size_t>(blocks), std::vector<TopK>(size_t(bq), TopK(out.k)));
-    if (q8) {
-      // The lookup tables [bq, n * 256], lut[j][m * 256 + b] = <query j, codeword b of token
-      // m>, then the scan: both in tasks of kTaskQueries queries (x one block of rows for the
-      // scan), so that few blocks still keep every thread busy. The cut does not depend on
-      // the thread count, nor do the tables' bits.
-      auto lut = torch::empty({bq, n * 256}, torch::kFloat32);
-      const auto words = tensor_view(codewords_);
-      for_each_row_block(bq, kTaskQueries, torch::kCPU, [&](int64_t j0, int64_t j1) {
-        lut.narrow(0, j0, j1 - j0).copy_(torch::mm(q.narrow(0, j0, j1 - j0), words.t()));
-      });
-      const int64_t chunks = (bq + kTaskQueries - 1) / kTaskQueries;
-      for_each_row_block(blocks * chunks, 1, torch::kCPU, [&](int64_t t, int64_t) {
-        check_interrupt();
-        const int64_t b = t / chunks, j0 = (t % chunks) * kTaskQueries, j1 = std::min(bq, j0 + kTaskQueries);
-        const int64_t s = b * kBlockRows, e = std::min(codes_.n, s + kBlockRows);
-        scan_tables(lut.data_ptr<float>() + j0 * n * 256, j1 - j0, codes_.payload.data() + s * row_bytes, n,
-                    inv_norm_.data() + s, s, e - s, tops[size_t(b)].data() + j0);
-      });
-    } else {
-      for_each_row_block(codes_.n, kBlockRows, torch::kCPU, [&](int64_t s, int64_t e) {
-        check_interrupt();
-        std::vector<TopK>& top = tops[size_t(s / kBlockRows)];
-        // Unit rows before the product: finite but huge stored values cannot overflow it.
-        Matrix y = dequantize_codes(code_rows(codes_, s, e));  // [e - s, n]
-        for (int64_t i = 0; i < y.n; ++i)
-          for (int64_t c = 0; c < y.d; ++c) y.at(i, c) *= inv_norm_[size_t(s + i)];
-        const auto sc = torch::mm(q, tensor_view(y).t()).contiguous();  // [bq, e - s]
-        for (int64_t j = 0; j < bq; ++j) {
-          const float* row = sc.data_ptr<float>() + j * (e - s);
-          for (int64_t i = 0; i < e - s; ++i) top[size_t(j)].push(row[i], s + i);
-        }
-      });
-    }
+    // q8: the lookup tables [bq, n * 256], lut[j][m * 256 + b] = <query j, codeword b of token m>.
+    torch::Tensor lut;
+    if (q8) lut = torch::mm(q, tensor_view(codewords_).t()).contiguous();
+    std::vector<std::vector<TopK>> tops(static_cast<size_t>(blocks));
+    for_each_row_block(codes_.n, kBlockRows, torch::kCPU, [&](int64_t s, int64_t e) {
+      check_interrupt();
+      std::vector<TopK>& top = tops[size_t(s / kBlockRows)];
+      top.assign(size_t(bq), TopK(out.k));
+      if (q8) {
+        scan_tables(lut.data_ptr<float>(), bq, codes_.payload.data() + s * row_bytes, n, inv_norm_.data() + s, s,
+                    e - s, top);
+        return;
+      }
+      // Unit rows before the product: finite but huge stored values cannot overflow it.
+      Matrix y = dequantize_codes(code_rows(codes_, s, e));  // [e - s, n]
+      for (int64_t i = 0; i < y.n; ++i)
+        for (int64_t c = 0; c < y.d; ++c) y.at(i, c) *= inv_norm_[size_t(s + i)];
+      const auto sc = torch::mm(q, tensor_view(y).t()).contiguous();  // [bq, e - s]
+      for (int64_t j = 0; j < bq; ++j) {
+        const float* row = sc.data_ptr<float>() + j * (e - s);
+        for (int64_t i = 0; i < e - s; ++i) top[size_t(j)].push(row[i], s + i);
+      }
+    });
     // Blocks merge in row order, so the result is the one a single thread finds.
     for (int64_t j = 0; j < bq; ++j) {
       TopK all(out.k);

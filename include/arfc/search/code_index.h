@@ -33,12 +33,9 @@ struct SearchResult {
 
 class CodeIndex {
  public:
-  // Rows scored per block; queries per lookup-table batch. A thread's task is one block
-  // (continuous codes), or one block for kTaskQueries queries of the batch (q8, whose tables
-  // are also computed kTaskQueries queries per task), so a few blocks still share out.
+  // Rows scored per block (one task of a thread); queries per lookup-table batch.
   static constexpr int64_t kBlockRows = 16384;
   static constexpr int64_t kQueryBatch = 256;
-  static constexpr int64_t kTaskQueries = 32;
   // Working memory of a query batch (lookup tables, per-block top-k lists): the batch
   // shrinks below kQueryBatch queries to stay under it, and a k whose lists alone pass it
   // for one query is an arfc::Error. Results of one call: queries x k of at most
