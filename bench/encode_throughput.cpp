@@ -67,7 +67,8 @@ constexpr char kUsage[] =
 // "B:S" (beam B, 0 = the model's; source S = model, arc or base) -> the TokenSearch it names.
 TokenSearch parse_token_search(const std::string& v) {
   const auto colon = v.find(':');
-  ARFC_CHECK(colon != std::string::npos, "--token-search: expected BEAM:SOURCE entries (SOURCE model, arc or base), got ", v);
+  ARFC_CHECK(colon != std::string::npos,
+             "--token-search: expected BEAM:SOURCE entries (SOURCE model, arc or base), got ", v);
   const std::string source = v.substr(colon + 1);
   ARFC_CHECK(source == "model" || source == "arc" || source == "base",
              "--token-search: the source must be model, arc or base, got ", v);
@@ -219,7 +220,8 @@ int main(int argc, char** argv) {
           if (arfc && !q8) {
             searches.clear();
             for (const TokenSearch& t : args.token_search)
-              if (std::none_of(searches.begin(), searches.end(), [&](const TokenSearch& u) { return u.source == t.source; }))
+              if (std::none_of(searches.begin(), searches.end(),
+                               [&](const TokenSearch& u) { return u.source == t.source; }))
                 searches.push_back(TokenSearch{0, t.source});
           }
           for (size_t c = 0; c < (arfc ? args.chunk_rows.size() : 1); ++c) {

@@ -94,7 +94,9 @@ std::vector<CodecEntry> make_entries() {
                          return std::make_unique<LearnedCodec>(LearnedMethod::Matryoshka, r.ratio, r.input_dim,
                                                                *r.cache, r.dtype);
                        }));
-  e.push_back(floating("arfc", "ARFC: 'arfc' trains in process, 'arfc:PATH' loads a model; codes as `arfc compress` makes them by default (the model's code source); cosine",
+  e.push_back(floating("arfc",
+                       "ARFC: 'arfc' trains in process, 'arfc:PATH' loads a model; codes as `arfc compress` makes "
+                       "them by default (the model's code source); cosine",
                        [](const CodecRequest& r) -> Made {
                          return std::make_unique<ArfcCodec>(r.argument, r.ratio, r.input_dim, *r.cache, r.dtype);
                        },
@@ -221,10 +223,11 @@ std::vector<std::string> parse_method_list(const std::string& list) {
 
 std::string describe_methods() {
   std::string s;
-  for (const auto& e : codec_registry())
-    s += "  " + e.prefix + (e.storage_axis ? (e.prefix.rfind("arfc", 0) == 0 ? "[+f32|f16|i8|i4|q8]" : "[+f32|f16|i8|i4]") : "") +
-         (e.argument_allowed ? "[:ARG]" : "") + ": " +
-         e.description + "\n";
+  for (const auto& e : codec_registry()) {
+    const bool arfc = e.prefix.rfind("arfc", 0) == 0;  // discrete tokens (q8) too
+    s += "  " + e.prefix + (e.storage_axis ? (arfc ? "[+f32|f16|i8|i4|q8]" : "[+f32|f16|i8|i4]") : "") +
+         (e.argument_allowed ? "[:ARG]" : "") + ": " + e.description + "\n";
+  }
   for (const auto& g : groups()) {
     s += std::string("  ") + g.name + ": all of";
     for (const auto& m : g.members) s += " " + m;
