@@ -69,12 +69,7 @@ TokenSearch parse_token_search(const std::string& v) {
   const auto colon = v.find(':');
   ARFC_CHECK(colon != std::string::npos,
              "--token-search: expected BEAM:SOURCE entries (SOURCE model, arc or base), got ", v);
-  const std::string source = v.substr(colon + 1);
-  ARFC_CHECK(source == "model" || source == "arc" || source == "base",
-             "--token-search: the source must be model, arc or base, got ", v);
-  return TokenSearch{std::stoll(v.substr(0, colon)), source == "model" ? CodeSource::Model
-                                                     : source == "arc" ? CodeSource::Arc
-                                                                       : CodeSource::Base};
+  return TokenSearch{std::stoll(v.substr(0, colon)), code_source_from_name(v.substr(colon + 1))};
 }
 
 std::string describe(const TokenSearch& t) {

@@ -58,6 +58,24 @@ nlohmann::json tiny_config(int64_t epochs = 3) {
           {"train", {{"epochs", epochs}, {"batch_size", 32}, {"lr", 3e-3}, {"seed", 5}}}};
 }
 
+// Writes the model file `from` again as `to` with calibration[key] = each of `bad` in turn:
+// loading must fail with an arfc::Error whose message holds `expected`.
+void expect_damaged_calibration_named(const std::string& from, const std::string& to, const char* key,
+                                      const std::vector<nlohmann::json>& bad, const std::string& expected) {
+  const ContainerFile c = read_container(from, model_file_magic().c_str(), 1, "model file");
+  for (const nlohmann::json& value : bad) {
+    ContainerFile e = c;
+    e.header["calibration"][key] = value;
+    write_container(to, model_file_magic().c_str(), e.version, e.header, e.blob);
+    try {
+      ArfcModel::load(to);
+      ADD_FAILURE() << "accepted " << key << " " << value.dump();
+    } catch (const Error& err) {
+      EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
+    }
+  }
+}
+
 // Trains with a checkpoint and crashes when the log line starting with `line` is written
 // (a simulated crash: the checkpoint holds the epochs before it).
 void crash_training_at(const std::string& line, const FeatureSet& train, const nlohmann::json& cfg,
@@ -906,19 +924,9 @@ TEST_F(TrainTest, Int4LimitIsChosenOnHeldOutRows) {
   EXPECT_FALSE(f.config()["summary"].contains("int4_selection"));
   EXPECT_EQ(f.config()["train"]["int4_select"], false);
   // A damaged limit is named (files written before the trial have none: fixture test below).
-  ContainerFile c = read_container(path("m.arfc"), model_file_magic().c_str(), 1, "model file");
-  for (const nlohmann::json& bad : {nlohmann::json(-2), nlohmann::json(128), nlohmann::json("8"), nlohmann::json(2.5)}) {
-    ContainerFile e = c;
-    e.header["calibration"]["i4_max_bytes"] = bad;
-    write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
-    try {
-      ArfcModel::load(path("e.arfc"));
-      ADD_FAILURE() << "accepted i4_max_bytes " << bad.dump();
-    } catch (const Error& err) {
-      EXPECT_NE(std::string(err.what()).find("\"i4_max_bytes\" must be a whole number of bytes in [0, 128)"),
-                std::string::npos) << err.what();
-    }
-  }
+  expect_damaged_calibration_named(path("m.arfc"), path("e.arfc"), "i4_max_bytes",
+                                   {nlohmann::json(-2), nlohmann::json(128), nlohmann::json("8"), nlohmann::json(2.5)},
+                                   "\"i4_max_bytes\" must be a whole number of bytes in [0, 128)");
 }
 
 // Whether compress() makes codes of the ARC code or of its base by default is measured per
@@ -961,19 +969,9 @@ TEST_F(TrainTest, CodeSourceIsChosenOnHeldOutRows) {
   EXPECT_FALSE(f.config()["summary"].contains("source_selection"));
   EXPECT_EQ(f.config()["train"]["source_select"], false);
   // A damaged choice is named.
-  ContainerFile c = read_container(path("m.arfc"), model_file_magic().c_str(), 1, "model file");
-  for (const nlohmann::json& bad : {nlohmann::json("transformer"), nlohmann::json(1)}) {
-    ContainerFile e = c;
-    e.header["calibration"]["code_source"] = bad;
-    write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
-    try {
-      ArfcModel::load(path("e.arfc"));
-      ADD_FAILURE() << "accepted code_source " << bad.dump();
-    } catch (const Error& err) {
-      EXPECT_NE(std::string(err.what()).find("\"code_source\" must be \"arc\" or \"base\""), std::string::npos)
-          << err.what();
-    }
-  }
+  expect_damaged_calibration_named(path("m.arfc"), path("e.arfc"), "code_source",
+                                   {nlohmann::json("transformer"), nlohmann::json(1)},
+                                   "\"code_source\" must be \"arc\" or \"base\"");
 }
 
 // The discrete/continuous split is measured per model on held-out training rows: the

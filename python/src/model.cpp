@@ -48,7 +48,7 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if (v != "arc" && v != "base")
       throw py::value_error("tokens_from: expected 'arc' (the model's full code), 'base' (its base code) or None "
                             "(the model's choice), got " + py::repr(tokens_from).cast<std::string>());
-    source = v == "arc" ? CodeSource::Arc : CodeSource::Base;
+    source = code_source_from_name(v);
   }
   const int64_t dim = m.input_dim(modality);
   Matrix xm = matrix_from_array(x, "x");

@@ -26,10 +26,13 @@ CodeGeometry planned_geometry(int64_t input_dim, const std::string& overrides_js
 
 }  // namespace
 
+std::string ArfcCodec::method_name(CodeSource source) {
+  return source == CodeSource::Model ? std::string("arfc") : std::string("arfc-") + code_source_name(source);
+}
+
 ArfcCodec::ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache,
                      std::optional<StorageType> dtype, CodeSource source)
-    : FloatCodec(source == CodeSource::Model ? std::string("arfc") : std::string("arfc-") + code_source_name(source),
-                 ratio, dtype),
+    : FloatCodec(method_name(source), ratio, dtype),
       model_path_(model_path),
       model_key_(model_path.empty() ? "arfc" : "arfc:" + model_path),
       input_dim_(input_dim),

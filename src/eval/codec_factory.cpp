@@ -26,7 +26,10 @@ using Made = std::unique_ptr<Codec>;
 using Make = std::function<Made(const CodecRequest&)>;
 
 // A float codec: a transform whose values take f32/f16/i8 storage ("pca+i8").
-CodecEntry floating(const char* prefix, const char* what, Make make, bool argument = false) {
+// Discrete tokens (q8) are ARFC's own storage: "arfc", "arfc-arc", "arfc-base".
+bool stores_discrete(const CodecEntry& e) { return e.prefix.rfind("arfc", 0) == 0; }
+
+CodecEntry floating(const std::string& prefix, const char* what, Make make, bool argument = false) {
   CodecEntry e{prefix, what, 0, nullptr, argument, true, std::move(make)};
   return e;
 }
@@ -94,24 +97,19 @@ std::vector<CodecEntry> make_entries() {
                          return std::make_unique<LearnedCodec>(LearnedMethod::Matryoshka, r.ratio, r.input_dim,
                                                                *r.cache, r.dtype);
                        }));
-  e.push_back(floating("arfc",
-                       "ARFC: 'arfc' trains in process, 'arfc:PATH' loads a model; codes as `arfc compress` makes "
-                       "them by default (the model's code source); cosine",
-                       [](const CodecRequest& r) -> Made {
-                         return std::make_unique<ArfcCodec>(r.argument, r.ratio, r.input_dim, *r.cache, r.dtype);
-                       },
-                       true));
-  e.back().check_argument = [](const std::string& spec, const std::string& path) {
-    regular_file_size(path, "model file of method '" + spec + "':");
-  };
-  for (CodeSource source : {CodeSource::Arc, CodeSource::Base}) {
-    const bool base = source == CodeSource::Base;
-    e.push_back(floating(base ? "arfc-base" : "arfc-arc",
-                         base ? "ARFC's model (shared with 'arfc' in a run) encoding its base code, the transformer "
-                                "not run (`compress --tokens-from base`); cosine"
-                              : "ARFC's model (shared with 'arfc' in a run) encoding its full ARC code (`compress "
-                                "--tokens-from arc`); cosine",
-                         [source](const CodecRequest& r) -> Made {
+  // ARFC, one model per run: its default code ("arfc") and either code forced.
+  const std::pair<CodeSource, const char*> arfc_methods[] = {
+      {CodeSource::Model,
+       "ARFC: 'arfc' trains in process, 'arfc:PATH' loads a model; codes as `arfc compress` makes them by default "
+       "(the model's code source); cosine"},
+      {CodeSource::Arc,
+       "ARFC's model (shared with 'arfc' in a run) encoding its full ARC code (`compress --tokens-from arc`); cosine"},
+      {CodeSource::Base,
+       "ARFC's model (shared with 'arfc' in a run) encoding its base code, the transformer not run (`compress "
+       "--tokens-from base`); cosine"}};
+  for (const auto& [source, what] : arfc_methods) {
+    e.push_back(floating(ArfcCodec::method_name(source), what,
+                         [source = source](const CodecRequest& r) -> Made {
                            return std::make_unique<ArfcCodec>(r.argument, r.ratio, r.input_dim, *r.cache, r.dtype,
                                                               source);
                          },
@@ -178,7 +176,7 @@ const CodecEntry& checked_entry(const std::string& spec, const char* where) {
   ARFC_CHECK(e->storage_axis || !p.has_storage, where, "method '", e->prefix,
              "' has no storage variants (it stores its own codes), got '", spec, "'. Hint: write just '", e->prefix,
              "'.");
-  const bool discrete_ok = e->prefix.rfind("arfc", 0) == 0;  // discrete tokens are ARFC's own storage
+  const bool discrete_ok = stores_discrete(*e);
   ARFC_CHECK(!p.has_storage || p.storage == "f32" || p.storage == "f16" || p.storage == "i8" || p.storage == "i4" ||
                  (discrete_ok && p.storage == "q8"),
              where, "method '", spec, "': unknown storage '", p.storage, "'; expected f32, f16, i8 or i4",
@@ -224,8 +222,7 @@ std::vector<std::string> parse_method_list(const std::string& list) {
 std::string describe_methods() {
   std::string s;
   for (const auto& e : codec_registry()) {
-    const bool arfc = e.prefix.rfind("arfc", 0) == 0;  // discrete tokens (q8) too
-    s += "  " + e.prefix + (e.storage_axis ? (arfc ? "[+f32|f16|i8|i4|q8]" : "[+f32|f16|i8|i4]") : "") +
+    s += "  " + e.prefix + (e.storage_axis ? (stores_discrete(e) ? "[+f32|f16|i8|i4|q8]" : "[+f32|f16|i8|i4]") : "") +
          (e.argument_allowed ? "[:ARG]" : "") + ": " + e.description + "\n";
   }
   for (const auto& g : groups()) {

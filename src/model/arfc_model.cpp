@@ -197,6 +197,12 @@ const char* code_source_name(CodeSource s) {
   }
 }
 
+CodeSource code_source_from_name(const std::string& name) {
+  for (CodeSource s : {CodeSource::Model, CodeSource::Arc, CodeSource::Base})
+    if (name == code_source_name(s)) return s;
+  ARFC_THROW("code source: expected model, arc or base, got '", name, "'");
+}
+
 int64_t ArfcModel::token_beam() const {
   auto cb = impl_->arc->codebooks();
   // Open-loop (per_token) tokens are each the nearest word of their slice: no search.

@@ -69,9 +69,8 @@ void add_compress_command(CLI::App& app) {
     CodeGeometry g = model.geometry();
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
-    const TokenSearch search{o->beam, o->tokens_from.empty()   ? CodeSource::Model
-                                      : o->tokens_from == "arc" ? CodeSource::Arc
-                                                                : CodeSource::Base};
+    const TokenSearch search{o->beam,
+                             o->tokens_from.empty() ? CodeSource::Model : code_source_from_name(o->tokens_from)};
     if (search.source == CodeSource::Base)
       (void)model.base_code(Matrix(0, dim), o->modality);  // a model without a base: the error, before any work
     if (search.beam > 0 && layout.dtype != StorageType::Q8)

@@ -40,6 +40,9 @@ class ArfcCodec : public FloatCodec {
   ArfcCodec(const std::string& model_path, double ratio, int64_t input_dim, CodecCache& cache,
             std::optional<StorageType> dtype = std::nullopt, CodeSource source = CodeSource::Model);
 
+  // The method that evaluates codes of `source`: "arfc" (Model), "arfc-arc", "arfc-base".
+  static std::string method_name(CodeSource source);
+
   std::string distance() const override { return "cosine"; }
   const std::shared_ptr<ArfcModel>& model() const { return model_; }
 

@@ -25,6 +25,8 @@ class ArcImpl;  // model/arc.h
 // not run, 50-100x faster on the CPU). Model: the model's choice (ArfcModel::code_source).
 enum class CodeSource { Model, Arc, Base };
 const char* code_source_name(CodeSource s);  // "model", "arc", "base"
+// "model", "arc" or "base" -> its CodeSource; arfc::Error naming the accepted names otherwise.
+CodeSource code_source_from_name(const std::string& name);
 
 // How ArfcModel::compress finds a code's tokens. Any setting makes codes the model decodes,
 // and codes made with one setting keep the prefix property among themselves. Speed and
