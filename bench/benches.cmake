@@ -31,3 +31,5 @@ arfc_bench(int4_trial)
 arfc_bench(code_search)
 # Encoding effort: the token search beam of discrete codes, time against search quality.
 arfc_bench(encode_effort)
+# The beam search of discrete tokens over inner-product tables vs over residuals.
+arfc_bench(token_search)

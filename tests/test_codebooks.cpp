@@ -44,10 +44,16 @@ TEST(TokenCodebooks, PrefixPropertyAndDecodeWithoutInput) {
   EXPECT_GE(full.min().item<int64_t>(), 0);
   EXPECT_LT(full.max().item<int64_t>(), kCodebookSize);
   expect_prefixes_with_falling_error(*cb, test, full, 8);
-  // Same seed, same codebooks.
+  // Same seed, same codebooks; fitted in parts too (each token's draws are its own).
   TokenCodebooks again(TokenCodebooksOptions(8, 16));
   again->fit(train, 3);
   EXPECT_TRUE(torch::equal(again->codebooks, cb->codebooks));
+  TokenCodebooks parts(TokenCodebooksOptions(8, 16));
+  parts->fit(train, 3, 16, 0, 3);
+  EXPECT_TRUE(torch::equal(parts->codebooks.narrow(0, 0, 3), cb->codebooks.narrow(0, 0, 3)));
+  EXPECT_EQ(parts->codebooks.narrow(0, 3, 5).abs().sum().item<float>(), 0.f) << "tokens past `last` stay unfitted";
+  parts->fit(train, 3, 16, 3, 8);
+  EXPECT_TRUE(torch::equal(parts->codebooks, cb->codebooks));
 }
 
 TEST(TokenCodebooks, ClosedLoopBeatsOpenLoopAtEqualBytes) {
@@ -130,6 +136,39 @@ TEST(TokenCodebooks, BeamLookaheadKeepsThePrefixPropertyWithFewerSteps) {
   EXPECT_THROW(full->beam_encode(test, 8, 8, 1, -1), Error);
 }
 
+// The beam search over inner-product tables (its first kTableTokens steps on the CPU) is
+// the residual search rounded differently: the same codes for nearly every row, the same
+// error, the prefix property across the step where residuals take over, dropped
+// candidates of the lookahead kept dropped there, and the tables follow new codebooks.
+TEST(TokenCodebooks, TableBeamSearchIsTheResidualSearch) {
+  const int64_t M = kTableTokens + 4;
+  auto train = ordered_codes(1500, 16, 31), test = ordered_codes(400, 16, 32);
+  TokenCodebooks cb(TokenCodebooksOptions(M, 16).beam(8).greedy_tokens(1).lookahead(3));
+  cb->fit(train, 9);
+  const auto residual = cb->beam_encode(test, M, 8, 1, 3, /*table_tokens=*/0);
+  for (int64_t tables : {int64_t(5), kTableTokens}) {
+    const auto mixed = cb->beam_encode(test, M, 8, 1, 3, tables);
+    const double same = mixed.eq(residual).all(1).to(torch::kFloat).mean().item<double>();
+    EXPECT_GE(same, 0.98) << tables << " table steps: rows with the residual search's code";
+    const double em = mse(cb->decode(mixed), test), er = mse(cb->decode(residual), test);
+    EXPECT_NEAR(em, er, 1e-3 * er) << tables << " table steps";
+  }
+  // encode() runs the tables; every prefix is still the shorter code, on both sides of the
+  // step where the search turns to residuals.
+  const auto full = cb->encode(test, M);
+  for (int64_t m : {int64_t(1), kTableTokens - 4, kTableTokens - 3, kTableTokens - 1, kTableTokens, M - 1})
+    EXPECT_TRUE(torch::equal(cb->encode(test, m), full.narrow(1, 0, m))) << m << " tokens";
+  // A beam over tables still beats greedy.
+  const double g = mse(cb->decode(cb->encode(test, 8, 1)), test), b = mse(cb->decode(full.narrow(1, 0, 8)), test);
+  EXPECT_LT(b, 0.99 * g);
+  // New codebooks (a refit) replace the tables: the codes are those of a fresh module.
+  cb->fit(ordered_codes(3000, 16, 33), 4);
+  TokenCodebooks fresh(TokenCodebooksOptions(M, 16).beam(8).greedy_tokens(1).lookahead(3));
+  fresh->codebooks.copy_(cb->codebooks);
+  EXPECT_TRUE(torch::equal(cb->encode(test, 6), fresh->encode(test, 6)));
+  EXPECT_THROW(cb->beam_encode(test, 4, 8, 1, 3, -1), Error);
+}
+
 TEST(TokenCodebooks, EncodeBeamOverridesTheModelsBeam) {
   auto train = ordered_codes(3000, 16, 21), test = ordered_codes(500, 16, 22);
   TokenCodebooks beam8(TokenCodebooksOptions(8, 16).beam(8).lookahead(2));
@@ -164,6 +203,11 @@ TEST(TokenCodebooks, TrainBeamFitsTheResidualsTheBeamEncoderMeets) {
   greedy_fit->fit(train, 3);
   beam_fit->fit(train, 3);
   EXPECT_FALSE(torch::equal(greedy_fit->codebooks, beam_fit->codebooks)) << "the training beam changes the fit";
+  // A fit in parts (as ArfcModel::fit_codebooks runs it) gives the same codebooks.
+  TokenCodebooks parts(TokenCodebooksOptions(opts).train_beam(8));
+  parts->fit(train, 3, 16, 0, 5);
+  parts->fit(train, 3, 16, 5, 8);
+  EXPECT_TRUE(torch::equal(parts->codebooks, beam_fit->codebooks));
   // Every prefix is still the shorter code, and each token lowers the error.
   const auto full = beam_fit->encode(test, 8);
   expect_prefixes_with_falling_error(*beam_fit, test, full, 8);

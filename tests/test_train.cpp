@@ -944,10 +944,11 @@ TEST_F(TrainTest, CodeSourceIsChosenOnHeldOutRows) {
   EXPECT_EQ(trials[0]["bytes"], 1);
   EXPECT_EQ(trials[1]["bytes"], 4);
   EXPECT_EQ(trials[2]["bytes"], 16);
-  // The ARC code stays only with a gain beyond 3 SE; on these separable clusters both codes
-  // find every held-out row's class, so the cheaper base code is chosen.
-  const double gain = sel["gain"], se = sel["gain_se"];
-  const bool arc = gain > 3 * se && gain > 0;
+  // The ARC code stays only where it is ahead; on these separable clusters both codes find
+  // every held-out row's class (no gain), so the cheaper base code is chosen.
+  const double gain = sel["gain"];
+  EXPECT_GE(double(sel["gain_se"]), 0.0);
+  const bool arc = gain > 0;
   EXPECT_EQ(sel["code_source"], arc ? "arc" : "base") << sel.dump();
   EXPECT_EQ(sel["code_source"], "base") << sel.dump();
   EXPECT_EQ(m.code_source(), arc ? CodeSource::Arc : CodeSource::Base);

@@ -9,6 +9,7 @@
 #include "arfc/core/interrupt.h"
 #include "arfc/core/log.h"
 #include "arfc/nn/pca.h"
+#include "beam_tables.h"
 
 namespace arfc {
 
@@ -30,6 +31,7 @@ void TokenCodebooksImpl::reset() {
                                  /*requires_grad=*/false);
   // Registered only when on: files written before the option existed hold no such buffer.
   if (options.unit_norm()) target_norm = register_buffer("target_norm", torch::ones({1}));
+  tables_ = std::make_shared<detail::BeamTableCache>();
 }
 
 torch::Tensor TokenCodebooksImpl::prepare(const torch::Tensor& targets) const {
@@ -176,7 +178,6 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
              "], got ", targets.sizes());
   ARFC_CHECK(targets.size(0) >= 1, "token codebooks: no training rows to fit them on.");
   torch::NoGradGuard ng;
-  at::Generator gen = at::detail::createCPUGenerator(seed);
   ARFC_CHECK(first >= 0 && first <= M, "token codebooks: first refitted token must be in [0, ", M, "], got ", first);
   ARFC_CHECK(options.train_beam() >= 1, "token codebooks: train_beam must be >= 1, got ", options.train_beam());
   if (options.unit_norm() && first == 0)
@@ -200,6 +201,9 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
   // One line per codebook (or every few seconds) with rate and ETA: a full fit takes minutes.
   Progress progress("codebooks", end - first);
   for (int64_t m = first; m < end; ++m) {
+    // Each token's draws from its own stream: a fit in parts (first > 0, last) gives the
+    // codebooks of a fit at once.
+    at::Generator gen = at::detail::createCPUGenerator(seed ^ (uint64_t(m + 1) * 0x9E3779B97F4A7C15ULL));
     torch::Tensor x;
     if (!residual()) {
       x = r.narrow(1, m * slice(), slice());
@@ -259,7 +263,7 @@ torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n
 }
 
 torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam,
-                                              int64_t greedy_tokens, int64_t lookahead) const {
+                                              int64_t greedy_tokens, int64_t lookahead, int64_t table_tokens) const {
   ARFC_CHECK(residual(), "token codebooks: beam search needs model.discrete_mode \"residual\"");
   ARFC_CHECK(targets.dim() == 2 && targets.size(1) == options.dim(), "token codebooks: expected codes [B, ",
              options.dim(), "], got ", targets.sizes());
@@ -267,12 +271,30 @@ torch::Tensor TokenCodebooksImpl::beam_encode(const torch::Tensor& targets, int6
              options.steps(), "], got ", n_tokens);
   ARFC_CHECK(beam >= 1, "token codebooks: beam must be >= 1, got ", beam);
   ARFC_CHECK(lookahead >= 0, "token codebooks: lookahead must be >= 0, got ", lookahead);
+  ARFC_CHECK(table_tokens >= 0, "token codebooks: table_tokens must be >= 0, got ", table_tokens);
   torch::NoGradGuard ng;
-  const int64_t B = targets.size(0), V = options.dim();
-  auto r = prepare(targets).reshape({B, 1, V});                  // [B, b, V] residual per candidate
+  const int64_t B = targets.size(0), V = options.dim(), K = kCodebookSize;
+  auto z = prepare(targets);
+  auto r = z.reshape({B, 1, V});                                     // [B, b, V] residual per candidate
   auto err = r.pow(2).sum(2);                                        // [B, b]
-  auto codes = torch::zeros({B, 1, 0}, targets.options().dtype(torch::kLong));
-  for (int64_t m = 0; m < n_tokens; ++m) {
+  auto codes = torch::zeros({B, 1, 0}, z.options().dtype(torch::kLong));
+  int64_t m = 0;
+  if (z.is_cpu() && beam > 1 && table_tokens > 0) {
+    // The first steps over inner-product tables; the search goes on over residuals (the
+    // rows' codes minus what each candidate's tokens decode to) from step kTableTokens.
+    const int64_t T = std::min({n_tokens, table_tokens, kTableTokens});
+    const auto tables = tables_->get(codebooks, T);
+    auto zc = z.matmul(codebooks.narrow(0, 0, T).reshape({T * K, V}).t()).view({B, T, K}).contiguous();
+    detail::TableBeam tb = detail::table_beam_search(*tables, zc, z.pow(2).sum(1).contiguous(), beam, greedy_tokens,
+                                                     lookahead);
+    codes = tb.codes;
+    m = T;
+    if (m == n_tokens) return codes.select(1, 0).contiguous();
+    const int64_t b = codes.size(1);
+    r = z.unsqueeze(1) - decode(codes.reshape({B * b, T})).view({B, b, V});
+    err = r.pow(2).sum(2).masked_fill(tb.err.isinf(), std::numeric_limits<float>::infinity());
+  }
+  for (; m < n_tokens; ++m) {
     BeamStep st = beam_step(r, err, codebooks[m], m < greedy_tokens ? 1 : beam, span(m));
     const int64_t keep = st.word.size(1);
     r = st.r;

@@ -121,8 +121,16 @@ void add_compress_command(CLI::App& app) {
     if (o->json) {
       std::printf("%s\n", describe_code_file(o->out).dump(2).c_str());
     } else {
-      std::printf("compressed %lld vectors (D=%lld) to %s -> %s\n", static_cast<long long>(shape.n),
-                  static_cast<long long>(dim), describe_layout(c.layout(), c.token_width).c_str(), o->out.c_str());
+      // How the codes were made: which code they come from and, for tokens, the search.
+      const CodeSource source = search.source == CodeSource::Model ? model.code_source() : search.source;
+      const std::string code = source == CodeSource::Base ? "base code" : "ARC code";
+      const int64_t beam = search.beam > 0 ? search.beam : model.token_beam();
+      const std::string made = layout.dtype != StorageType::Q8 ? "values of the " + code
+                               : beam == 1 ? "greedy tokens of the " + code
+                                           : "tokens of the " + code + ", beam " + std::to_string(beam);
+      std::printf("compressed %lld vectors (D=%lld) to %s (%s) -> %s\n", static_cast<long long>(shape.n),
+                  static_cast<long long>(dim), describe_layout(c.layout(), c.token_width).c_str(), made.c_str(),
+                  o->out.c_str());
     }
   });
 }

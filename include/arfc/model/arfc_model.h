@@ -103,10 +103,10 @@ class ArfcModel {
   // Held-out trial (rows and measure as select_int4's) of the default code source: at the
   // budgets of 8x, 32x, 128x and 512x the model reaches, each stored as the model stores it
   // (values or discrete tokens, the model's beam), the held-out rows' codes made from the
-  // ARC code and from the base code are scored; the ARC code stays the default only if its
-  // mean per-row gain over the base, over those budgets, passes 3 standard errors (paired,
-  // across rows). Otherwise the base code, as good within noise and 50-100x cheaper to
-  // encode, becomes the default (stored in the model file's calibration, "code_source").
+  // ARC code and from the base code are scored; the ARC code stays the default where its
+  // mean per-row gain over the base, over those budgets, is positive. Otherwise the base
+  // code, at least as good there and 14-100x cheaper to encode, becomes the default (stored
+  // in the model file's calibration, "code_source"; the gain's paired SE is reported).
   // The trials go to the summary ("source_selection"). No-op for models without a base, for
   // base_only models (their ARC code is the base code), and with fewer than 50 held-out
   // rows. Called by train_arfc after the codebooks are fitted unless train.source_select is
