@@ -58,9 +58,13 @@ int main(int argc, char** argv) {
                    {"--threads", [&](const std::string& v) { threads = std::stoll(v); }}});
     ARFC_CHECK(!dims.empty() && !tokens.empty() && beam >= 2 && beam <= kMaxBeam && lookahead >= 0 && rows >= 1 &&
                    fit_rows >= kCodebookSize && threads >= 1,
-               "token_search: expected dims and tokens, beam in [2, ", kMaxBeam, "], lookahead >= 0, rows >= 1, "
-               "fit-rows >= ", kCodebookSize, ", threads >= 1");
-    for (int64_t n : tokens) ARFC_CHECK(n >= 1, "token_search: token counts must be >= 1, got ", n);
+               "expected dims and tokens, beam in [2, ", kMaxBeam, "], lookahead >= 0, rows >= 1, fit-rows >= ",
+               kCodebookSize, ", threads >= 1");
+    // Codebooks hold (max tokens + lookahead) x 256 x D floats: bounded before any allocation.
+    for (int64_t n : tokens) ARFC_CHECK(n >= 1 && n <= 256, "token counts must be in [1, 256], got ", n);
+    for (int64_t V : dims) ARFC_CHECK(V >= 1 && V <= 4096, "dims must be in [1, 4096], got ", V);
+    ARFC_CHECK(lookahead <= 256 && rows <= (int64_t(1) << 22) && fit_rows <= (int64_t(1) << 20),
+               "expected lookahead <= 256, rows <= 4194304, fit-rows <= 1048576");
     at::set_num_threads(int(threads));
     const OneBlasThread one_blas_thread;  // as ArfcModel::quantize runs its blocks
     torch::NoGradGuard ng;
@@ -72,7 +76,6 @@ int main(int argc, char** argv) {
     std::printf("| D | bytes | steps read | residual search (rows/s) | table search (rows/s) | speed-up | "
                 "identical codes | rel. error residual | rel. error table |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (int64_t V : dims) {
-      ARFC_CHECK(V >= 1, "token_search: dims must be >= 1, got ", V);
       TokenCodebooks cb(TokenCodebooksOptions(M, V).beam(beam).lookahead(lookahead).progressive_from(M));
       cb->fit(ordered_codes(fit_rows, V, 1), 1, /*iters=*/4);
       const auto x = ordered_codes(rows, V, 2);
