@@ -40,7 +40,7 @@ struct BeamTableCache::State {
   std::shared_ptr<const BeamTables> tables;
 };
 
-std::shared_ptr<BeamTableCache::State> BeamTableCache::make_state() { return std::make_shared<State>(); }
+BeamTableCache::BeamTableCache() : state_(std::make_shared<State>()) {}
 
 std::shared_ptr<const BeamTables> BeamTableCache::get(const torch::Tensor& codebooks, int64_t tokens) {
   const int64_t T = std::min(codebooks.size(0), tokens);
@@ -98,27 +98,15 @@ struct RowSearch {
           const float* row = cross + (s * K + cc[s]) * K;
           for (int64_t k = 0; k < K; ++k) acc[size_t(k)] += row[k];
         }
-        float* d = acc.data();
-        for (int64_t k = 0; k < K; ++k) d[k] = e + base[size_t(k)] + 2 * d[k];
-        // Groups of 8 words none of which can enter a full heap are skipped in one test.
-        for (int64_t k0 = 0; k0 < K; k0 += 8) {
-          const int64_t k1 = std::min(K, k0 + 8);
-          if (int64_t(heap.size()) == keep) {
-            const float worst = heap.front().first;
-            bool any = false;
-            for (int64_t k = k0; k < k1; ++k) any |= d[k] <= worst;
-            if (!any) continue;
-          }
-          for (int64_t k = k0; k < k1; ++k) {
-            const std::pair<float, int32_t> cand(d[k], int32_t(c * K + k));
-            if (int64_t(heap.size()) < keep) {
-              heap.push_back(cand);
-              std::push_heap(heap.begin(), heap.end());
-            } else if (cand < heap.front()) {
-              std::pop_heap(heap.begin(), heap.end());
-              heap.back() = cand;
-              std::push_heap(heap.begin(), heap.end());
-            }
+        for (int64_t k = 0; k < K; ++k) {
+          const std::pair<float, int32_t> cand(e + base[size_t(k)] + 2 * acc[size_t(k)], int32_t(c * K + k));
+          if (int64_t(heap.size()) < keep) {
+            heap.push_back(cand);
+            std::push_heap(heap.begin(), heap.end());
+          } else if (cand < heap.front()) {
+            std::pop_heap(heap.begin(), heap.end());
+            heap.back() = cand;
+            std::push_heap(heap.begin(), heap.end());
           }
         }
       }

@@ -33,13 +33,13 @@ BeamTables make_beam_tables(const torch::Tensor& codebooks);
 // Thread-safe; copies share the cache.
 class BeamTableCache {
  public:
+  BeamTableCache();
   // codebooks [M, K, V] float32 CPU -> tables of at least its first min(M, tokens) steps.
   std::shared_ptr<const BeamTables> get(const torch::Tensor& codebooks, int64_t tokens);
 
  private:
   struct State;  // the tables and what they were made from, behind a mutex
-  std::shared_ptr<State> state_ = make_state();
-  static std::shared_ptr<State> make_state();
+  std::shared_ptr<State> state_;
 };
 
 // The candidates a table search keeps after its last step.
