@@ -3,9 +3,9 @@
 // token-search beam (`--beam`) save in time and cost in search quality, per byte budget, on
 // a real feature set with one trained model.
 //
-//   encode_effort --data DIR [--model M.arfc] [--beams 1,2,4,8] [--bytes 2,4,8,16]
-//                 [--sources arc,base] [--limit 10000] [--epochs 3] [--threads 1]
-//                 [--time-rows 2000] [--min-time 1]
+//   encode_effort --data DIR [--model M.arfc] [--beams 1,2,4,8] [--lookaheads -1]
+//                 [--bytes 2,4,8,16] [--sources arc,base] [--limit 10000] [--epochs 3]
+//                 [--threads 1] [--time-rows 2000] [--min-time 1]
 //
 // The model: --model when that file exists, else the default configuration trained on the
 // first --limit rows (limit_feature_set, seed 0, as `arfc eval --limit`) for --epochs and
@@ -14,7 +14,8 @@
 // discrete_tokens bytes, else values). Per source (the code the tokens quantise or the
 // values come from: the ARC code, ArfcModel::encode, or the base code,
 // ArfcModel::base_code) its rate on the first --time-rows test rows; per budget, source
-// and (q8 only) beam: the time per row of the token search or of rounding the values
+// and (q8 only) beam and lookahead (TokenSearch::lookahead, -1 = the model's; beams > 1
+// only): the time per row of the token search or of rounding the values
 // (ArfcModel::quantize on those rows' codes), the vectors/s of the whole encode (source code
 // plus that; rates are best of >= 3 passes; for values, the ARC code is timed at the
 // layout's length, as compress runs it), that over the model's default (ARC code, its own
@@ -47,15 +48,15 @@ namespace {
 
 struct Args {
   std::string data, model;
-  std::vector<int64_t> beams = {1, 2, 4, 8}, bytes = {2, 4, 8, 16};
+  std::vector<int64_t> beams = {1, 2, 4, 8}, lookaheads = {-1}, bytes = {2, 4, 8, 16};
   std::vector<std::string> sources = {"arc", "base"};
   int64_t limit = 10000, epochs = 3, threads = 1, time_rows = 2000;
   double min_time = 1.0;
 };
 
 constexpr char kUsage[] =
-    "usage: %s --data DIR [--model M.arfc] [--beams 1,2,4,8] [--bytes 2,4,8,16] [--sources arc,base]\n"
-    "          [--limit 10000] [--epochs 3] [--threads 1] [--time-rows 2000] [--min-time 1]\n";
+    "usage: %s --data DIR [--model M.arfc] [--beams 1,2,4,8] [--lookaheads -1] [--bytes 2,4,8,16]\n"
+    "          [--sources arc,base] [--limit 10000] [--epochs 3] [--threads 1] [--time-rows 2000] [--min-time 1]\n";
 
 Args parse_args(int argc, char** argv) {
   Args a;
@@ -64,6 +65,7 @@ Args parse_args(int argc, char** argv) {
                        {{"--data", [&](const std::string& v) { a.data = v; }},
                         {"--model", [&](const std::string& v) { a.model = v; }},
                         {"--beams", [&](const std::string& v) { a.beams = bench::int_list(v); }},
+                        {"--lookaheads", [&](const std::string& v) { a.lookaheads = bench::int_list(v); }},
                         {"--bytes", [&](const std::string& v) { a.bytes = bench::int_list(v); }},
                         {"--sources", [&](const std::string& v) { a.sources = bench::string_list(v); }},
                         {"--limit", num(a.limit)},
@@ -72,12 +74,13 @@ Args parse_args(int argc, char** argv) {
                         {"--time-rows", num(a.time_rows)},
                         {"--min-time", [&](const std::string& v) { a.min_time = std::stod(v); }}});
   ARFC_CHECK(!a.data.empty(), "expected --data DIR (a feature set, `arfc data fmnist`); --help lists the options");
-  ARFC_CHECK(!a.beams.empty() && !a.bytes.empty() && !a.sources.empty() && a.epochs >= 1 && a.threads >= 1 && a.time_rows >= 1 &&
+  ARFC_CHECK(!a.beams.empty() && !a.lookaheads.empty() && !a.bytes.empty() && !a.sources.empty() && a.epochs >= 1 && a.threads >= 1 && a.time_rows >= 1 &&
                  a.min_time > 0,
-             "expected --beams and --bytes lists, --epochs, --threads, --time-rows >= 1 and --min-time > 0");
+             "expected --beams, --lookaheads and --bytes lists, --epochs, --threads, --time-rows >= 1 and --min-time > 0");
   for (const std::string& src : a.sources)
     ARFC_CHECK(src == "arc" || src == "base", "--sources: expected arc and/or base, got ", src);
   for (int64_t b : a.beams) ARFC_CHECK(b >= 1 && b <= kMaxBeam, "--beams: expected 1..", kMaxBeam, ", got ", b);
+  for (int64_t l : a.lookaheads) ARFC_CHECK(l >= -1, "--lookaheads: expected -1 (the model's) or >= 0, got ", l);
   return a;
 }
 
@@ -144,8 +147,8 @@ int main(int argc, char** argv) {
                 pairs ? "mean cross-modal R@1" : knn ? "10-NN accuracy" : "R@1",
                 trained ? "trained here" : a.model.c_str(), (long long)model.token_beam(), (long long)a.threads,
                 (long long)std::min(a.time_rows, fs.test_x.n));
-    std::printf("| bytes (code) | tokens of | beam | search or rounding us/row | vectors/s (code + search) | x default | metric %% | SE "
-                "| cos to its code |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    std::printf("| bytes (code) | tokens of | beam | lookahead | search or rounding us/row | vectors/s (code + search) | x default | metric %% | SE "
+                "| cos to its code |\n|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (int64_t b : a.bytes) {
       CodeLayout layout;
       try {
@@ -157,7 +160,7 @@ int main(int argc, char** argv) {
       const bool q8 = layout.dtype == StorageType::Q8;
       struct Row {
         std::string source;
-        int64_t beam;
+        int64_t beam, lookahead;
         double search_rate, rate, metric, se, cosine;
       };
       std::vector<Row> rows;
@@ -169,14 +172,15 @@ int main(int argc, char** argv) {
         double source_rate = src.rate;
         if (!q8 && src.name == "arc")
           source_rate = bench::best_rate(timed_x.n, a.min_time, [&] { (void)model.encode(timed_x, layout.n_values, 0); });
-        for (int64_t beam : q8 ? a.beams : std::vector<int64_t>{0}) {
-          Row r{src.name, beam};
-          r.search_rate =
-              bench::best_rate(timed.n, a.min_time, [&] { (void)model.quantize(timed, layout, 0, beam); });
+        for (int64_t beam : q8 ? a.beams : std::vector<int64_t>{0})
+        for (int64_t lookahead : q8 && beam > 1 ? a.lookaheads : std::vector<int64_t>{-1}) {
+          Row r{src.name, beam, lookahead};
+          r.search_rate = bench::best_rate(timed.n, a.min_time,
+                                           [&] { (void)model.quantize(timed, layout, 0, beam, lookahead); });
           r.rate = 1.0 / (1.0 / source_rate + 1.0 / r.search_rate);
-          if (src.name == "arc" && (!q8 || beam == model.token_beam())) reference_rate = r.rate;
+          if (src.name == "arc" && (!q8 || (beam == model.token_beam() && lookahead == -1))) reference_rate = r.rate;
           auto codes = [&](const Matrix& full, int64_t modality) {
-            return model.code_values(model.quantize(full, layout, modality, beam));
+            return model.code_values(model.quantize(full, layout, modality, beam, lookahead));
           };
           const Matrix test = codes(src.test, 0);
           r.metric = task_metric(fs, knn ? codes(src.train, 0) : Matrix(), test,
@@ -190,8 +194,10 @@ int main(int argc, char** argv) {
         char x[32] = "-";
         if (reference_rate > 0) std::snprintf(x, sizeof x, "%.2f", r.rate / reference_rate);
         const std::string beam = q8 ? std::to_string(r.beam) : "-";
-        std::printf("| %lld (%s) | %s | %s | %.1f | %.0f | %s | %.2f | %.2f | %.4f |\n", (long long)b,
-                    describe_layout(layout, g.token_width).c_str(), r.source.c_str(), beam.c_str(), 1e6 / r.search_rate,
+        const std::string lookahead = !q8 || r.beam <= 1 ? "-" : r.lookahead < 0 ? "model's" : std::to_string(r.lookahead);
+        std::printf("| %lld (%s) | %s | %s | %s | %.1f | %.0f | %s | %.2f | %.2f | %.4f |\n", (long long)b,
+                    describe_layout(layout, g.token_width).c_str(), r.source.c_str(), beam.c_str(), lookahead.c_str(),
+                    1e6 / r.search_rate,
                     r.rate, x, 100 * r.metric, 100 * r.se, r.cosine);
       }
       std::fflush(stdout);

@@ -400,7 +400,23 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   const CodeLayout layout = make_layout(32, 8, StorageType::Q8);
   const CodeSet b4 = read_code_file(path("b4.arfc"));
   EXPECT_EQ(b4.payload, m.compress(x, layout, 0, TokenSearch{4}).payload);
-  EXPECT_HAS(r.out, "(tokens of the ARC code, beam 4)");
+  EXPECT_HAS(r.out, "(tokens of the ARC code, beam 4, decided after the last token)");
+  // --lookahead: the same search deciding each token that many tokens later.
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("b4l2.arfc") +
+          " --dtype q8 --tokens 8 --beam 4 --lookahead 2 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.out, "(tokens of the ARC code, beam 4, lookahead 2)");
+  EXPECT_EQ(read_code_file(path("b4l2.arfc")).payload,
+            m.compress(x, layout, 0, TokenSearch{4, CodeSource::Model, 2}).payload);
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("l2.arfc") +
+          " --dtype q8 --tokens 8 --lookahead 2 --threads 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_HAS(r.err, "--lookahead applies to a beam search");
+  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
+          " --dtype q8 --tokens 8 --beam 4 --lookahead -1");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_HAS(r.err, "--lookahead");
+  EXPECT_FALSE(fs::exists(path("bad.arfc")));
   // The model's own search is greedy: --beam 1 asks for exactly it. (How much a wider beam
   // gains is TokenCodebooks.EncodeBeamOverridesTheModelsBeam's; this fixture's codebooks,
   // fitted on few rows, repeat codewords: its beam finds codes as close as the greedy ones,
@@ -454,6 +470,9 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
     EXPECT_FALSE(fs::exists(path("bad.arfc")));
   }
   EXPECT_THROW(m.compress(x, layout, 0, TokenSearch{-1}), Error);
+  // The lookahead of a beam: the model's by default (-1), any count >= 0 accepted.
+  EXPECT_EQ(m.compress(x, layout, 0, TokenSearch{4, CodeSource::Model, 1}).payload.size(), b4.payload.size());
+  EXPECT_THROW(m.compress(x, layout, 0, TokenSearch{4, CodeSource::Model, -2}), Error);
 }
 
 // Ctrl-C during `arfc train`: exit code 130, no model file (not even a temporary), the

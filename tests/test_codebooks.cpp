@@ -196,6 +196,28 @@ TEST(TokenCodebooks, EncodeBeamOverridesTheModelsBeam) {
   EXPECT_THROW(beam8->encode(test, 4, kMaxBeam + 1), Error);
 }
 
+TEST(TokenCodebooks, EncodeLookaheadOverridesTheModelsLookahead) {
+  auto train = ordered_codes(3000, 16, 23), test = ordered_codes(500, 16, 24);
+  TokenCodebooks cb(TokenCodebooksOptions(12, 16).beam(8).lookahead(4));
+  cb->fit(train, 6);
+  // -1: the model's lookahead; another value is the same search deciding that much later,
+  // reading that many more codebooks (never more than the model holds).
+  EXPECT_EQ(cb->tokens_read(3), 7);
+  EXPECT_EQ(cb->tokens_read(3, 0, 1), 4);
+  EXPECT_EQ(cb->tokens_read(3, 0, 0), 12);
+  EXPECT_EQ(cb->tokens_read(10, 0, 6), 12);
+  EXPECT_TRUE(torch::equal(cb->encode(test, 3), cb->encode(test, 3, 0, 4)));
+  const auto one = cb->encode(test, 6, 0, 1);
+  EXPECT_TRUE(torch::equal(one, cb->beam_encode(test, 7, 8, 0, 1).narrow(1, 0, 6)));
+  EXPECT_FALSE(torch::equal(one, cb->encode(test, 6))) << "the lookahead changes codes";
+  // Codes of one lookahead keep their prefixes; the full search (0) reads every codebook.
+  for (int64_t m = 1; m < 6; ++m) EXPECT_TRUE(torch::equal(cb->encode(test, m, 0, 1), one.narrow(1, 0, m))) << m;
+  EXPECT_TRUE(torch::equal(cb->encode(test, 5, 0, 0), cb->beam_encode(test, 12, 8, 0, 0).narrow(1, 0, 5)));
+  // Greedy codes have no lookahead.
+  EXPECT_TRUE(torch::equal(cb->encode(test, 5, 1, 3), cb->encode(test, 5, 1)));
+  EXPECT_THROW(cb->encode(test, 4, 0, -2), Error);
+}
+
 TEST(TokenCodebooks, TrainBeamFitsTheResidualsTheBeamEncoderMeets) {
   auto train = ordered_codes(3000, 16, 11), test = ordered_codes(500, 16, 12);
   const auto opts = TokenCodebooksOptions(8, 16).beam(8).lookahead(2);

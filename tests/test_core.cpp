@@ -167,6 +167,29 @@ TEST(Parallel, BlocksCoverEveryRowOnceOnTheThreads) {
   parallel_blocks(0, 8, 4, [](int64_t, int64_t) { FAIL() << "no rows, no blocks"; });
 }
 
+// A stop request that only the calling thread sees (Python answers a Ctrl-C on the main
+// thread alone) ends work running on worker threads: the caller watches while they run.
+TEST(Parallel, TheCallerStopsTheWorkersWhenAsked) {
+  const auto caller = std::this_thread::get_id();
+  std::atomic<bool> asked{false};
+  set_interrupt_check([&] { return asked.load() && std::this_thread::get_id() == caller; });
+  std::atomic<int> done{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_THROW(parallel_blocks(400, 1, 2, [&](int64_t, int64_t) {
+                 if (++done == 10) asked = true;
+                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
+               }),
+               Interrupted);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  set_interrupt_check(nullptr);
+  EXPECT_LT(done.load(), 40) << "the workers stop within a few blocks of the request";
+  EXPECT_LT(secs, 1.0);  // all 400 blocks take 2 s on two threads
+  // Without a request the work runs to the end.
+  done = 0;
+  parallel_blocks(50, 1, 2, [&](int64_t, int64_t) { ++done; });
+  EXPECT_EQ(done.load(), 50);
+}
+
 // The error is the one a single thread meets first, however the blocks were timed: here
 // the later block fails at once and the earlier one fails only after a pause.
 TEST(Parallel, TheLowestFailingBlocksErrorIsRethrown) {

@@ -79,11 +79,13 @@ class Model:
         modality: int = 0,
         beam: Optional[int] = None,
         tokens_from: Optional[str] = None,
+        lookahead: Optional[int] = None,
     ) -> Codes:
         """Compresses x [N, D] to Codes; exactly one of ratio, bytes, tokens. beam: candidates
         of the discrete-token search (1 = greedy, fastest; None = the model's); tokens_from:
         "arc" (the full code), "base" (the base code, the transformer not run) or None (the
-        model's choice, info()["code_source"]), for stored values and discrete tokens alike."""
+        model's choice, info()["code_source"]), for stored values and discrete tokens alike;
+        lookahead: with a beam, tokens later each token is decided (None = the model's)."""
     def decode(self, codes: Codes) -> npt.NDArray[np.float32]:
         """Codes made by this model -> reconstructions [N, D] float32."""
     def search(

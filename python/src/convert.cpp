@@ -164,10 +164,16 @@ void install_runtime(py::module_& m) {
       tty, [](LogLevel level) { return level == LogLevel::Warn || (level == LogLevel::Info && g_show_progress); }));
 
   // Ctrl-C: Python's signal handler only sets a flag while C++ code runs; long loops ask
-  // here (at most every 50 ms) and unwind with Interrupted -> KeyboardInterrupt.
-  set_interrupt_check([] {
+  // here (at most every 50 ms) and unwind with Interrupted -> KeyboardInterrupt. Python
+  // answers on its main thread only (PyErr_CheckSignals is a no-op elsewhere), so other
+  // threads return at once, without the GIL; work spread over worker threads is watched
+  // by the thread that started it (core/parallel.h).
+  const unsigned long main_thread =
+      py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+  set_interrupt_check([main_thread] {
     using Clock = std::chrono::steady_clock;
     static std::atomic<int64_t> last_ns{0};
+    if (PyThread_get_thread_ident() != main_thread) return false;
     const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
     if (now - last_ns.load() < 50'000'000) return false;
     last_ns = now;

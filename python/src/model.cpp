@@ -36,12 +36,16 @@ py::dict model_info(const ArfcModel& m) {
 
 PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio, const py::object& bytes,
                const py::object& tokens, const py::object& dtype, int64_t modality, const py::object& beam,
-               const py::object& tokens_from) {
+               const py::object& tokens_from, const py::object& lookahead) {
   const CodeBudget budget = budget_from_kwargs(ratio, bytes, tokens, dtype);
   const int64_t b = beam.is_none() ? 0 : int_arg(beam, "beam");
   if (!beam.is_none() && (b < 1 || b > kMaxBeam))
     throw py::value_error("beam: expected 1 (greedy) to " + std::to_string(kMaxBeam) +
                           " candidates per row, or None for the model's, got " + std::to_string(b));
+  const int64_t la = lookahead.is_none() ? -1 : int_arg(lookahead, "lookahead");
+  if (!lookahead.is_none() && la < 0)
+    throw py::value_error("lookahead: expected >= 0 tokens (0: after the last token the model holds), or None for "
+                          "the model's, got " + std::to_string(la));
   CodeSource source = CodeSource::Model;
   if (!tokens_from.is_none()) {
     const std::string v = py::isinstance<py::str>(tokens_from) ? tokens_from.cast<std::string>() : "";
@@ -63,9 +67,9 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if (layout.dtype == StorageType::I8 && !m.calibrated())
       log_warn("the model stores no int8 calibration (written by an older version): int8 scales are fitted on "
                "this batch, so codes depend on the batch. Hint: retrain to get calibrated codes.");
-    const TokenSearch search{b, source};
-    if (search.beam > 0 && layout.dtype != StorageType::Q8)
-      log_warn("beam= applies to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
+    const TokenSearch search{b, source, la};
+    if ((search.beam > 0 || search.lookahead >= 0) && layout.dtype != StorageType::Q8)
+      log_warn("beam= and lookahead= apply to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
                ") stores values, so it changes nothing.");
     return PyCodes{m.compress(xm, layout, modality, search), m};
   });
@@ -131,7 +135,7 @@ void bind_model(py::module_& m) {
                              "Hash of config and weights (16 hex digits); stored in every code file it makes.")
       .def("encode", &encode, py::arg("x"), py::kw_only(), py::arg("ratio") = py::none(), py::arg("bytes") = py::none(),
            py::arg("tokens") = py::none(), py::arg("dtype") = py::none(), py::arg("modality") = 0,
-           py::arg("beam") = py::none(), py::arg("tokens_from") = py::none(),
+           py::arg("beam") = py::none(), py::arg("tokens_from") = py::none(), py::arg("lookahead") = py::none(),
            "Compresses x [N, D] (float32/float16/float64) to Codes. Give exactly one of:\n"
            "  ratio   R > 1: the largest code with float32 bytes / code bytes >= R (e.g. 8, 10.7, 128)\n"
            "  bytes   a byte budget per vector\n"
@@ -142,7 +146,8 @@ void bind_model(py::module_& m) {
            "None = the model's). tokens_from: where the code's tokens come from, 'arc' (the model's full\n"
            "code), 'base' (its base code, without running the transformer: much faster; stored as\n"
            "values, or quantised by discrete tokens) or None (the model's choice, code_source in\n"
-           "Model.info()). The model decodes codes of any beam and source.\n"
+           "Model.info()). lookahead: with a beam, how many tokens later each token is decided (smaller is\n"
+           "faster, codes a little coarser; None = the model's). The model decodes codes of any setting.\n"
            "Same codes as `arfc compress` for the same model and input. The GIL is released.")
       .def("__repr__",
            [](const ArfcModel& self) {

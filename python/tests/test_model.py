@@ -80,6 +80,14 @@ def test_beam_as_the_cli(q8_model, features, tmp_path):
     for bad in (0, 257, 2.5):
         with pytest.raises(ValueError, match="beam"):
             q8_model.encode(features, tokens=6, dtype="q8", beam=bad)
+    # lookahead=: as `compress --lookahead`.
+    l2_out = str(tmp_path / "b4l2.arfc")
+    run_cli("compress", "--model", Q8_MODEL, "--in", x_path, "--out", l2_out, "--dtype", "q8", "--tokens", "6",
+            "--beam", "4", "--lookahead", "2")
+    assert np.array_equal(arfc.read_codes(l2_out).raw(),
+                          q8_model.encode(features, tokens=6, dtype="q8", beam=4, lookahead=2).raw())
+    with pytest.raises(ValueError, match="lookahead"):
+        q8_model.encode(features, tokens=6, dtype="q8", beam=4, lookahead=-1)
     # tokens_from="base": the tokens of the base code, as `compress --tokens-from base`.
     base_out = str(tmp_path / "base.arfc")
     run_cli("compress", "--model", Q8_MODEL, "--in", x_path, "--out", base_out, "--dtype", "q8", "--tokens", "6",
@@ -216,7 +224,16 @@ def test_gil_released_during_encode(q8_model):
     assert during > 1000, f"the other thread ran {during} loop iterations in {seconds:.2f}s of encode"
 
 
-def test_ctrl_c_stops_training():
+@pytest.fixture
+def sigint_raises():
+    # A process started in the background by a shell without job control inherits SIGINT
+    # ignored, and Python then keeps it ignored: the Ctrl-C tests would run to the end.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_stops_training(sigint_raises):
     x, y = clustered(6000, seed=2)
     timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
     t0 = time.perf_counter()
@@ -227,6 +244,21 @@ def test_ctrl_c_stops_training():
     finally:
         timer.cancel()
     assert time.perf_counter() - t0 < 20  # 200 epochs would take minutes
+
+
+def test_ctrl_c_stops_encoding_on_worker_threads(q8_model, sigint_raises):
+    # Encoding spreads its row blocks over worker threads (one per core), while Python
+    # answers a Ctrl-C on its main thread only: the thread that started the work watches.
+    x = np.random.default_rng(3).standard_normal((40000, 32)).astype(np.float32)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    t0 = time.perf_counter()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            q8_model.encode(x, tokens=8, dtype="q8", beam=256)  # about 15 s on 2 cores
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 5
 
 
 def test_search_matches_numpy_and_cli(q8_model, features, tmp_path):

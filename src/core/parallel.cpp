@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "arfc/core/error.h"
+#include "arfc/core/interrupt.h"
 
 namespace arfc {
 
@@ -50,9 +53,38 @@ void parallel_blocks(int64_t n, int64_t block, int threads, const std::function<
       }
     }
   };
+  // The caller watches for a stop request while the workers run: a front end's test may
+  // only answer on it (Python runs its signal handlers on the main thread alone, so the
+  // workers' own checks never see a Ctrl-C there). A stop ends the work after the blocks
+  // in progress, as an error in one of them would.
+  std::mutex done_mutex;
+  std::condition_variable done;
+  int64_t running = std::min<int64_t>(threads, blocks);
   std::vector<std::thread> pool;
-  for (int64_t t = 0; t < std::min<int64_t>(threads, blocks); ++t) pool.emplace_back(work);
+  for (int64_t t = 0; t < running; ++t)
+    pool.emplace_back([&] {
+      work();
+      std::lock_guard<std::mutex> lock(done_mutex);
+      --running;
+      done.notify_one();
+    });
+  std::exception_ptr stop;
+  {
+    std::unique_lock<std::mutex> lock(done_mutex);
+    while (running > 0 && !stop) {
+      if (done.wait_for(lock, std::chrono::milliseconds(20), [&] { return running == 0; })) break;
+      lock.unlock();
+      try {
+        check_interrupt();
+      } catch (...) {
+        stop = std::current_exception();
+        failed = true;
+      }
+      lock.lock();
+    }
+  }
   for (auto& t : pool) t.join();
+  if (stop) std::rethrow_exception(stop);
   if (!errors.empty()) std::rethrow_exception(errors.begin()->second);
 }
 

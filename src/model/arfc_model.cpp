@@ -32,6 +32,12 @@ void check_beam(int64_t beam) {
              "] candidates per row (0: the model's), got ", beam);
 }
 
+// The lookahead argument of compress/quantize: -1 (the model's) or 0.. (0: after the last
+// token the model holds; a search never reads more tokens than the model holds).
+void check_lookahead(int64_t lookahead) {
+  ARFC_CHECK(lookahead >= -1, "token search: lookahead must be >= 0 tokens (-1: the model's), got ", lookahead);
+}
+
 // Most candidates (rows x beam x 256) one beam-search call holds: 256 rows at the largest beam.
 constexpr int64_t kSearchCandidates = int64_t(256) * kMaxBeam * kCodebookSize;
 
@@ -170,12 +176,15 @@ Matrix ArfcModel::decode(const Matrix& codes, int64_t modality) const {
 CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t modality,
                             const TokenSearch& search) const {
   check_beam(search.beam);
+  check_lookahead(search.lookahead);
   // The base code is computed whole at every length (its prefixes are then exactly the
   // shorter codes), the ARC code to the layout's length (q8 tokens quantise all of it).
   const CodeSource source = search.source == CodeSource::Model ? code_source() : search.source;
-  if (source == CodeSource::Base) return quantize(base_code(x, modality), layout, modality, search.beam);
+  if (source == CodeSource::Base)
+    return quantize(base_code(x, modality), layout, modality, search.beam, search.lookahead);
   const bool q8 = layout.dtype == StorageType::Q8;
-  return quantize(encode(x, q8 ? geometry().max_values() : layout.n_values, modality), layout, modality, search.beam);
+  return quantize(encode(x, q8 ? geometry().max_values() : layout.n_values, modality), layout, modality, search.beam,
+                  search.lookahead);
 }
 
 Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
@@ -209,8 +218,15 @@ int64_t ArfcModel::token_beam() const {
   return cb.is_empty() || cb->options.mode() == "per_token" ? 1 : cb->options.beam();
 }
 
-CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality, int64_t beam) const {
+int64_t ArfcModel::token_lookahead() const {
+  auto cb = impl_->arc->codebooks();
+  return cb.is_empty() || cb->options.mode() == "per_token" ? 0 : cb->options.lookahead();
+}
+
+CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality, int64_t beam,
+                            int64_t lookahead) const {
   check_beam(beam);
+  check_lookahead(lookahead);
   const CodeGeometry g = geometry();
   const int64_t dim = impl_->arc->modality_dim(modality);
   if (layout.dtype != StorageType::Q8) {
@@ -244,7 +260,7 @@ CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int6
       const int64_t e2 = std::min(e, s2 + search_rows);
       auto t = torch::from_blob(const_cast<float*>(values.row(s2)), {e2 - s2, values.d}, torch::kFloat32)
                    .to(impl_->device);
-      auto idx = cb->encode(t, layout.n_values, beam).to(torch::kCPU, torch::kUInt8).contiguous();
+      auto idx = cb->encode(t, layout.n_values, beam, lookahead).to(torch::kCPU, torch::kUInt8).contiguous();
       std::memcpy(bytes.data() + s2 * layout.n_values, idx.data_ptr<uint8_t>(), size_t((e2 - s2) * layout.n_values));
     }
   });
@@ -660,6 +676,7 @@ nlohmann::json describe_model_file(const std::string& path) {
           {"base_hidden", cfg["model"].value("base_hidden", int64_t(0))},
           {"discrete_tokens", g.discrete_tokens},
           {"token_beam", m.token_beam()},
+          {"token_lookahead", m.token_lookahead()},
           {"code_source", code_source_name(m.code_source())},
           {"int8_calibration", m.calibrated() ? "stored (fitted on training rows)" : "none (per-file scales)"},
           {"int4_calibration", g.int4 ? "stored (fitted on training rows)" : "none (no i4 storage)"},

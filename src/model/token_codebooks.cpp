@@ -162,8 +162,8 @@ torch::Tensor TokenCodebooksImpl::subtract_nearest(torch::Tensor& r, const torch
   return a;
 }
 
-int64_t TokenCodebooksImpl::tokens_read(int64_t n_tokens, int64_t beam) const {
-  const int64_t M = options.steps(), L = options.lookahead();
+int64_t TokenCodebooksImpl::tokens_read(int64_t n_tokens, int64_t beam, int64_t lookahead) const {
+  const int64_t M = options.steps(), L = lookahead < 0 ? options.lookahead() : lookahead;
   if (beam == 0) beam = options.beam();
   if (!residual() || beam <= 1 || n_tokens <= options.greedy_tokens()) return std::min(M, n_tokens);
   return L > 0 ? std::min(M, n_tokens + L) : M;
@@ -231,20 +231,23 @@ void TokenCodebooksImpl::fit(const torch::Tensor& targets, uint64_t seed, int64_
   }
 }
 
-torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam) const {
+torch::Tensor TokenCodebooksImpl::encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam,
+                                         int64_t lookahead) const {
   ARFC_CHECK(targets.dim() == 2 && targets.size(1) == options.dim(), "token codebooks: expected codes [B, ",
              options.dim(), "], got ", targets.sizes());
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.steps(), "discrete token count must be in [1, ",
              options.steps(), "], got ", n_tokens);
   ARFC_CHECK(beam >= 0 && beam <= kMaxBeam, "token search: beam must be in [1, ", kMaxBeam, "] (0: the model's), got ",
              beam);
+  ARFC_CHECK(lookahead >= -1, "token search: lookahead must be >= 0 (-1: the model's), got ", lookahead);
   if (beam == 0) beam = options.beam();
+  if (lookahead < 0) lookahead = options.lookahead();
   if (residual() && beam > 1) {
     // Token j is decided after token j + lookahead (or after all M tokens), whatever length
     // is asked for, so running the search that far and cutting it gives every prefix the
     // bytes of the longer code. Codes within the greedy tokens are decided before the beam
     // opens: the same computation stopped after n_tokens steps, without the beam's cost.
-    return beam_encode(targets, tokens_read(n_tokens, beam), beam, options.greedy_tokens(), options.lookahead())
+    return beam_encode(targets, tokens_read(n_tokens, beam, lookahead), beam, options.greedy_tokens(), lookahead)
         .narrow(1, 0, n_tokens)
         .contiguous();
   }

@@ -41,9 +41,10 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   // residuals of that beam (docs/DESIGN.md, "Discrete tokens", "Training beam": +2.8 / +2.9
   // points at 4 / 8 bytes on cross-modal retrieval, level or better at every size on
   // open-set retrieval, whose first 4 tokens were greedy before; -3.8 at 2 bytes on the
-  // full twoview protocol; the fit costs 2.3x). Each token is decided 8 tokens later: the
-  // same code-space error as a search over all 64, and an 8-byte code costs 16 beam steps
-  // instead of 64 (docs/DESIGN.md, "Beam lookahead").
+  // full twoview protocol; the fit costs 2.3x). Each token is decided 4 tokens later: the
+  // same code-space error as a search over all 64 and search quality level with a lookahead
+  // of 8 (the default before) on three feature sets, while a code of n bytes costs n + 4
+  // beam steps instead of n + 8, or 64 (docs/DESIGN.md, "Beam lookahead").
   c.model.discrete_beam(8);
   // Cross-modal models keep their first 2 tokens greedy (the beam decides the rest): on the
   // full twoview protocol the 2-byte code gains 3.8 points over a beam from the first token,
@@ -51,7 +52,7 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   // at 2 bytes with greedy first tokens (docs/DESIGN.md, "Training beam").
   c.model.discrete_greedy(task == Task::Crossmodal ? 2 : 0);
   c.model.discrete_train_beam(8);
-  c.model.discrete_lookahead(8);
+  c.model.discrete_lookahead(4);
   c.model.discrete_unit(true);
   // Codebook m spans the first whole tokens of about 4 (m + 1) values (2 bits per value)
   // instead of the whole code: the first 4 bytes quantise the one-token code. Full

@@ -26,6 +26,7 @@ void add_compress_command(CLI::App& app) {
     int threads = 0;
     int64_t chunk_rows = kDefaultChunkRows;
     int64_t beam = 0;  // 0: the model's
+    int64_t lookahead = -1;  // -1: the model's
     std::string tokens_from;  // "": the model's code source
     bool json = false;
   };
@@ -52,6 +53,12 @@ void add_compress_command(CLI::App& app) {
                   "little coarser) to 256. Default: the model's (token_beam in `arfc info --format json M`). The "
                   "model decodes codes of any beam")
       ->check(CLI::Range(int64_t(1), kMaxBeam));
+  sub->add_option("--lookahead", o->lookahead,
+                  "Discrete-token codes searched with a beam: how many tokens later the search decides each token "
+                  "(a code of n tokens runs n + L search steps; smaller is faster, codes a little coarser; 0 = after "
+                  "the last token the model holds). Default: the model's (token_lookahead in `arfc info --format json "
+                  "M`). Codes of one setting keep the prefix property among themselves")
+      ->check(CLI::Range(int64_t(0), int64_t(4096)));
   sub->add_option("--tokens-from", o->tokens_from,
                   "Where the code's tokens come from: arc (the model's full code) or base (its base code alone, "
                   "without running the transformer: 50-100x faster on the CPU). Stored as values, or quantised by "
@@ -70,12 +77,15 @@ void add_compress_command(CLI::App& app) {
     g.input_dim = dim;  // the ratio is relative to the features actually compressed
     const CodeLayout layout = choose_layout(g, o->budget.budget());
     const TokenSearch search{o->beam,
-                             o->tokens_from.empty() ? CodeSource::Model : code_source_from_name(o->tokens_from)};
+                             o->tokens_from.empty() ? CodeSource::Model : code_source_from_name(o->tokens_from),
+                             o->lookahead};
     if (search.source == CodeSource::Base)
       (void)model.base_code(Matrix(0, dim), o->modality);  // a model without a base: the error, before any work
-    if (search.beam > 0 && layout.dtype != StorageType::Q8)
-      log_warn("--beam applies to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
-               ") stores values and has no token search, so it changes nothing.");
+    if ((search.beam > 0 || search.lookahead >= 0) && layout.dtype != StorageType::Q8)
+      log_warn(std::string(search.beam > 0 ? "--beam" : "--lookahead") + " applies to discrete-token codes; this code (" +
+               describe_layout(layout, g.token_width) + ") stores values and has no token search, so it changes nothing.");
+    else if (search.lookahead >= 0 && (search.beam > 0 ? search.beam : model.token_beam()) == 1)
+      log_warn("--lookahead applies to a beam search; these tokens are searched greedily, so it changes nothing.");
     if (layout.bytes_per_vector > 4 * dim)
       log_warn("the requested code (" + describe_layout(layout, g.token_width) + ") is larger than the " +
                std::to_string(4 * dim) + "-byte float32 input vector" + (o->modality ? " of modality 1" : "") +
@@ -125,9 +135,12 @@ void add_compress_command(CLI::App& app) {
       const CodeSource source = search.source == CodeSource::Model ? model.code_source() : search.source;
       const std::string code = source == CodeSource::Base ? "base code" : "ARC code";
       const int64_t beam = search.beam > 0 ? search.beam : model.token_beam();
+      const int64_t lookahead = search.lookahead >= 0 ? search.lookahead : model.token_lookahead();
       const std::string made = layout.dtype != StorageType::Q8 ? "values of the " + code
                                : beam == 1 ? "greedy tokens of the " + code
-                                           : "tokens of the " + code + ", beam " + std::to_string(beam);
+                                           : "tokens of the " + code + ", beam " + std::to_string(beam) +
+                                                 (lookahead > 0 ? ", lookahead " + std::to_string(lookahead)
+                                                                : ", decided after the last token");
       std::printf("compressed %lld vectors (D=%lld) to %s (%s) -> %s\n", static_cast<long long>(shape.n),
                   static_cast<long long>(dim), describe_layout(c.layout(), c.token_width).c_str(), made.c_str(),
                   o->out.c_str());

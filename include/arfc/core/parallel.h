@@ -12,7 +12,9 @@ namespace arfc {
 // starts, every block handed out before it finishes, and the exception of the lowest
 // failing block is rethrown here, so the error a caller sees is the one a single thread
 // would have met first. thread_init, if set, runs once on each worker thread before its
-// first block (per-thread settings).
+// first block (per-thread settings). Meanwhile the caller calls check_interrupt() every
+// 20 ms (core/interrupt.h: a front end's test may answer on its thread alone); a stop
+// request ends the work the same way and is rethrown (Interrupted) before any block's error.
 void parallel_blocks(int64_t n, int64_t block, int threads,
                      const std::function<void(int64_t begin, int64_t end)>& fn,
                      const std::function<void()>& thread_init = {});

@@ -39,6 +39,10 @@ struct TokenSearch {
   // Every layout: the code the values (or the discrete tokens that quantise it) come from.
   // Base needs a model with a base (linear_base).
   CodeSource source = CodeSource::Model;
+  // Discrete tokens with a beam: how many tokens later the search decides each token (-1 =
+  // the model's, model.discrete_lookahead; 0 = after the last token the model holds). A
+  // code of n tokens runs n + lookahead search steps; smaller is faster, a little coarser.
+  int64_t lookahead = -1;
 };
 
 class ArfcModel {
@@ -86,9 +90,10 @@ class ArfcModel {
                    const TokenSearch& search = {}) const;
   // The second half of compress: continuous codes of this model, values [N, m] from
   // encode() (or base_code()) with m >= layout.n_values (q8: m = max_values), -> the stored
-  // code; q8 tokens by a search of `beam` (TokenSearch::beam). Lets a caller encode once at
-  // the full length and store several layouts (prefix property).
-  CodeSet quantize(const Matrix& values, const CodeLayout& layout, int64_t modality = 0, int64_t beam = 0) const;
+  // code; q8 tokens by a search of `beam` and `lookahead` (TokenSearch). Lets a caller
+  // encode once at the full length and store several layouts (prefix property).
+  CodeSet quantize(const Matrix& values, const CodeLayout& layout, int64_t modality = 0, int64_t beam = 0,
+                   int64_t lookahead = -1) const;
   // x: [N, D_modality] -> [N, max_values] the model's base code (linear base plus base MLP),
   // which the transformer's tokens correct; one matrix product (and the MLP) per row.
   // arfc::Error for a model without a base.
@@ -96,6 +101,9 @@ class ArfcModel {
   // Candidates per row the token search keeps by default (model.discrete_beam; 1 = greedy
   // and for models without discrete tokens).
   int64_t token_beam() const;
+  // Tokens later a beam search decides each token by default (model.discrete_lookahead; 0 =
+  // after the last token the model holds, and for models without discrete tokens).
+  int64_t token_lookahead() const;
   // The code compress() makes by default: Base where select_code_source found the ARC code
   // no better than its base on held-out rows, else Arc (and for model files written before
   // the trial, or without a base).

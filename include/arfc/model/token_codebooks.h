@@ -104,14 +104,17 @@ class TokenCodebooksImpl : public torch::nn::Cloneable<TokenCodebooksImpl> {
   // lookahead, do not read them). Token m's random draws depend on (seed, m) alone, so
   // fitting [0, a) and then [a, b) gives the codebooks of fitting [0, b) at once.
   void fit(const torch::Tensor& targets, uint64_t seed, int64_t iters = 16, int64_t first = 0, int64_t last = -1);
-  // Codebooks encode(targets, n_tokens, beam) reads: n_tokens, or more with a beam search
-  // (n_tokens + lookahead, or all M without a lookahead). beam 0: options.beam().
-  int64_t tokens_read(int64_t n_tokens, int64_t beam = 0) const;
+  // Codebooks encode(targets, n_tokens, beam, lookahead) reads: n_tokens, or more with a
+  // beam search (n_tokens + lookahead, or all M with lookahead 0). beam 0: options.beam();
+  // lookahead -1: options.lookahead().
+  int64_t tokens_read(int64_t n_tokens, int64_t beam = 0, int64_t lookahead = -1) const;
   // targets [B, V] -> codes [B, n_tokens] int64 (1 <= n_tokens <= M). beam: candidates per
-  // row of the residual search (0: options.beam(); 1: greedy). Any beam gives codes decode()
-  // reads, each with the prefix property among codes of the same beam; a smaller beam is
-  // cheaper and its codes a little coarser.
-  torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam = 0) const;
+  // row of the residual search (0: options.beam(); 1: greedy); lookahead: how many tokens
+  // later a beam decides each token (-1: options.lookahead(); 0: after all M). Any setting
+  // gives codes decode() reads, each with the prefix property among codes of the same
+  // setting; a smaller beam or lookahead is cheaper and its codes a little coarser.
+  torch::Tensor encode(const torch::Tensor& targets, int64_t n_tokens, int64_t beam = 0,
+                       int64_t lookahead = -1) const;
   // Residual mode: targets [B, V] -> codes [B, n_tokens] of a beam search with `beam`
   // candidates per row over the first n_tokens codebooks (beam 1 = greedy; the first
   // greedy_tokens greedy; token j decided after token j + lookahead, 0 = at the end).
