@@ -21,9 +21,10 @@
 // time includes the copies to and from the GPU). --chunk-rows 2048,65536 times ARFC once
 // per entry, handing it that many rows per call, as `arfc compress --chunk-rows` does (0 =
 // all rows in one call); the variant column names the chunk. --token-search 0:arc,1:base
-// times ARFC's discrete-token codes once per entry (BEAM:SOURCE, compress's TokenSearch:
-// beam 0 = the model's, tokens of the model's default code, the arc or the base code;
-// default 0:model), and its codes of values once per source named (no beam).
+// times ARFC's discrete-token codes once per entry (BEAM:SOURCE[:LOOKAHEAD], compress's
+// TokenSearch: beam 0 = the model's, tokens of the model's default code, the arc or the
+// base code, and optionally a beam's lookahead, else the model's; default 0:model), and
+// its codes of values once per source named (no beam).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -37,6 +38,7 @@
 #include "arfc/codec/codec.h"
 #include "arfc/core/error.h"
 #include "arfc/core/log.h"
+#include "arfc/core/text.h"
 #include "arfc/core/matrix.h"
 #include "arfc/eval/arfc_codec.h"
 #include "arfc/eval/codec_factory.h"
@@ -64,16 +66,23 @@ constexpr char kUsage[] =
     "          [--methods arfc,pca,pca+i8,pq,rq] [--epochs 1] [--min-time 1]\n"
     "          [--device cpu|cuda] [--chunk-rows 0,2048,...] [--token-search 0:model,1:base,...]\n";
 
-// "B:S" (beam B, 0 = the model's; source S = model, arc or base) -> the TokenSearch it names.
+// "B:S[:L]" (beam B, 0 = the model's; source S = model, arc or base; lookahead L >= 0, else
+// the model's) -> the TokenSearch it names.
 TokenSearch parse_token_search(const std::string& v) {
-  const auto colon = v.find(':');
-  ARFC_CHECK(colon != std::string::npos,
-             "--token-search: expected BEAM:SOURCE entries (SOURCE model, arc or base), got ", v);
-  return TokenSearch{std::stoll(v.substr(0, colon)), code_source_from_name(v.substr(colon + 1))};
+  const auto parts = split_list(v, ':');
+  ARFC_CHECK(parts.size() == 2 || parts.size() == 3,
+             "--token-search: expected BEAM:SOURCE[:LOOKAHEAD] entries (SOURCE model, arc or base), got ", v);
+  TokenSearch t{std::stoll(parts[0]), code_source_from_name(parts[1])};
+  if (parts.size() == 3) {
+    t.lookahead = std::stoll(parts[2]);
+    ARFC_CHECK(t.lookahead >= 0, "--token-search: expected a LOOKAHEAD >= 0, got ", v);
+  }
+  return t;
 }
 
 std::string describe(const TokenSearch& t) {
-  return (t.beam > 0 ? "beam " + std::to_string(t.beam) : std::string("own beam")) + ", " + code_source_name(t.source);
+  return (t.beam > 0 ? "beam " + std::to_string(t.beam) : std::string("own beam")) + ", " +
+         code_source_name(t.source) + (t.lookahead >= 0 ? ", lookahead " + std::to_string(t.lookahead) : "");
 }
 
 Args parse_args(int argc, char** argv) {

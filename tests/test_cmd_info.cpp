@@ -91,6 +91,7 @@ TEST_F(CmdInfo, ModelFile) {
   const auto q = nlohmann::json::parse(run(std::string(ARFC_TEST_DATA) + "/model_q8.arfc --format json").out);
   EXPECT_EQ(q[0]["discrete_tokens"], 8);
   EXPECT_EQ(q[0]["token_beam"], 1);  // the fixture searches its tokens greedily
+  EXPECT_EQ(q[0]["token_lookahead"], 0);  // written before the key: a beam would decide after the last token
   EXPECT_NE(q[0]["notes"].get<std::string>().find("8 discrete tokens (q8, beam 1)"), std::string::npos) << q[0]["notes"];
   // A flipped byte in the weights is caught by the checksum, not shown as a model.
   std::string bytes = read_file_bytes(model);

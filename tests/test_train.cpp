@@ -704,6 +704,8 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["train"]["fixed_tokens"],
             nlohmann::json::array({1, 2, 4, 8, 16}));
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["train"]["prefix_mode"], "beta");
+  // Each token decided 4 tokens later (docs/DESIGN.md, "Beam lookahead").
+  EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"]["discrete_lookahead"], 4);
 }
 
 // Beam-searched tokens of each code's direction (discrete_beam, discrete_unit; codebooks
@@ -738,6 +740,18 @@ TEST_F(TrainTest, BeamSearchedDirectionTokens) {
   EXPECT_EQ(r.config()["model"]["discrete_bits_per_value"], 2);
   EXPECT_EQ(r.compress(test.train_x, make_layout(kD, 8, StorageType::Q8)).payload, c8.payload);
   EXPECT_EQ(r.code_values(c8).data, m.code_values(c8).data);
+  // An encode-time lookahead (TokenSearch::lookahead): -1 and 2 are the model's; 0 decides
+  // after the last of its 8 tokens, codes that keep their prefixes among themselves.
+  EXPECT_EQ(m.token_lookahead(), 2);
+  EXPECT_EQ(m.compress(test.train_x, make_layout(kD, 8, StorageType::Q8), 0, TokenSearch{0, CodeSource::Model, 2})
+                .payload,
+            c8.payload);
+  const CodeSet full8 =
+      m.compress(test.train_x, make_layout(kD, 8, StorageType::Q8), 0, TokenSearch{0, CodeSource::Model, 0});
+  EXPECT_NE(full8.payload, c8.payload) << "the lookahead reaches the token search";
+  EXPECT_EQ(m.compress(test.train_x, make_layout(kD, 3, StorageType::Q8), 0, TokenSearch{0, CodeSource::Model, 0})
+                .payload,
+            truncate_codes(full8, make_layout(kD, 3, StorageType::Q8)).payload);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_beam", 0}}}})), Error);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_lookahead", -1}}}})), Error);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"discrete_train_beam", 0}}}})), Error);

@@ -61,7 +61,8 @@ class Model:
     def save(self, path: str) -> None:
         """Writes the model file (atomically)."""
     def info(self) -> Dict[str, Any]:
-        """Task, fingerprint, geometry, calibration, code_source and the full config."""
+        """Task, fingerprint, geometry, calibration, token_beam, token_lookahead, code_source
+        and the full config."""
     @property
     def input_dim(self) -> int: ...
     @property

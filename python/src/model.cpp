@@ -28,6 +28,8 @@ py::dict model_info(const ArfcModel& m) {
   d["max_values"] = g.max_values();
   d["value_level"] = g.value_level;
   d["discrete_tokens"] = g.discrete_tokens;
+  d["token_beam"] = m.token_beam();
+  d["token_lookahead"] = m.token_lookahead();
   d["code_source"] = code_source_name(m.code_source());
   d["calibrated"] = m.calibrated();
   d["config"] = json_to_py(m.config());
@@ -71,6 +73,8 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if ((search.beam > 0 || search.lookahead >= 0) && layout.dtype != StorageType::Q8)
       log_warn("beam= and lookahead= apply to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
                ") stores values, so it changes nothing.");
+    else if (search.lookahead >= 0 && (search.beam > 0 ? search.beam : m.token_beam()) == 1)
+      log_warn("lookahead= applies to a beam search; these tokens are searched greedily, so it changes nothing.");
     return PyCodes{m.compress(xm, layout, modality, search), m};
   });
 }
@@ -127,7 +131,8 @@ void bind_model(py::module_& m) {
           py::arg("path"), "Writes the model file (atomically); the CLI reads it.")
       .def("info", &model_info,
            "The model as a dict: task, fingerprint, input_dim, token_width, max_tokens, max_values,\n"
-           "discrete_tokens, calibrated and the full config (with the training summary).")
+           "discrete_tokens, token_beam, token_lookahead, code_source, calibrated and the full config (with\n"
+           "the training summary).")
       .def_property_readonly("input_dim", [](const ArfcModel& self) { return self.input_dim(0); },
                              "D of the features the model compresses (modality 0).")
       .def_property_readonly("task", [](const ArfcModel& self) { return task_name(self.task()); }, "The task it was trained for.")

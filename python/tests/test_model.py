@@ -102,6 +102,7 @@ def test_beam_as_the_cli(q8_model, features, tmp_path):
     # The default is the model's code source: this fixture predates the held-out trial, so
     # its codes come from the ARC code.
     assert q8_model.info()["code_source"] == "arc"
+    assert (q8_model.info()["token_beam"], q8_model.info()["token_lookahead"]) == (1, 0)
     assert np.array_equal(q8_model.encode(features, tokens=6, dtype="q8", tokens_from="arc").raw(),
                           q8_model.encode(features, tokens=6, dtype="q8").raw())
     # Codes that store values: the base code's values, as the CLI's.
@@ -249,13 +250,14 @@ def test_ctrl_c_stops_training(sigint_raises):
 def test_ctrl_c_stops_encoding_on_worker_threads(q8_model, sigint_raises):
     # Encoding spreads its row blocks over worker threads (one per core), while Python
     # answers a Ctrl-C on its main thread only: the thread that started the work watches.
-    x = np.random.default_rng(3).standard_normal((40000, 32)).astype(np.float32)
+    # About 7 s of work per core: still running when the signal comes at 0.5 s.
+    x = np.random.default_rng(3).standard_normal((10000 * max(2, os.cpu_count() or 1), 32)).astype(np.float32)
     timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
     t0 = time.perf_counter()
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            q8_model.encode(x, tokens=8, dtype="q8", beam=256)  # about 15 s on 2 cores
+            q8_model.encode(x, tokens=8, dtype="q8", beam=256)
     finally:
         timer.cancel()
     assert time.perf_counter() - t0 < 5

@@ -59,9 +59,10 @@ void parallel_blocks(int64_t n, int64_t block, int threads, const std::function<
   // in progress, as an error in one of them would.
   std::mutex done_mutex;
   std::condition_variable done;
-  int64_t running = std::min<int64_t>(threads, blocks);
+  const int64_t workers = std::min<int64_t>(threads, blocks);
+  int64_t running = workers;  // guarded by done_mutex: workers count themselves out
   std::vector<std::thread> pool;
-  for (int64_t t = 0; t < running; ++t)
+  for (int64_t t = 0; t < workers; ++t)
     pool.emplace_back([&] {
       work();
       std::lock_guard<std::mutex> lock(done_mutex);

@@ -163,7 +163,7 @@ torch::Tensor TokenCodebooksImpl::subtract_nearest(torch::Tensor& r, const torch
 }
 
 int64_t TokenCodebooksImpl::tokens_read(int64_t n_tokens, int64_t beam, int64_t lookahead) const {
-  const int64_t M = options.steps(), L = lookahead < 0 ? options.lookahead() : lookahead;
+  const int64_t M = options.steps(), L = std::min(M, lookahead < 0 ? options.lookahead() : lookahead);
   if (beam == 0) beam = options.beam();
   if (!residual() || beam <= 1 || n_tokens <= options.greedy_tokens()) return std::min(M, n_tokens);
   return L > 0 ? std::min(M, n_tokens + L) : M;

@@ -41,9 +41,9 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   // residuals of that beam (docs/DESIGN.md, "Discrete tokens", "Training beam": +2.8 / +2.9
   // points at 4 / 8 bytes on cross-modal retrieval, level or better at every size on
   // open-set retrieval, whose first 4 tokens were greedy before; -3.8 at 2 bytes on the
-  // full twoview protocol; the fit costs 2.3x). Each token is decided 4 tokens later: the
-  // same code-space error as a search over all 64 and search quality level with a lookahead
-  // of 8 (the default before) on three feature sets, while a code of n bytes costs n + 4
+  // full twoview protocol; the fit costs 2.3x). Each token is decided 4 tokens later: a
+  // code-space error within 0.0006 of a search over all 64 and search quality level with a
+  // lookahead of 8 (the default before) on three feature sets, while a code of n bytes costs n + 4
   // beam steps instead of n + 8, or 64 (docs/DESIGN.md, "Beam lookahead").
   c.model.discrete_beam(8);
   // Cross-modal models keep their first 2 tokens greedy (the beam decides the rest): on the

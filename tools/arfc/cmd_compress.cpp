@@ -82,7 +82,10 @@ void add_compress_command(CLI::App& app) {
     if (search.source == CodeSource::Base)
       (void)model.base_code(Matrix(0, dim), o->modality);  // a model without a base: the error, before any work
     if ((search.beam > 0 || search.lookahead >= 0) && layout.dtype != StorageType::Q8)
-      log_warn(std::string(search.beam > 0 ? "--beam" : "--lookahead") + " applies to discrete-token codes; this code (" +
+      log_warn(std::string(search.beam > 0 && search.lookahead >= 0 ? "--beam and --lookahead apply"
+                           : search.beam > 0                         ? "--beam applies"
+                                                                     : "--lookahead applies") +
+               " to discrete-token codes; this code (" +
                describe_layout(layout, g.token_width) + ") stores values and has no token search, so it changes nothing.");
     else if (search.lookahead >= 0 && (search.beam > 0 ? search.beam : model.token_beam()) == 1)
       log_warn("--lookahead applies to a beam search; these tokens are searched greedily, so it changes nothing.");

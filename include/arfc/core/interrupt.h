@@ -16,8 +16,9 @@ class Interrupted : public Error {
   Interrupted() : Error("interrupted") {}
 };
 
-// Returns true when the work in progress should stop. Called from the thread doing the
-// work, at most every few milliseconds; must be cheap and must not throw.
+// Returns true when the work in progress should stop. Called from the threads doing the
+// work and from a thread waiting on its workers (core/parallel.h), possibly at the same
+// time, at most every few milliseconds; must be thread-safe, cheap and must not throw.
 using InterruptCheck = std::function<bool()>;
 
 // Installs the test for the whole process (nullptr: never interrupted, the default).
