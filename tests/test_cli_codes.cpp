@@ -392,28 +392,28 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   if (!fs::exists(model_path)) GTEST_SKIP() << "model fixture missing: " << model_path;
   const Matrix x = random_matrix(200, 32, 5);
   write_matrix(path("x.npy"), x);
+  // `arfc compress` of x.npy with this model into `out`.
+  auto compress = [&](const std::string& out, const std::string& args) {
+    return run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path(out) + " " + args);
+  };
   const ArfcModel m = ArfcModel::load(model_path);
   EXPECT_EQ(m.token_beam(), 1);
-  CliResult r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("b4.arfc") +
-                    " --dtype q8 --tokens 8 --beam 4 --threads 1");
+  CliResult r = compress("b4.arfc", "--dtype q8 --tokens 8 --beam 4 --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
   const CodeLayout layout = make_layout(32, 8, StorageType::Q8);
   const CodeSet b4 = read_code_file(path("b4.arfc"));
   EXPECT_EQ(b4.payload, m.compress(x, layout, 0, TokenSearch{4}).payload);
   EXPECT_HAS(r.out, "(tokens of the ARC code, beam 4, decided after the last token)");
   // --lookahead: the same search deciding each token that many tokens later.
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("b4l2.arfc") +
-          " --dtype q8 --tokens 8 --beam 4 --lookahead 2 --threads 1");
+  r = compress("b4l2.arfc", "--dtype q8 --tokens 8 --beam 4 --lookahead 2 --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "(tokens of the ARC code, beam 4, lookahead 2)");
   EXPECT_EQ(read_code_file(path("b4l2.arfc")).payload,
             m.compress(x, layout, 0, TokenSearch{4, CodeSource::Model, 2}).payload);
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("l2.arfc") +
-          " --dtype q8 --tokens 8 --lookahead 2 --threads 1");
+  r = compress("l2.arfc", "--dtype q8 --tokens 8 --lookahead 2 --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.err, "--lookahead applies to a beam search");
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
-          " --dtype q8 --tokens 8 --beam 4 --lookahead -1");
+  r = compress("bad.arfc", "--dtype q8 --tokens 8 --beam 4 --lookahead -1");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_HAS(r.err, "--lookahead");
   EXPECT_FALSE(fs::exists(path("bad.arfc")));
@@ -421,21 +421,18 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   // gains is TokenCodebooks.EncodeBeamOverridesTheModelsBeam's; this fixture's codebooks,
   // fitted on few rows, repeat codewords: its beam finds codes as close as the greedy ones,
   // and with ties going to the lowest index, the same bytes.)
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("b1.arfc") +
-          " --dtype q8 --tokens 8 --beam 1 --threads 1");
+  r = compress("b1.arfc", "--dtype q8 --tokens 8 --beam 1 --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "(greedy tokens of the ARC code)");
   EXPECT_EQ(read_code_file(path("b1.arfc")).payload, m.compress(x, layout).payload);
   r = run("decompress --model " + model_path + " --in " + path("b4.arfc") + " --out " + path("xhat.npy") +
           " --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("i8.arfc") +
-          " --ratio 2 --beam 4 --threads 1");
+  r = compress("i8.arfc", "--ratio 2 --beam 4 --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.err, "--beam applies to discrete-token codes");
   // --tokens-from base: the tokens of the base code, the transformer not run.
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("base.arfc") +
-          " --dtype q8 --tokens 8 --tokens-from base --threads 1");
+  r = compress("base.arfc", "--dtype q8 --tokens 8 --tokens-from base --threads 1");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_HAS(r.out, "(greedy tokens of the base code)");
   const CodeSet from_base = read_code_file(path("base.arfc"));
@@ -445,8 +442,8 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   // On a code that stores values, the values are the base code's: its prefix, rounded as
   // every i8 code is; a longer code truncated is the shorter one (the prefix property).
   for (const char* bytes : {"16", "8"}) {
-    r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path(std::string("v") + bytes +
-            ".arfc") + " --dtype i8 --bytes " + bytes + " --tokens-from base --threads 1");
+    r = compress(std::string("v") + bytes + ".arfc",
+                 std::string("--dtype i8 --bytes ") + bytes + " --tokens-from base --threads 1");
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.err.find("changes nothing"), std::string::npos) << r.err;
     EXPECT_HAS(r.out, "(values of the base code)");
@@ -458,13 +455,11 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   r = run("truncate --in " + path("v16.arfc") + " --out " + path("v16to8.arfc") + " --bytes 8 --dtype i8");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(read_code_file(path("v16to8.arfc")).payload, read_code_file(path("v8.arfc")).payload);
-  r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
-          " --dtype q8 --tokens 2 --tokens-from transformer");
+  r = compress("bad.arfc", "--dtype q8 --tokens 2 --tokens-from transformer");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_HAS(r.err, "--tokens-from");
   for (const char* bad : {"0", "257", "two"}) {
-    r = run("compress --model " + model_path + " --in " + path("x.npy") + " --out " + path("bad.arfc") +
-            " --dtype q8 --tokens 2 --beam " + bad);
+    r = compress("bad.arfc", std::string("--dtype q8 --tokens 2 --beam ") + bad);
     EXPECT_EQ(r.code, 2) << bad << ": " << r.err;
     EXPECT_HAS(r.err, "--beam");
     EXPECT_FALSE(fs::exists(path("bad.arfc")));
@@ -473,6 +468,15 @@ TEST_F(CliCodes, CompressBeamChoosesTheTokenSearch) {
   // The lookahead of a beam: the model's by default (-1), any count >= 0 accepted.
   EXPECT_EQ(m.compress(x, layout, 0, TokenSearch{4, CodeSource::Model, 1}).payload.size(), b4.payload.size());
   EXPECT_THROW(m.compress(x, layout, 0, TokenSearch{4, CodeSource::Model, -2}), Error);
+  // The search compress runs: each default replaced by the model's own.
+  const TokenSearch own = m.token_search();
+  EXPECT_EQ(own.beam, 1);
+  EXPECT_EQ(own.source, CodeSource::Arc);
+  EXPECT_EQ(own.lookahead, 0);
+  const TokenSearch asked = m.token_search(TokenSearch{4, CodeSource::Base, 2});
+  EXPECT_EQ(asked.beam, 4);
+  EXPECT_EQ(asked.source, CodeSource::Base);
+  EXPECT_EQ(asked.lookahead, 2);
 }
 
 // Ctrl-C during `arfc train`: exit code 130, no model file (not even a temporary), the

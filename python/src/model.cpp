@@ -73,7 +73,7 @@ PyCodes encode(const ArfcModel& m, const py::object& x, const py::object& ratio,
     if ((search.beam > 0 || search.lookahead >= 0) && layout.dtype != StorageType::Q8)
       log_warn("beam= and lookahead= apply to discrete-token codes; this code (" + describe_layout(layout, g.token_width) +
                ") stores values, so it changes nothing.");
-    else if (search.lookahead >= 0 && (search.beam > 0 ? search.beam : m.token_beam()) == 1)
+    else if (search.lookahead >= 0 && m.token_search(search).beam == 1)
       log_warn("lookahead= applies to a beam search; these tokens are searched greedily, so it changes nothing.");
     return PyCodes{m.compress(xm, layout, modality, search), m};
   });

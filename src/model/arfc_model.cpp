@@ -38,6 +38,9 @@ void check_lookahead(int64_t lookahead) {
   ARFC_CHECK(lookahead >= -1, "token search: lookahead must be >= 0 tokens (-1: the model's), got ", lookahead);
 }
 
+// Open-loop (per_token) tokens are each the nearest word of their slice: no search.
+bool searches_tokens(const TokenCodebooks& cb) { return !cb.is_empty() && cb->options.mode() != "per_token"; }
+
 // Most candidates (rows x beam x 256) one beam-search call holds: 256 rows at the largest beam.
 constexpr int64_t kSearchCandidates = int64_t(256) * kMaxBeam * kCodebookSize;
 
@@ -179,7 +182,7 @@ CodeSet ArfcModel::compress(const Matrix& x, const CodeLayout& layout, int64_t m
   check_lookahead(search.lookahead);
   // The base code is computed whole at every length (its prefixes are then exactly the
   // shorter codes), the ARC code to the layout's length (q8 tokens quantise all of it).
-  const CodeSource source = search.source == CodeSource::Model ? code_source() : search.source;
+  const CodeSource source = token_search(search).source;
   if (source == CodeSource::Base)
     return quantize(base_code(x, modality), layout, modality, search.beam, search.lookahead);
   const bool q8 = layout.dtype == StorageType::Q8;
@@ -214,13 +217,18 @@ CodeSource code_source_from_name(const std::string& name) {
 
 int64_t ArfcModel::token_beam() const {
   auto cb = impl_->arc->codebooks();
-  // Open-loop (per_token) tokens are each the nearest word of their slice: no search.
-  return cb.is_empty() || cb->options.mode() == "per_token" ? 1 : cb->options.beam();
+  return searches_tokens(cb) ? cb->options.beam() : 1;
 }
 
 int64_t ArfcModel::token_lookahead() const {
   auto cb = impl_->arc->codebooks();
-  return cb.is_empty() || cb->options.mode() == "per_token" ? 0 : cb->options.lookahead();
+  return searches_tokens(cb) ? cb->options.lookahead() : 0;
+}
+
+TokenSearch ArfcModel::token_search(const TokenSearch& asked) const {
+  return {asked.beam > 0 ? asked.beam : token_beam(),
+          asked.source == CodeSource::Model ? code_source() : asked.source,
+          asked.lookahead >= 0 ? asked.lookahead : token_lookahead()};
 }
 
 CodeSet ArfcModel::quantize(const Matrix& values, const CodeLayout& layout, int64_t modality, int64_t beam,

@@ -87,7 +87,7 @@ void add_compress_command(CLI::App& app) {
                                                                      : "--lookahead applies") +
                " to discrete-token codes; this code (" +
                describe_layout(layout, g.token_width) + ") stores values and has no token search, so it changes nothing.");
-    else if (search.lookahead >= 0 && (search.beam > 0 ? search.beam : model.token_beam()) == 1)
+    else if (search.lookahead >= 0 && model.token_search(search).beam == 1)
       log_warn("--lookahead applies to a beam search; these tokens are searched greedily, so it changes nothing.");
     if (layout.bytes_per_vector > 4 * dim)
       log_warn("the requested code (" + describe_layout(layout, g.token_width) + ") is larger than the " +
@@ -135,10 +135,9 @@ void add_compress_command(CLI::App& app) {
       std::printf("%s\n", describe_code_file(o->out).dump(2).c_str());
     } else {
       // How the codes were made: which code they come from and, for tokens, the search.
-      const CodeSource source = search.source == CodeSource::Model ? model.code_source() : search.source;
-      const std::string code = source == CodeSource::Base ? "base code" : "ARC code";
-      const int64_t beam = search.beam > 0 ? search.beam : model.token_beam();
-      const int64_t lookahead = search.lookahead >= 0 ? search.lookahead : model.token_lookahead();
+      const TokenSearch used = model.token_search(search);
+      const std::string code = used.source == CodeSource::Base ? "base code" : "ARC code";
+      const int64_t beam = used.beam, lookahead = used.lookahead;
       const std::string made = layout.dtype != StorageType::Q8 ? "values of the " + code
                                : beam == 1 ? "greedy tokens of the " + code
                                            : "tokens of the " + code + ", beam " + std::to_string(beam) +

@@ -104,6 +104,9 @@ class ArfcModel {
   // Tokens later a beam search decides each token by default (model.discrete_lookahead; 0 =
   // after the last token the model holds, and for models without discrete tokens).
   int64_t token_lookahead() const;
+  // The search compress() runs when asked for `asked`: each default (beam 0, source Model,
+  // lookahead -1) replaced by the model's own (token_beam, code_source, token_lookahead).
+  TokenSearch token_search(const TokenSearch& asked = {}) const;
   // The code compress() makes by default: Base where select_code_source found the ARC code
   // no better than its base on held-out rows, else Arc (and for model files written before
   // the trial, or without a base).
