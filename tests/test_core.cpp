@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -193,6 +198,52 @@ TEST(Parallel, TheCallerStopsTheWorkersWhenAsked) {
   done = 0;
   parallel_blocks(50, 1, 2, [&](int64_t, int64_t) { ++done; });
   EXPECT_EQ(done.load(), 50);
+}
+
+// Where the system refuses threads (RLIMIT_NPROC counts a user's threads), the work still
+// covers every row once: on the threads that started, or on the caller. Run in a child
+// process under a user with no other processes (root is exempt from the limit), with a limit of
+// `allowed` processes; its exit status: 0 done right, 1 rows wrong, 2 error thrown,
+// 3 the limit could not be set up, 4 the limit refused no thread (nothing tested).
+namespace {
+int blocks_under_a_thread_limit(rlim_t allowed, bool on_the_caller) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (getuid() == 0 && (setgid(54321) != 0 || setuid(54321) != 0)) _exit(3);  // a user with no processes
+    const rlimit limit{allowed, allowed};
+    if (setrlimit(RLIMIT_NPROC, &limit) != 0) _exit(3);
+    try {
+      std::vector<int> hits(1000, 0);
+      std::mutex mutex;
+      std::set<std::thread::id> threads;
+      parallel_blocks(1000, 10, 4, [&](int64_t b, int64_t e) {
+        std::lock_guard<std::mutex> lock(mutex);
+        threads.insert(std::this_thread::get_id());
+        for (int64_t i = b; i < e; ++i) ++hits[size_t(i)];
+      });
+      for (int h : hits)
+        if (h != 1) _exit(1);
+      if (threads.size() == 4) _exit(4);
+      // One thread did every block: the caller, or the one worker that started.
+      const bool caller = threads.count(std::this_thread::get_id()) > 0;
+      _exit(threads.size() == 1 && caller == on_the_caller ? 0 : 1);
+    } catch (...) {
+      _exit(2);
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+}  // namespace
+
+TEST(Parallel, RefusedThreadsLeaveTheWorkToTheOthers) {
+  // A limit of one process: this process alone, so no thread starts and the caller works.
+  const int none = blocks_under_a_thread_limit(1, true);
+  if (none == 3 || none == 4) GTEST_SKIP() << "no thread limit can be set here (status " << none << ")";
+  EXPECT_EQ(none, 0) << "no thread started: the caller does every block";
+  // Two: one worker starts, the other three are refused.
+  EXPECT_EQ(blocks_under_a_thread_limit(2, false), 0) << "one thread started: it does every block";
 }
 
 // The error is the one a single thread meets first, however the blocks were timed: here

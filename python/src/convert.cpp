@@ -168,9 +168,13 @@ void install_runtime(py::module_& m) {
   // answers on its main thread only (PyErr_CheckSignals is a no-op elsewhere), so other
   // threads return at once, without the GIL; work spread over worker threads is watched
   // by the thread that started it (core/parallel.h).
-  const unsigned long main_thread =
-      py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
-  set_interrupt_check([main_thread] {
+  // A child forked from another thread runs its signal handlers on that thread: the id
+  // is taken again there.
+  static std::atomic<unsigned long> main_thread{0};
+  main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+  py::module_::import("os").attr("register_at_fork")(
+      py::arg("after_in_child") = py::cpp_function([] { main_thread = PyThread_get_thread_ident(); }));
+  set_interrupt_check([] {
     using Clock = std::chrono::steady_clock;
     static std::atomic<int64_t> last_ns{0};
     if (PyThread_get_thread_ident() != main_thread) return false;

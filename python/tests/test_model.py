@@ -2,6 +2,8 @@
 prefix property, numpy inputs of every float kind, the GIL released, Ctrl-C."""
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -261,6 +263,46 @@ def test_ctrl_c_stops_encoding_on_worker_threads(q8_model, sigint_raises):
     finally:
         timer.cancel()
     assert time.perf_counter() - t0 < 5
+
+
+# A child forked from a thread other than the main one runs its signal handlers on that
+# thread: Ctrl-C must stop the child's work there. Run in a fresh interpreter, which forks
+# before any work, so the child starts no thread pool a fork left half copied.
+FORKED_CTRL_C = """
+import os, signal, sys, threading, time
+import arfc
+from conftest import TINY_CONFIG, clustered
+
+def child():
+    signal.alarm(30)  # should Ctrl-C go unseen, 200 epochs end here
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    x, y = clustered(6000, seed=2)
+    threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    try:
+        arfc.train(x, labels=y, task="classification", config=TINY_CONFIG, epochs=200, progress=False)
+    except KeyboardInterrupt:
+        os._exit(0)
+    os._exit(1)
+
+status = []
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        child()
+    status.append(os.waitpid(pid, 0)[1])
+
+t = threading.Thread(target=fork)
+t.start()
+t.join()
+print(os.waitstatus_to_exitcode(status[0]))
+"""
+
+
+def test_ctrl_c_stops_a_child_forked_from_another_thread():
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.dirname(__file__), os.environ.get("PYTHONPATH", "")]))
+    r = subprocess.run([sys.executable, "-c", FORKED_CTRL_C], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "0", f"the forked child ended with {r.stdout.strip()} (-14: Ctrl-C unseen until SIGALRM): {r.stderr}"
 
 
 def test_search_matches_numpy_and_cli(q8_model, features, tmp_path):

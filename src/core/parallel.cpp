@@ -7,6 +7,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -62,13 +63,24 @@ void parallel_blocks(int64_t n, int64_t block, int threads, const std::function<
   const int64_t workers = std::min<int64_t>(threads, blocks);
   int64_t running = workers;  // guarded by done_mutex: workers count themselves out
   std::vector<std::thread> pool;
-  for (int64_t t = 0; t < workers; ++t)
-    pool.emplace_back([&] {
-      work();
-      std::lock_guard<std::mutex> lock(done_mutex);
-      --running;
-      done.notify_one();
-    });
+  try {
+    for (int64_t t = 0; t < workers; ++t)
+      pool.emplace_back([&] {
+        work();
+        std::lock_guard<std::mutex> lock(done_mutex);
+        --running;
+        done.notify_one();
+      });
+  } catch (const std::system_error&) {
+    // The system refused a thread (a process or memory limit): the workers that started
+    // share every block between them; with none, the caller does the work itself.
+    std::lock_guard<std::mutex> lock(done_mutex);
+    running -= workers - static_cast<int64_t>(pool.size());
+  }
+  if (pool.empty()) {
+    for (int64_t b = 0; b < blocks; ++b) fn(b * block, std::min(n, (b + 1) * block));
+    return;
+  }
   std::exception_ptr stop;
   {
     std::unique_lock<std::mutex> lock(done_mutex);

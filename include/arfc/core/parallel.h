@@ -15,6 +15,8 @@ namespace arfc {
 // first block (per-thread settings). Meanwhile the caller calls check_interrupt() every
 // 20 ms (core/interrupt.h: a front end's test may answer on its thread alone); a stop
 // request ends the work the same way and is rethrown (Interrupted) before any block's error.
+// Where the system refuses a thread, the threads already started do every block (none
+// started: the caller does them in turn, as for threads <= 1).
 void parallel_blocks(int64_t n, int64_t block, int threads,
                      const std::function<void(int64_t begin, int64_t end)>& fn,
                      const std::function<void()>& thread_init = {});
