@@ -455,6 +455,23 @@ TEST(Ratio, Int4LimitOfTheGeometryMovesTheCrossover) {
 
 // Trials of 4 rows each (scores per row); the fixed rule's limit is 5 bytes here (int4 at
 // the 4-byte trial only).
+// The paired gain behind the layout trials: mean per-row difference and its standard error.
+TEST(Ratio, PairedGainAndTheDiscreteGuard) {
+  PairedGain g = paired_gain({1, 1, 0, 1}, {0, 1, 0, 0});  // differences 1, 0, 0, 1
+  EXPECT_DOUBLE_EQ(g.gain, 0.5);
+  EXPECT_NEAR(g.se, std::sqrt(1.0 / 3.0) / 2.0, 1e-12);  // sd sqrt(1/3) over sqrt(4) rows
+  EXPECT_FALSE(discrete_beats_continuous(g)) << "0.5 is within 2 SE (0.58)";
+  g = paired_gain({1, 1, 1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 0, 0, 0, 0});
+  EXPECT_DOUBLE_EQ(g.gain, 0.5);
+  EXPECT_NEAR(g.se, std::sqrt(2.0 / 7.0) / std::sqrt(8.0), 1e-12);
+  EXPECT_TRUE(discrete_beats_continuous(g)) << "0.5 is beyond 2 SE (0.38)";
+  // Level scores keep the continuous code; so does a loss.
+  EXPECT_FALSE(discrete_beats_continuous(paired_gain({1, 0, 1}, {1, 0, 1})));
+  EXPECT_FALSE(discrete_beats_continuous(paired_gain({0, 0, 0}, {1, 1, 1})));
+  EXPECT_DOUBLE_EQ(paired_gain({}, {}).gain, 0.0);
+  EXPECT_HAS(error_of([] { paired_gain({1, 0}, {1}); }), "one score per row on both sides, got 2 and 1");
+}
+
 TEST(Ratio, Int4LimitMovesOnlyBeyondThreeStandardErrors) {
   auto trial = [](int64_t bytes, std::vector<double> i8, std::vector<double> i4) {
     return Int4Trial{bytes, std::move(i8), std::move(i4)};

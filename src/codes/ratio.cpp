@@ -61,6 +61,21 @@ std::string format_ratio(double r) {
 
 bool int4_competes(const CodeGeometry& g, int64_t bytes) { return g.int4 && bytes <= g.int4_limit(); }
 
+PairedGain paired_gain(const std::vector<double>& a, const std::vector<double>& b) {
+  ARFC_CHECK(a.size() == b.size(), "paired_gain: expected one score per row on both sides, got ", a.size(), " and ",
+             b.size());
+  PairedGain out;
+  const size_t rows = a.size();
+  if (rows == 0) return out;
+  for (size_t r = 0; r < rows; ++r) out.gain += a[r] - b[r];
+  out.gain /= double(rows);
+  if (rows < 2) return out;
+  double var = 0;
+  for (size_t r = 0; r < rows; ++r) var += (a[r] - b[r] - out.gain) * (a[r] - b[r] - out.gain);
+  out.se = std::sqrt(var / double(rows - 1) / double(rows));
+  return out;
+}
+
 Int4Limit choose_int4_limit(const std::vector<Int4Trial>& trials, int64_t floor_bytes, int64_t fixed_limit) {
   const size_t rows = trials.empty() ? 0 : trials[0].i8.size();
   for (size_t i = 0; i < trials.size(); ++i) {
@@ -96,16 +111,10 @@ Int4Limit choose_int4_limit(const std::vector<Int4Trial>& trials, int64_t floor_
     }
   }
   if (best_k == fixed_k) return out;
-  const std::vector<double> a = totals(best_k), b = totals(fixed_k);
-  std::vector<double> d(rows);
-  for (size_t r = 0; r < rows; ++r) d[r] = a[r] - b[r];
-  const double g = mean(d);
-  double var = 0;
-  for (double x : d) var += (x - g) * (x - g);
-  var /= double(rows > 1 ? rows - 1 : 1);
-  out.gain = g;
-  out.se = std::sqrt(var / double(rows));
-  if (g > kInt4GuardSe * out.se) {
+  const PairedGain pg = paired_gain(totals(best_k), totals(fixed_k));
+  out.gain = pg.gain;
+  out.se = pg.se;
+  if (pg.gain > kInt4GuardSe * pg.se) {
     out.max_bytes = best_k == 0 ? floor_bytes : trials[best_k - 1].bytes;
     out.measured = true;
   }

@@ -355,13 +355,9 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
   const HeldOutTrial judge(*this, rows, split);
   nlohmann::json report = nlohmann::json::array();
   std::vector<Int4Trial> trials;
-  auto values = [](const torch::Tensor& t) {
-    const torch::Tensor c = t.contiguous();
-    return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-  };
   for (const Candidate& c : candidates) {
     const detail::HeldOutScores r8 = judge.scores(c.i8), r4 = judge.scores(c.i4);
-    Int4Trial t{c.bytes, values(r8.per_row), values(r4.per_row)};
+    Int4Trial t{c.bytes, r8.values(), r4.values()};
     const double s8 = r8.mean, s4 = r4.mean;
     report.push_back({{"bytes", t.bytes}, {"i8", s8}, {"i8_values", c.i8.n_values}, {"i4", s4},
                       {"i4_values", c.i4.n_values}});
@@ -485,9 +481,9 @@ void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
   if (select && held >= 50) {
     // Discrete tokens always serve the budgets below the smallest continuous code (one
     // token of the least precise type: i4 when calibrated, else i8); a larger budget of b
-    // bytes (multiples of that size) joins them while b discrete tokens search at least as
-    // well as the continuous code the budget buys (choose_layout: i4 or i8 values) on the
-    // held-out rows (measured per model: docs/DESIGN.md).
+    // bytes (multiples of that size) joins them while b discrete tokens search better than
+    // the continuous code the budget buys (choose_layout: i4 or i8 values) on the held-out
+    // rows, beyond noise (discrete_beats_continuous; measured per model: docs/DESIGN.md).
     CodeGeometry continuous = g;
     continuous.discrete_tokens = 0;
     // The smallest continuous code the budget rule can give (i4 only up to int4_limit()).
@@ -500,17 +496,25 @@ void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
     for (int64_t b = step_bytes; b <= candidates && b <= g.max_values(); b += step_bytes) {
       fit_to(cb->tokens_read(b));
       const CodeLayout cont = choose_layout(continuous, CodeBudget::bytes(double(b)));
-      const double q8 = judge.score(make_layout(g.input_dim, b, StorageType::Q8));
-      const double c = judge.score(cont);
+      const detail::HeldOutScores q8 = judge.scores(make_layout(g.input_dim, b, StorageType::Q8));
+      const detail::HeldOutScores c = judge.scores(cont);
+      const PairedGain pg = paired_gain(q8.values(), c.values());
+      const bool wins = discrete_beats_continuous(pg);
       trials.push_back({{"bytes", b},
-                        {"q8", q8},
-                        {"continuous", c},
+                        {"q8", q8.mean},
+                        {"continuous", c.mean},
                         {"dtype", storage_name(cont.dtype)},
-                        {"values", cont.n_values}});
-      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + judge.measure() + " " + std::to_string(q8) +
-               " vs " + std::to_string(cont.n_values) + " " + storage_name(cont.dtype) + " values " +
-               std::to_string(c) + " on " + judge.rows_text());
-      if (q8 < c) break;
+                        {"values", cont.n_values},
+                        {"gain", pg.gain},
+                        {"gain_se", pg.se}});
+      char gain[128];
+      std::snprintf(gain, sizeof gain, " (gain %+.4f, SE %.4f): %s", pg.gain, pg.se,
+                    wins ? "discrete" : "continuous from here (the gain is not beyond");
+      log_info("discrete tokens at " + std::to_string(b) + " bytes: " + judge.measure() + " " +
+               std::to_string(q8.mean) + " vs " + std::to_string(cont.n_values) + " " + storage_name(cont.dtype) +
+               " values " + std::to_string(c.mean) + " on " + judge.rows_text() + gain +
+               (wins ? "" : " " + format_ratio(kDiscreteGuardSe) + " SE)"));
+      if (!wins) break;
       keep = std::min(candidates, b + step_bytes - 1);
     }
     nlohmann::json summary = judge.summary(trials);

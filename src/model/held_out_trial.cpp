@@ -125,6 +125,11 @@ HeldOutScores HeldOutTrial::scores(const CodeLayout& l) const {
 
 double HeldOutTrial::score(const CodeLayout& l) const { return scores(l).mean; }
 
+std::vector<double> HeldOutScores::values() const {
+  const torch::Tensor c = per_row.to(torch::kFloat64).contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
 const char* HeldOutTrial::measure() const {
   return pairs_ ? "crossmodal_r1" : labels_.defined() ? "knn1_accuracy" : "knn10_overlap";
 }

@@ -38,6 +38,7 @@ HeldOutSplit held_out_split(const TrainingRows& rows, int64_t max_rows, bool hol
 struct HeldOutScores {
   torch::Tensor per_row;
   double mean = 0;
+  std::vector<double> values() const;  // per_row as a vector
 };
 
 // Stored codes of the held-out rows, judged by what the model is for: cross-modal R@1 of

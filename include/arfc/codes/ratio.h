@@ -115,6 +115,25 @@ std::vector<CodeLayout> all_layouts(const CodeGeometry& g);
 // calibrated int4 scales.
 bool int4_competes(const CodeGeometry& g, int64_t bytes);
 
+// The mean of a - b over paired per-row scores (same rows, same order) and its standard
+// error (sample sd / sqrt(rows); 0 for fewer than two rows); arfc::Error unless a and b
+// have the same length.
+struct PairedGain {
+  double gain = 0;
+  double se = 0;
+};
+PairedGain paired_gain(const std::vector<double>& a, const std::vector<double>& b);
+
+// The discrete/continuous split of a model's budgets (ArfcModel::fit_codebooks): a budget
+// above the always-discrete ones takes discrete tokens only where, on the held-out rows,
+// they beat the continuous code it buys by more than kDiscreteGuardSe standard errors of
+// the paired per-row difference (2: one comparison per budget, not the best of several).
+// Without the guard, an open-set model whose held-out classes scored its tokens 0.05
+// point above 16 int4 values at 8 bytes kept tokens up to 64 bytes, which searched the
+// unseen test classes 1-1.6 points worse at 8-32 bytes (docs/DESIGN.md).
+constexpr double kDiscreteGuardSe = 2.0;
+inline bool discrete_beats_continuous(const PairedGain& g) { return g.gain > kDiscreteGuardSe * g.se; }
+
 // One budget of a storage-type trial (ArfcModel::select_int4): per held-out row, the score
 // of the int8 code and of the int4 code of `bytes` bytes per vector (same rows, same order).
 struct Int4Trial {
