@@ -123,8 +123,6 @@ HeldOutScores HeldOutTrial::scores(const CodeLayout& l) const {
   return search_scores(a, labels_, reference_);
 }
 
-double HeldOutTrial::score(const CodeLayout& l) const { return scores(l).mean; }
-
 std::vector<double> HeldOutScores::values() const {
   const torch::Tensor c = per_row.to(torch::kFloat64).contiguous();
   return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());

@@ -57,7 +57,6 @@ class HeldOutTrial {
   HeldOutTrial(const ArfcModel& model, const TrainingRows& rows, const HeldOutSplit& split,
                CodeSource source = CodeSource::Model);
   HeldOutScores scores(const CodeLayout& l) const;
-  double score(const CodeLayout& l) const;  // scores(l).mean
   const char* measure() const;    // "crossmodal_r1", "knn1_accuracy" or "knn10_overlap"
   std::string rows_text() const;  // "2000 rows of held-out classes" / "2000 held-out rows"
   // The summary entry of a trial: held_out_rows, measure, the trials, held_out = "classes".

@@ -130,7 +130,7 @@ PairedGain paired_gain(const std::vector<double>& a, const std::vector<double>& 
 // the paired per-row difference (2: one comparison per budget, not the best of several).
 // Without the guard, an open-set model whose held-out classes scored its tokens 0.05
 // point above 16 int4 values at 8 bytes kept tokens up to 64 bytes, which searched the
-// unseen test classes 1-1.6 points worse at 8-32 bytes (docs/DESIGN.md).
+// unseen test classes 0.75-1.6 points worse at 8-32 bytes (docs/DESIGN.md).
 constexpr double kDiscreteGuardSe = 2.0;
 inline bool discrete_beats_continuous(const PairedGain& g) { return g.gain > kDiscreteGuardSe * g.se; }
 

@@ -1,0 +1,37 @@
+# arfc eval plot: pixels (classification), probe_acc vs achieved ratio.
+# Render: gnuplot report.gp   (or gnuplot -e "outfile='x.png'" report.gp)
+if (!exists("outfile")) outfile = "report.png"
+set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5
+set output outfile
+set title "arfc eval: pixels (classification, D = 784, test n = 10000)"
+set xlabel "compression ratio = float32 bytes / code bytes (log scale)"
+set ylabel "probe_acc (%)"
+set logscale x 2
+set grid xtics ytics lc rgb '#dddddd'
+set key outside right center box opaque spacing 1.2 samplen 4
+set xrange [13.913:150.267]
+set xtics ("16" 16, "32" 32, "64" 64, "128" 128)
+set yrange [81.17:91]
+$s0 << EOD
+16 89.65 -
+32 89.66 -
+64 89.54 -
+130.667 89.71 -
+EOD
+$s1 << EOD
+16 90 -
+32 89.69 -
+64 89.78 -
+130.667 89.65 -
+EOD
+$s2 << EOD
+16 84.45 -
+32 84.24 -
+64 83.76 -
+130.667 82.17 -
+EOD
+plot \
+  $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc", \
+  $s1 using 1:2 with linespoints lw 2 pt 5 ps 1.4 lc rgb '#ff7f0e' title "mrl", \
+  $s2 using 1:2 with linespoints lw 2 pt 9 ps 1.4 lc rgb '#2ca02c' title "pca", \
+  84.54 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (84.54%)"
