@@ -43,7 +43,9 @@ def test_training_is_seeded(tiny_model):
     again = arfc.train(x, labels=y, task="classification", config=TINY_CONFIG, epochs=2, seed=3, progress=False)
     # Same weights, calibration and codebooks: the same codes. (The fingerprint also hashes
     # the training summary, which holds the run time, so it differs.)
-    for kw in ({"ratio": 2}, {"ratio": 16}, {"tokens": 2, "dtype": "q8"}):
+    discrete = tiny_model.info()["discrete_tokens"]  # as many as its held-out trial kept
+    assert again.info()["discrete_tokens"] == discrete >= 1
+    for kw in ({"ratio": 2}, {"ratio": 16}, {"tokens": discrete, "dtype": "q8"}):
         assert np.array_equal(again.encode(x, **kw).raw(), tiny_model.encode(x, **kw).raw()), kw
 
 
