@@ -409,19 +409,19 @@ void ArfcModel::select_code_source(const TrainingRows& rows) {
   if (budgets.empty()) return;
   const HeldOutTrial arc(*this, rows, split, CodeSource::Arc), base(*this, rows, split, CodeSource::Base);
   nlohmann::json report = nlohmann::json::array();
-  torch::Tensor diff;  // [H] per held-out row, the ARC code's score minus the base code's, summed over budgets
+  std::vector<double> diff(split.held.size(), 0.0);  // [H] the ARC code's score minus the base code's, over budgets
   for (const auto& [bytes, layout] : budgets) {
     const detail::HeldOutScores a = arc.scores(layout), b = base.scores(layout);
-    diff = diff.defined() ? diff + (a.per_row - b.per_row) : a.per_row - b.per_row;
+    const std::vector<double> av = a.values(), bv = b.values();
+    for (size_t r = 0; r < diff.size(); ++r) diff[r] += av[r] - bv[r];
     report.push_back({{"bytes", bytes}, {"code", describe_layout(layout, g.token_width)}, {"arc", a.mean},
                       {"base", b.mean}});
     log_info("code source at " + std::to_string(bytes) + " bytes: " + arc.measure() + " " + std::to_string(a.mean) +
              " (ARC code) vs " + std::to_string(b.mean) + " (base code) on " + arc.rows_text());
   }
-  diff = diff / double(budgets.size());
-  const auto H = double(diff.size(0));
-  const double gain = diff.mean().item<double>();
-  const double se = H > 1 ? diff.std().item<double>() / std::sqrt(H) : 0.0;
+  for (double& d : diff) d /= double(budgets.size());
+  const PairedGain pg = paired_gain(diff, std::vector<double>(diff.size(), 0.0));
+  const double gain = pg.gain, se = pg.se;
   impl_->base_source = !(gain > 0);
   nlohmann::json summary = arc.summary(report);
   summary["gain"] = gain;
