@@ -254,6 +254,61 @@ TEST_F(Seeded, LinearBaseStartsAtPcaAndKeepsPrefixes) {
   EXPECT_THROW(mixed->init_linear_base({x}), Error);  // one modality missing
 }
 
+// model.input_norm "set": each modality is divided by the RMS of its training features
+// (fit_input_scale), so rows keep their relative norms, and the base starts at the PCA of
+// the scaled rows (of both modalities, each by its own scale, when they share D).
+TEST_F(Seeded, SetInputNormScalesEachModalityByItsTrainingRms) {
+  torch::NoGradGuard ng;
+  auto x = (torch::randn({300, 24}).mm(torch::randn({24, 24})) + 2.0) * (1 + 4 * torch::rand({300, 1}));
+  Arc arc(tiny().linear_base(true).base_only(true).input_norm("set"));
+  EXPECT_TRUE(torch::equal(arc->normalize(x, 0), x));  // scale 1 until fitted
+  arc->fit_input_scale({x});
+  const double rms = x.to(torch::kFloat64).pow(2).mean().sqrt().item<double>();
+  EXPECT_NEAR(arc->named_buffers()["input_scale"][0].item<double>(), rms, 1e-5 * rms);
+  EXPECT_TRUE(torch::allclose(arc->normalize(x, 0), x / rms, 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(arc->normalize(2 * x, 0), 2 * arc->normalize(x, 0)));  // row norms kept
+  arc->init_linear_base({x});
+  arc->eval();
+  PcaBasis pca = fit_pca(x / rms);
+  auto want = ((x / rms).to(torch::kFloat64) - pca.mean).mm(pca.components).to(torch::kFloat32);
+  auto got = arc->encode(x, 24);
+  EXPECT_TRUE(torch::allclose(got, want, 1e-3, 1e-3)) << (got - want).abs().max().item<float>();
+
+  // Two modalities of one D at scales 1 and 10: one PCA of both, each divided by its own scale.
+  Arc two(tiny().input_dim_b(24).linear_base(true).base_only(true).input_norm("set"));
+  auto xb = 10 * (x + 0.3 * torch::randn({300, 24}));
+  two->fit_input_scale({x, xb});
+  auto scale = two->named_buffers()["input_scale"];
+  const double rms_b = xb.to(torch::kFloat64).pow(2).mean().sqrt().item<double>();
+  EXPECT_NEAR(scale[1].item<double>(), rms_b, 1e-5 * rms_b);
+  two->init_linear_base({x, xb});
+  two->eval();
+  PcaBasis joint = fit_pca(torch::cat({x / rms, xb / rms_b}, 0));
+  auto want_b = ((xb / rms_b).to(torch::kFloat64) - joint.mean).mm(joint.components).to(torch::kFloat32);
+  EXPECT_TRUE(torch::allclose(two->encode(xb, 24, 1), want_b, 1e-3, 1e-3));
+
+  // "row" (the default) divides each row by its own RMS and fits nothing.
+  Arc row(tiny().linear_base(true).base_only(true));
+  row->fit_input_scale({x});
+  EXPECT_TRUE(row->named_buffers().is_empty() || !row->named_buffers().contains("input_scale"));
+  EXPECT_TRUE(torch::allclose(row->normalize(2 * x, 0), row->normalize(x, 0), 1e-5, 1e-5));
+
+  // Features of no scale, a wrong option, the wrong modalities.
+  try {
+    Arc(tiny().input_norm("set"))->fit_input_scale({torch::zeros({10, 24})});
+    ADD_FAILURE() << "accepted all-zero features";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("have RMS 0"), std::string::npos) << e.what();
+  }
+  auto with_nan = x.clone();
+  with_nan[0][0] = NAN;
+  EXPECT_THROW(Arc(tiny().input_norm("set"))->fit_input_scale({with_nan}), Error);
+  EXPECT_THROW(arc->fit_input_scale({x, x}), Error);
+  EXPECT_THROW(Arc(tiny().input_norm("layer")), Error);
+  EXPECT_EQ(arc_options_from_json(to_json(tiny().input_norm("set")), "model").input_norm(), "set");
+  EXPECT_FALSE(to_json(tiny()).contains("input_norm"));  // files of the default stay as they were
+}
+
 // The nonlinear base (model.base_hidden) starts as the PCA base (its MLP's output layer is
 // zero) and is trained with the rest: a few steps towards nonlinear targets move it away.
 TEST_F(Seeded, NonlinearBaseStartsAtPcaAndLearns) {

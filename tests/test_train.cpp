@@ -670,6 +670,31 @@ TEST_F(TrainTest, QuantisationNoiseTrainsDeterministically) {
   EXPECT_THROW(train_arfc(train, merge_config(tiny_config(1), {{"loss", {{"quant_noise", 0.5}}}})), Error);
 }
 
+// model.input_norm "set": the scale fitted on the training features is written to the
+// model file and read back with the same codes; rows keep their relative norms (a row
+// and twice it code differently), where "row" codes them alike.
+TEST_F(TrainTest, SetInputScaleSurvivesTheModelFile) {
+  FeatureSet train = clustered(400, 8, 1), test = clustered(100, 8, 2);
+  for (auto& v : train.train_x.data) v *= 7.0f;
+  ArfcModel m = train_arfc(train, merge_config(tiny_config(1), {{"model", {{"input_norm", "set"}}}}));
+  EXPECT_EQ(m.config()["model"]["input_norm"], "set");
+  m.save(path("set_norm.arfc"));
+  const ArfcModel r = ArfcModel::load(path("set_norm.arfc"));
+  EXPECT_EQ(r.fingerprint(), m.fingerprint());
+  EXPECT_EQ(r.encode(test.train_x, 8).data, m.encode(test.train_x, 8).data);
+  Matrix twice = test.train_x;
+  for (auto& v : twice.data) v *= 2.0f;
+  auto max_diff = [](const Matrix& a, const Matrix& b) {
+    double d = 0;
+    for (size_t i = 0; i < a.data.size(); ++i) d = std::max(d, double(std::abs(a.data[i] - b.data[i])));
+    return d;
+  };
+  EXPECT_GT(max_diff(r.encode(twice, 8), r.encode(test.train_x, 8)), 1e-2);
+  const ArfcModel row = train_arfc(train, tiny_config(1));
+  EXPECT_LT(max_diff(row.encode(twice, 8), row.encode(test.train_x, 8)), 1e-4);
+  EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"input_norm", "batch"}}}})), Error);
+}
+
 // The nonlinear base (model.base_hidden) is trained, written to the model file and read
 // back with the same codes; it needs the linear base it is added to.
 TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
@@ -687,6 +712,10 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("base_hidden", 0), 512);
   EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("base_hidden", 0), 512);
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("base_hidden", 0), 0);
+  // Every task normalises each row by its RMS: one scale per set measured level on open-set
+  // retrieval (docs/DESIGN.md, "Row normalisation and int4").
+  for (Task t : {Task::Retrieval, Task::Classification, Task::Crossmodal})
+    EXPECT_EQ(default_arfc_config(t, 256)["model"].value("input_norm", "row"), "row");
   // Default beam: cross-modal models keep their first 2 tokens greedy, the others search
   // from the first token (docs/DESIGN.md, "Training beam").
   EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("discrete_greedy", -1), 2);

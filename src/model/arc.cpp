@@ -1,5 +1,6 @@
 #include "arfc/model/arc.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "arfc/core/error.h"
@@ -82,6 +83,8 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
              "model.base_init must be \"pca\", \"balanced\", \"random\" or \"zero\", got \"", o.base_init(), "\"");
   ARFC_CHECK(!o.linear_base() || o.base_init() != "zero" || o.base_hidden() > 0,
              "model.base_init \"zero\" needs model.base_hidden > 0: the code starts as the nonlinear base alone");
+  ARFC_CHECK(o.input_norm() == "row" || o.input_norm() == "set",
+             "model.input_norm must be \"row\" or \"set\", got \"", o.input_norm(), "\"");
 
   for (int64_t m = 0; m < num_modalities(); ++m) {
     const int64_t D = modality_dim(m);
@@ -117,6 +120,7 @@ ArcImpl::ArcImpl(const ArcOptions& o) : options(o) {
   head_ = register_module("head", torch::nn::Linear(d, o.token_width()));
   if (o.discrete_tokens() > 0)
     codebooks_ = register_module("codebooks", TokenCodebooks(codebook_options(o)));
+  if (o.input_norm() == "set") input_scale_ = register_buffer("input_scale", torch::ones({num_modalities()}));
   if (o.linear_base()) {
     // The transformer starts as a small correction of the base.
     torch::NoGradGuard ng;
@@ -141,9 +145,36 @@ void ArcImpl::keep_discrete_tokens(int64_t m) {
 }
 
 torch::Tensor ArcImpl::normalize_rows(const torch::Tensor& x) {
-  // Row-wise RMS normalisation: the code describes the direction and structure of x; raw
-  // feature scales vary by orders of magnitude between backbones.
   return x / (x.pow(2).mean(1, true) + 1e-6).sqrt();
+}
+
+torch::Tensor ArcImpl::normalize(const torch::Tensor& x, int64_t modality) const {
+  // Raw feature scales vary by orders of magnitude between backbones; the model sees them
+  // at RMS about 1 either way.
+  if (!input_scale_.defined()) return normalize_rows(x);
+  return x / input_scale_[modality];
+}
+
+void ArcImpl::fit_input_scale(const std::vector<torch::Tensor>& train,
+                              const std::function<void(torch::Tensor&)>& sum_over_parts) {
+  if (!input_scale_.defined()) return;
+  ARFC_CHECK(int64_t(train.size()) == num_modalities(), "fit_input_scale: expected training features for ",
+             num_modalities(), " modalities, got ", train.size());
+  torch::NoGradGuard ng;
+  for (int64_t m = 0; m < num_modalities(); ++m) {
+    check_input(train[size_t(m)], m);
+    const auto& x = train[size_t(m)];
+    auto sums = torch::zeros({2}, x.options().dtype(torch::kFloat64));  // (sum of squares, count)
+    for (int64_t i = 0; i < x.size(0); i += 4096)  // float64 a block at a time
+      sums[0] += x.narrow(0, i, std::min<int64_t>(4096, x.size(0) - i)).to(torch::kFloat64).pow(2).sum();
+    sums[1] = double(x.numel());
+    if (sum_over_parts) sum_over_parts(sums);
+    const double n = sums[1].item<double>(), rms = std::sqrt(sums[0].item<double>() / std::max(n, 1.0));
+    ARFC_CHECK(std::isfinite(rms) && rms > 0, "model.input_norm \"set\": the training features",
+               (m ? " of the second modality" : ""), " have RMS ", rms,
+               " (expected finite and > 0). Hint: check the features, or use model.input_norm \"row\".");
+    input_scale_[m].fill_(rms);
+  }
 }
 
 void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
@@ -187,12 +218,16 @@ void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train, const Pc
     check_input(train[size_t(m)], m);
     same_dim = same_dim && modality_dim(m) == modality_dim(0);
   }
-  const RowMap normalized = [](const torch::Tensor& b) { return normalize_rows(b.to(torch::kFloat32)); };
+  // When the modalities share one PCA, part m of it is modality m's rows.
+  const RowMap normalized = [this](const torch::Tensor& b, size_t m) {
+    return normalize(b.to(torch::kFloat32), int64_t(m));
+  };
   if (same_dim) {
     PcaBasis p = pca(train, normalized);
     for (int64_t m = 0; m < num_modalities(); ++m) set_from(p, m);
   } else {
-    for (int64_t m = 0; m < num_modalities(); ++m) set_from(pca({train[size_t(m)]}, normalized), m);
+    for (int64_t m = 0; m < num_modalities(); ++m)
+      set_from(pca({train[size_t(m)]}, [&](const torch::Tensor& b, size_t) { return normalized(b, size_t(m)); }), m);
   }
 }
 
@@ -217,7 +252,7 @@ void ArcImpl::check_input(const torch::Tensor& x, int64_t modality) const {
 }
 
 torch::Tensor ArcImpl::context(const torch::Tensor& x, int64_t modality) {
-  return context_of_normalized(normalize_rows(x), modality);
+  return context_of_normalized(normalize(x, modality), modality);
 }
 
 torch::Tensor ArcImpl::context_of_normalized(const torch::Tensor& xn, int64_t modality) {
@@ -273,7 +308,7 @@ std::pair<torch::Tensor, torch::Tensor> ArcImpl::start_generation(const torch::T
   check_input(x, modality);
   ARFC_CHECK(n_tokens >= 1 && n_tokens <= options.max_tokens(), "token count must be in [1, ",
              options.max_tokens(), "], got ", n_tokens);
-  const auto xn = normalize_rows(x);  // once, for the context and the base
+  const auto xn = normalize(x, modality);  // once, for the context and the base
   return {context_of_normalized(xn, modality), base_tokens(xn, modality)};
 }
 
@@ -281,7 +316,7 @@ torch::Tensor ArcImpl::generate(const torch::Tensor& x, int64_t n_tokens, int64_
   const int64_t B = x.size(0);
   if (options.base_only()) {
     check_input(x, modality);
-    return base_tokens(normalize_rows(x), modality).narrow(1, 0, n_tokens);
+    return base_tokens(normalize(x, modality), modality).narrow(1, 0, n_tokens);
   }
   auto [ctx, base] = start_generation(x, n_tokens, modality);
   std::vector<BlockCache> caches(generator_blocks_.size());
@@ -331,7 +366,7 @@ torch::Tensor ArcImpl::base_code(const torch::Tensor& x, int64_t modality) {
   ARFC_CHECK(options.linear_base(), "this model has no base code (model.linear_base is false). Hint: encode "
              "with the transformer (the default).");
   check_input(x, modality);
-  return base_tokens(normalize_rows(x), modality).reshape({x.size(0), max_values()});
+  return base_tokens(normalize(x, modality), modality).reshape({x.size(0), max_values()});
 }
 
 torch::Tensor ArcImpl::decode(const torch::Tensor& codes, int64_t modality) {

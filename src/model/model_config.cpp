@@ -52,6 +52,7 @@ json to_json(const ArcOptions& o) {
   if (o.base_only()) j["base_only"] = true;
   if (o.base_hidden() > 0) j["base_hidden"] = o.base_hidden();
   if (o.base_init() != "pca") j["base_init"] = o.base_init();
+  if (o.input_norm() != "row") j["input_norm"] = o.input_norm();
   if (o.discrete_tokens() > 0) {
     j["discrete_tokens"] = o.discrete_tokens();
     j["discrete_mode"] = o.discrete_mode();
@@ -72,7 +73,7 @@ json to_json(const ArcOptions& o) {
 ArcOptions arc_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"type", "input_dim", "input_dim_b", "token_width", "max_tokens", "d_model", "num_heads",
                         "mlp_ratio", "context_chunks", "context_layers", "generator_layers", "solutions",
-                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "base_init", "decoder_hidden",
+                        "mos_context", "mos_feedback", "token_bound", "value_level", "linear_base", "base_only", "base_hidden", "base_init", "input_norm", "decoder_hidden",
                         "decoder_layers", "discrete_tokens", "discrete_mode", "discrete_select",
                         "discrete_beam", "discrete_greedy", "discrete_lookahead", "discrete_unit", "discrete_train_beam",
                         "discrete_bits_per_value"});
@@ -102,6 +103,7 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
              ".base_hidden (", o.base_hidden(), ") needs linear_base = true (the MLP is added to the linear base). "
              "Hint: to turn the whole base off, set linear_base to false and base_hidden to 0.");
   o.base_init(get_or<std::string>(j, where, "base_init", o.base_init()));
+  o.input_norm(get_or<std::string>(j, where, "input_norm", o.input_norm()));
   o.decoder_hidden(get_or<int64_t>(j, where, "decoder_hidden", o.decoder_hidden()));
   o.decoder_layers(get_or<int64_t>(j, where, "decoder_layers", o.decoder_layers()));
   o.discrete_tokens(get_or<int64_t>(j, where, "discrete_tokens", o.discrete_tokens()));
@@ -145,6 +147,9 @@ ArcOptions arc_options_from_json(const json& j, const std::string& where) {
              ".mos_context must be \"film\" or \"shared\", got \"", o.mos_context(), "\"");
   ARFC_CHECK(o.mos_feedback() == "fused" || o.mos_feedback() == "own", where,
              ".mos_feedback must be \"fused\" or \"own\", got \"", o.mos_feedback(), "\"");
+  ARFC_CHECK(o.input_norm() == "row" || o.input_norm() == "set", where,
+             ".input_norm must be \"row\" (each row by its RMS) or \"set\" (one scale per modality), got \"",
+             o.input_norm(), "\"");
   ARFC_CHECK(o.discrete_mode() == "residual" || o.discrete_mode() == "per_token", where,
              ".discrete_mode must be \"residual\" (closed loop) or \"per_token\" (open loop), got \"",
              o.discrete_mode(), "\"");

@@ -17,11 +17,12 @@ int64_t block_rows(int64_t d) { return std::max<int64_t>(1024, (int64_t(1) << 22
 // map first when set).
 void for_each_block(const std::vector<torch::Tensor>& xs, const RowMap& map,
                     const std::function<void(const torch::Tensor&)>& fn) {
-  for (const auto& x : xs) {
+  for (size_t k = 0; k < xs.size(); ++k) {
+    const torch::Tensor& x = xs[k];
     const int64_t step = block_rows(x.size(1));
     for (int64_t i = 0; i < x.size(0); i += step) {
       auto b = x.narrow(0, i, std::min(step, x.size(0) - i));
-      fn((map ? map(b) : b).to(torch::kFloat64));
+      fn((map ? map(b, k) : b).to(torch::kFloat64));
     }
   }
 }

@@ -169,10 +169,12 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
   seed_everything(cfg.train.seed);
   Arc arc(cfg.model);
   arc->to(device);
-  if (cfg.model.linear_base()) {
+  // The input scale (model.input_norm "set"), then the base's PCA of the rows it scales.
+  if (cfg.model.linear_base() || cfg.model.input_norm() == "set") {
     if (in_memory) {
       std::vector<torch::Tensor> train = {tensor_view(fs.train_x)};
       if (task == Task::Crossmodal) train.push_back(tensor_view(fs.train_b));
+      arc->fit_input_scale(train);
       arc->init_linear_base(train);
     } else {
       // Every row once over the ranks, as one process fits it: each rank its blocks, rank 0
@@ -193,10 +195,12 @@ ArfcModel train_impl(const TrainingRows& rows, const FeatureSet* in_memory, cons
         train.push_back(tensor_view(m == 0 ? fs.train_x : fs.train_b).index_select(0, idx));
         if (!extra.empty()) train.back() = torch::cat({train.back(), to_tensor(rows.gather(m, extra))});
       }
-      arc->init_linear_base(train, [&group](const std::vector<torch::Tensor>& xs, const RowMap& map) {
-        return fit_pca_of_parts(xs, map, [&group](torch::Tensor& t) {
-          if (group) group->all_reduce_sum({t});
-        });
+      const auto sum_over_ranks = [&group](torch::Tensor& t) {
+        if (group) group->all_reduce_sum({t});
+      };
+      arc->fit_input_scale(train, sum_over_ranks);
+      arc->init_linear_base(train, [&](const std::vector<torch::Tensor>& xs, const RowMap& map) {
+        return fit_pca_of_parts(xs, map, sum_over_ranks);
       });
     }
   }

@@ -84,6 +84,13 @@ struct ArcOptions {
   // nonlinear base alone, needs base_hidden). Training only: the
   // trained weights are what the file holds. Absent in files = "pca".
   TORCH_ARG(std::string, base_init) = "pca";
+  // What every part of the model sees of x: "row" (each row divided by its own RMS; files
+  // written before the key existed) or "set" (each modality divided by one scale, the RMS
+  // of its training features, fitted by fit_input_scale and stored as the buffer
+  // input_scale [M]). Both make the model blind to a backbone's overall feature scale;
+  // "row" also removes each row's norm, which costs the int4 codes of open-set retrieval
+  // features 0.5-1 point (docs/DESIGN.md, "Row normalisation and int4").
+  TORCH_ARG(std::string, input_norm) = "row";
   // Discrete tokens (model/token_codebooks.h): up to discrete_tokens one-byte tokens,
   // codebooks in the code space fitted after the continuous ARC is trained. 0 = none
   // (model files written before discrete tokens existed); the training defaults turn it on.
@@ -134,7 +141,7 @@ class ArcImpl : public PrefixEncoderImpl {
   torch::Tensor decode(const torch::Tensor& codes, int64_t modality = 0) override;
 
   // x [B, D_modality] -> [B, max_values] the base code alone (linear base plus base MLP of
-  // the normalised rows), which the transformer's tokens correct: what generate() emits
+  // the normalised rows, normalize()), which the transformer's tokens correct: what generate() emits
   // with base_only. arfc::Error for a model without a base (linear_base false).
   torch::Tensor base_code(const torch::Tensor& x, int64_t modality = 0);
   // x [B, D_modality] -> tokens [B, n_tokens, w] with the KV cache (training and inference).
@@ -145,8 +152,16 @@ class ArcImpl : public PrefixEncoderImpl {
   // x [B, D_modality] -> context [B*S, C+1, d_model] (already per-solution views).
   torch::Tensor context(const torch::Tensor& x, int64_t modality);
 
-  // x [N, D] -> the row-wise RMS-normalised rows every part of the model sees.
+  // x [N, D] -> x / RMS of each row: what the model sees with input_norm "row".
   static torch::Tensor normalize_rows(const torch::Tensor& x);
+  // x [N, D_modality] -> the normalised rows every part of the model sees (input_norm).
+  torch::Tensor normalize(const torch::Tensor& x, int64_t modality) const;
+  // With input_norm "set": sets modality m's scale to the RMS of every value of train[m]
+  // ([N_m, D_m], any device); `sum_over_parts` sums a float64 tensor over data-parallel
+  // parts in place (unset: one part), as fit_pca_of_parts. arfc::Error when a modality's
+  // features are all zero or not finite. No-op with "row". Call before init_linear_base.
+  void fit_input_scale(const std::vector<torch::Tensor>& train,
+                       const std::function<void(torch::Tensor&)>& sum_over_parts = nullptr);
   // Sets the linear base to PCA of the training features: train[m] is [N_m, D_m] for each
   // modality m (on any device). When all modalities share D, one PCA of their union serves
   // all (so the two modalities start in one aligned space); otherwise one PCA each. Code
@@ -168,7 +183,7 @@ class ArcImpl : public PrefixEncoderImpl {
 
  private:
   void check_input(const torch::Tensor& x, int64_t modality) const;
-  // context() of rows already normalised by normalize_rows.
+  // context() of rows already normalised by normalize().
   torch::Tensor context_of_normalized(const torch::Tensor& xn, int64_t modality);
   torch::Tensor step_input(const torch::Tensor& prev_tokens, int64_t t, int64_t B, int64_t modality);
   // h [B*S, d], base_t [B, w] or undefined -> (emitted tokens [B, w], fed-back tokens: [B*S, w]
@@ -196,6 +211,7 @@ class ArcImpl : public PrefixEncoderImpl {
   std::vector<torch::nn::Linear> base_;   // per modality, D -> K_max * w (linear_base)
   std::vector<Mlp> base_mlp_;             // per modality, D -> h -> K_max * w (base_hidden)
   TokenCodebooks codebooks_{nullptr};     // discrete tokens (shared by the modalities)
+  torch::Tensor input_scale_;             // [M] with input_norm "set" (fit_input_scale)
 };
 TORCH_MODULE(Arc);
 

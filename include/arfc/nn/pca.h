@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <cstddef>
 #include <functional>
 
 namespace arfc {
@@ -15,8 +16,9 @@ struct PcaBasis {
 };
 
 // Applied to each block of rows before the float64 sums, e.g. a row normalisation, so a fit
-// of transformed rows never holds all of them transformed: [b, D] -> [b, D].
-using RowMap = std::function<torch::Tensor(const torch::Tensor&)>;
+// of transformed rows never holds all of them transformed: (block [b, D], index of the
+// tensor of xs it comes from) -> [b, D].
+using RowMap = std::function<torch::Tensor(const torch::Tensor&, size_t)>;
 
 // x: [N, D] floating (N >= 2, any device; computed in float64 on x's device, a block of
 // rows at a time, so the fit adds about 32 MB to x, not two float64 copies of it).
