@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <regex>
 
@@ -16,6 +17,9 @@
 #include "arfc/core/log.h"
 #include "arfc/io/container.h"
 #include "arfc/io/embeddings.h"
+#include "arfc/model/arc.h"
+#include "arfc/model/model_config.h"
+#include "arfc/nn/module_bytes.h"
 #include "arfc/nn/tensor_util.h"
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/codebook_tuning.h"
@@ -73,6 +77,27 @@ void expect_damaged_calibration_named(const std::string& from, const std::string
     } catch (const Error& err) {
       EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
     }
+  }
+}
+
+// Writes the model file `from` again as `to`, a well-formed file (its fingerprint that of
+// the edited weights), with its weights edited by `edit`: loading must fail with an
+// arfc::Error whose message holds `expected`.
+void expect_edited_weights_named(const std::string& from, const std::string& to,
+                                 const std::function<void(ArcImpl&)>& edit, const std::string& expected) {
+  ContainerFile c = read_container(from, model_file_magic().c_str(), 1, "model file");
+  Arc arc(arc_options_from_json(c.header["config"]["model"], "model"));
+  module_from_bytes(*arc, c.blob, "model file");
+  {
+    torch::NoGradGuard ng;
+    edit(*arc);
+  }
+  ArfcModel::from_network(c.header["config"], arc.ptr()).save(to);
+  try {
+    ArfcModel::load(to);
+    ADD_FAILURE() << "accepted edited weights (" << expected << ")";
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
   }
 }
 
@@ -405,6 +430,13 @@ TEST_F(TrainTest, CorruptModelFilesAreRejected) {
     write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
     expect_error(read_file_bytes(path("e.arfc")), "positive finite float32");
   }
+  // Weights that are a valid archive but not finite.
+  expect_edited_weights_named(path("m.arfc"), path("e.arfc"),
+                              [](ArcImpl& arc) { arc.named_parameters()["head.weight"][0][0] = NAN; },
+                              "'head.weight' holds a value that is not finite");
+  expect_edited_weights_named(path("m.arfc"), path("e.arfc"),
+                              [](ArcImpl& arc) { arc.named_parameters()["chunk_pos"][1][2] = INFINITY; },
+                              "'chunk_pos' holds a value that is not finite");
   e = c;
   e.blob = std::string(e.blob.size(), 'x');
   write_container(path("e.arfc"), model_file_magic().c_str(), e.version, e.header, e.blob);
@@ -693,6 +725,11 @@ TEST_F(TrainTest, SetInputScaleSurvivesTheModelFile) {
   const ArfcModel row = train_arfc(train, tiny_config(1));
   EXPECT_LT(max_diff(row.encode(twice, 8), row.encode(test.train_x, 8)), 1e-4);
   EXPECT_THROW(parse_arfc_config(merge_config(m.config(), {{"model", {{"input_norm", "batch"}}}})), Error);
+  // A stored scale of zero or below is refused at load (it would divide by zero or flip signs).
+  for (float bad : {0.0f, -2.0f})
+    expect_edited_weights_named(path("set_norm.arfc"), path("bad_scale.arfc"),
+                                [bad](ArcImpl& arc) { arc.named_buffers()["input_scale"].fill_(bad); },
+                                "'input_scale' must hold scales > 0");
 }
 
 // The nonlinear base (model.base_hidden) is trained, written to the model file and read

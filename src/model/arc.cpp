@@ -177,6 +177,16 @@ void ArcImpl::fit_input_scale(const std::vector<torch::Tensor>& train,
   }
 }
 
+void ArcImpl::check_stored_scales(const std::string& what) const {
+  torch::NoGradGuard ng;
+  auto positive = [&](const char* name, const torch::Tensor& t) {
+    ARFC_CHECK(!t.defined() || (t > 0).all().item<bool>(), what, ": the stored tensor '", name,
+               "' must hold scales > 0, got ", t.min().item<double>(), ". Hint: the file is corrupt or was edited.");
+  };
+  positive("input_scale", input_scale_);
+  if (!codebooks_.is_empty()) positive("codebooks.target_norm", codebooks_->target_norm);
+}
+
 void ArcImpl::init_linear_base(const std::vector<torch::Tensor>& train) {
   init_linear_base(train, [](const std::vector<torch::Tensor>& xs, const RowMap& map) { return fit_pca(xs, map); });
 }

@@ -602,6 +602,7 @@ ArfcModel ArfcModel::load(const std::string& path, const std::string& device) {
              c.blob.size(), " bytes of weights. Hint: the file is corrupt or truncated.");
   impl->arc = Arc(impl->cfg.model);
   module_from_bytes(*impl->arc, c.blob, "model file '" + path + "'");
+  impl->arc->check_stored_scales("model file '" + path + "'");
   impl->device = parse_device(device);
   impl->arc->to(impl->device);
   if (c.header.contains("calibration")) {

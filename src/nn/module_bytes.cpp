@@ -46,6 +46,15 @@ void module_from_bytes(torch::nn::Module& m, const std::string& bytes, const std
     ARFC_THROW(what, ": the stored weights cannot be read (", std::string(e.what()).substr(0, 300),
                "). Hint: the file is corrupt or was written by an incompatible build.");
   }
+  // A valid archive may still hold NaN or infinite weights (a crafted file whose fingerprint
+  // was recomputed): they would turn every code into NaN.
+  torch::NoGradGuard ng;
+  auto check = [&](const std::string& name, const torch::Tensor& t) {
+    ARFC_CHECK(!t.is_floating_point() || torch::isfinite(t).all().item<bool>(), what, ": the stored tensor '", name,
+               "' holds a value that is not finite (NaN or infinite). Hint: the file is corrupt or was edited.");
+  };
+  for (const auto& p : m.named_parameters(true)) check(p.key(), p.value());
+  for (const auto& b : m.named_buffers(true)) check(b.key(), b.value());
 }
 
 }  // namespace arfc

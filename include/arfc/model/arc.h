@@ -174,6 +174,10 @@ class ArcImpl : public PrefixEncoderImpl {
   void init_linear_base(const std::vector<torch::Tensor>& train, const PcaFit& pca);
   void init_linear_base(const std::vector<torch::Tensor>& train);
 
+  // After weights were read from a file: arfc::Error (naming `what`) when a stored scale
+  // that must be positive is not (input_scale, codebooks.target_norm).
+  void check_stored_scales(const std::string& what) const;
+
   // Undefined (null module) when options.discrete_tokens == 0.
   TokenCodebooks codebooks() const { return codebooks_; }
   // Keeps the first m (1 <= m <= discrete_tokens) discrete tokens' codebooks.

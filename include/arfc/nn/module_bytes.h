@@ -16,7 +16,8 @@ namespace arfc {
 uint64_t hash_module(const torch::nn::Module& m, uint64_t h = 0xcbf29ce484222325ULL);
 
 // A module's parameters and buffers as torch archive bytes, and back (names and shapes
-// must match; mismatch -> arfc::Error naming `what`).
+// must match, and every value read must be finite: otherwise arfc::Error naming `what`
+// and, for a non-finite value, the tensor).
 std::string module_to_bytes(const torch::nn::Module& m);
 void module_from_bytes(torch::nn::Module& m, const std::string& bytes, const std::string& what,
                        torch::Device device = torch::kCPU);
