@@ -62,6 +62,17 @@ nlohmann::json tiny_config(int64_t epochs = 3) {
           {"train", {{"epochs", epochs}, {"batch_size", 32}, {"lr", 3e-3}, {"seed", 5}}}};
 }
 
+// Loading the model file `file` must fail with an arfc::Error whose message holds
+// `expected`; `what` names the damage when it is accepted.
+void expect_load_error(const std::string& file, const std::string& what, const std::string& expected) {
+  try {
+    ArfcModel::load(file);
+    ADD_FAILURE() << "accepted " << what;
+  } catch (const Error& err) {
+    EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
+  }
+}
+
 // Writes the model file `from` again as `to` with calibration[key] = each of `bad` in turn:
 // loading must fail with an arfc::Error whose message holds `expected`.
 void expect_damaged_calibration_named(const std::string& from, const std::string& to, const char* key,
@@ -71,12 +82,7 @@ void expect_damaged_calibration_named(const std::string& from, const std::string
     ContainerFile e = c;
     e.header["calibration"][key] = value;
     write_container(to, model_file_magic().c_str(), e.version, e.header, e.blob);
-    try {
-      ArfcModel::load(to);
-      ADD_FAILURE() << "accepted " << key << " " << value.dump();
-    } catch (const Error& err) {
-      EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
-    }
+    expect_load_error(to, std::string(key) + " " + value.dump(), expected);
   }
 }
 
@@ -93,12 +99,7 @@ void expect_edited_weights_named(const std::string& from, const std::string& to,
     edit(*arc);
   }
   ArfcModel::from_network(c.header["config"], arc.ptr()).save(to);
-  try {
-    ArfcModel::load(to);
-    ADD_FAILURE() << "accepted edited weights (" << expected << ")";
-  } catch (const Error& err) {
-    EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
-  }
+  expect_load_error(to, "edited weights (" + expected + ")", expected);
 }
 
 // Trains with a checkpoint and crashes when the log line starting with `line` is written
@@ -393,12 +394,7 @@ TEST_F(TrainTest, CorruptModelFilesAreRejected) {
   std::string bytes = read_file_bytes(path("m.arfc"));
   auto expect_error = [&](const std::string& data, const std::string& needle) {
     write_file_atomic(path("bad.arfc"), data);
-    try {
-      ArfcModel::load(path("bad.arfc"));
-      FAIL() << "accepted a bad file (" << needle << ")";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
+    expect_load_error(path("bad.arfc"), "a bad file (" + needle + ")", needle);
   };
   expect_error(bytes.substr(0, 10), "truncated");
   expect_error("XXXXXXXX" + bytes.substr(8), "bad magic");
