@@ -11,6 +11,7 @@
 #include <functional>
 #include <random>
 #include <regex>
+#include <sstream>
 
 #include "arfc/codes/code_file.h"
 #include "arfc/core/error.h"
@@ -24,6 +25,7 @@
 #include "arfc/train/arfc_config.h"
 #include "arfc/train/codebook_tuning.h"
 #include "arfc/train/straight_through.h"
+#include "arfc/train/task_head.h"
 #include "arfc/train/train_arfc.h"
 
 using namespace arfc;
@@ -468,6 +470,36 @@ TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
   e = c;
   e.blob = e.blob.substr(0, e.blob.size() / 2);
   expect_resume_error(e, "weights cannot be read");
+  // A readable archive whose weights are not finite is named before training resumes.
+  {
+    std::istringstream is(c.blob);
+    torch::serialize::InputArchive root, am, ah;
+    root.load_from(is);
+    root.read("model", am);
+    root.read("head", ah);
+    Arc arc(arc_options_from_json(c.header["meta"]["model"], "model"));
+    arc->load(am);
+    torch::Tensor prototypes;  // [classes, max_values]
+    ah.read("prototypes", prototypes);
+    PrototypeClassifier head(PrototypeClassifierOptions(prototypes.size(1), prototypes.size(0)));
+    head->load(ah);
+    {
+      torch::NoGradGuard ng;
+      arc->named_parameters()["head.weight"][0][0] = NAN;
+    }
+    // oo: an empty optimiser state (the weights are checked before it is read).
+    torch::serialize::OutputArchive out, om, oh, oo;
+    arc->save(om);
+    head->save(oh);
+    out.write("model", om);
+    out.write("head", oh);
+    out.write("optim", oo);
+    std::ostringstream os;
+    out.save_to(os);
+    e = c;
+    e.blob = os.str();
+    expect_resume_error(e, "'head.weight' holds a value that is not finite");
+  }
 }
 
 TEST(TrainDefaults, OpenSetRetrievalTrainsWithoutTheLabelLoss) {

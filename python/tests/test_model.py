@@ -271,7 +271,7 @@ def test_ctrl_c_stops_encoding_on_worker_threads(q8_model, sigint_raises):
 # thread: Ctrl-C must stop the child's work there. Run in a fresh interpreter, which forks
 # before any work, so the child starts no thread pool a fork left half copied.
 FORKED_CTRL_C = """
-import os, signal, sys, threading, time
+import os, signal, threading
 import arfc
 from conftest import TINY_CONFIG, clustered
 

@@ -48,6 +48,10 @@ void module_from_bytes(torch::nn::Module& m, const std::string& bytes, const std
   }
   // A valid archive may still hold NaN or infinite weights (a crafted file whose fingerprint
   // was recomputed): they would turn every code into NaN.
+  check_module_finite(m, what);
+}
+
+void check_module_finite(const torch::nn::Module& m, const std::string& what) {
   torch::NoGradGuard ng;
   auto check = [&](const std::string& name, const torch::Tensor& t) {
     ARFC_CHECK(!t.is_floating_point() || torch::isfinite(t).all().item<bool>(), what, ": the stored tensor '", name,

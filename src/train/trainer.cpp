@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -478,24 +479,35 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
       ARFC_CHECK(epoch.is_number_integer() && epoch.get<int64_t>() >= 0 && epoch.get<int64_t>() <= opt.epochs,
                  "training checkpoint '", checkpoint_path, "': expected an 'epoch' from 0 to ", opt.epochs,
                  ", got ", epoch.dump(), ". Hint: the file is damaged; delete it or run without --resume.");
-      try {
+      // Libtorch's archive reader throws its own and standard exceptions on damaged bytes.
+      const std::string what = "training checkpoint '" + checkpoint_path + "'";
+      auto read_part = [&](const std::function<void()>& read) {
+        try {
+          read();
+        } catch (const c10::Error& e) {
+          ARFC_THROW(what, ": its weights cannot be read (", std::string(e.what_without_backtrace()).substr(0, 300),
+                     "). Hint: the file is damaged; delete it or run without --resume.");
+        } catch (const std::exception& e) {
+          ARFC_THROW(what, ": its weights cannot be read (", std::string(e.what()).substr(0, 300),
+                     "). Hint: the file is damaged; delete it or run without --resume.");
+        }
+      };
+      torch::serialize::InputArchive root, am, ah, ao;
+      read_part([&] {
         std::istringstream is(c.blob);
-        torch::serialize::InputArchive root, am, ah, ao;
         root.load_from(is, dev);
         root.read("model", am);
         root.read("head", ah);
         root.read("optim", ao);
         model.load(am);
         head->load(ah);
-        optim.load(ao);
-      } catch (const c10::Error& e) {
-        ARFC_THROW("training checkpoint '", checkpoint_path, "': its weights cannot be read (",
-                   std::string(e.what_without_backtrace()).substr(0, 300),
-                   "). Hint: the file is damaged; delete it or run without --resume.");
-      } catch (const std::exception& e) {
-        ARFC_THROW("training checkpoint '", checkpoint_path, "': its weights cannot be read (",
-                   std::string(e.what()).substr(0, 300), "). Hint: the file is damaged; delete it or run without --resume.");
-      }
+      });
+      // Weights read from a valid archive may still be NaN or infinite (a damaged or edited
+      // file): training would only turn them into a NaN loss later. Checked before the
+      // optimiser's state is read.
+      check_module_finite(model, what);
+      check_module_finite(*head, what);
+      read_part([&] { optim.load(ao); });
       start_epoch = epoch.get<int64_t>();
       log_info("resumed from " + checkpoint_path + " after epoch " + std::to_string(start_epoch));
     }

@@ -22,4 +22,8 @@ std::string module_to_bytes(const torch::nn::Module& m);
 void module_from_bytes(torch::nn::Module& m, const std::string& bytes, const std::string& what,
                        torch::Device device = torch::kCPU);
 
+// Every floating-point parameter and buffer of `m` is finite; otherwise arfc::Error naming
+// `what` and the tensor. module_from_bytes runs it; training checkpoints run it on resume.
+void check_module_finite(const torch::nn::Module& m, const std::string& what);
+
 }  // namespace arfc
