@@ -1,0 +1,49 @@
+# arfc eval plot: twoview (crossmodal), R@1 mean vs achieved ratio.
+# Render: gnuplot report.gp   (or gnuplot -e "outfile='x.png'" report.gp)
+if (!exists("outfile")) outfile = "report.png"
+set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5
+set output outfile
+set title "arfc eval: twoview (crossmodal, D = 256, test n = 10000)"
+set xlabel "compression ratio = float32 bytes / code bytes (log scale)"
+set ylabel "R@1 mean (%)"
+set logscale x 2
+set grid xtics ytics lc rgb '#dddddd'
+set key outside right center box opaque spacing 1.2 samplen 4
+set xrange [13.913:147.2]
+set xtics ("16" 16, "64" 64, "128" 128)
+set yrange [0:81.908]
+$s0 << EOD
+16 68.3 -
+EOD
+$s1 << EOD
+16 75.815 -
+64 68.34 -
+EOD
+$s2 << EOD
+16 75.855 -
+64 73.06 -
+128 65.5 -
+EOD
+$s3 << EOD
+16 69.4325 -
+64 11.52 -
+128 0.192927 -
+EOD
+$s4 << EOD
+16 75.2525 -
+64 69.355 -
+128 51.355 -
+EOD
+$s5 << EOD
+16 74.8375 -
+64 73.145 -
+128 66.735 -
+EOD
+plot \
+  $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc+f32", \
+  $s1 using 1:2 with linespoints lw 3.5 pt 5 ps 1.4 lc rgb '#ff7f0e' title "arfc+i8", \
+  $s2 using 1:2 with linespoints lw 3.5 pt 9 ps 1.4 lc rgb '#2ca02c' title "arfc+i4", \
+  $s3 using 1:2 with linespoints lw 2 pt 11 ps 1.4 lc rgb '#9467bd' title "ae+f32", \
+  $s4 using 1:2 with linespoints lw 2 pt 13 ps 1.4 lc rgb '#8c564b' title "ae+i8", \
+  $s5 using 1:2 with linespoints lw 2 pt 4 ps 1.4 lc rgb '#e377c2' title "ae+i4", \
+  70.98 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (70.98%)"
