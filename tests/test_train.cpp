@@ -64,15 +64,21 @@ nlohmann::json tiny_config(int64_t epochs = 3) {
           {"train", {{"epochs", epochs}, {"batch_size", 32}, {"lr", 3e-3}, {"seed", 5}}}};
 }
 
-// Loading the model file `file` must fail with an arfc::Error whose message holds
-// `expected`; `what` names the damage when it is accepted.
-void expect_load_error(const std::string& file, const std::string& what, const std::string& expected) {
+// `action` must fail with an arfc::Error whose message holds `expected`; `what` names the
+// damage when it is accepted.
+void expect_error_holding(const std::function<void()>& action, const std::string& what, const std::string& expected) {
   try {
-    ArfcModel::load(file);
+    action();
     ADD_FAILURE() << "accepted " << what;
   } catch (const Error& err) {
     EXPECT_NE(std::string(err.what()).find(expected), std::string::npos) << err.what();
   }
+}
+
+// Loading the model file `file` must fail with an arfc::Error whose message holds
+// `expected`; `what` names the damage when it is accepted.
+void expect_load_error(const std::string& file, const std::string& what, const std::string& expected) {
+  expect_error_holding([&] { ArfcModel::load(file); }, what, expected);
 }
 
 // Writes the model file `from` again as `to` with calibration[key] = each of `bad` in turn:
@@ -457,12 +463,8 @@ TEST_F(TrainTest, ResumeAfterCrashMatchesUninterruptedRun) {
   ContainerFile c = read_container(path("run.ckpt"), kCkptMagic, 1, "training checkpoint");
   auto expect_resume_error = [&](const ContainerFile& damaged, const std::string& needle) {
     write_container(path("e.ckpt"), kCkptMagic, damaged.version, damaged.header, damaged.blob);
-    try {
-      train_arfc(train, cfg, path("e.ckpt"), true);
-      FAIL() << "resumed from a damaged checkpoint (" << needle << ")";
-    } catch (const Error& err) {
-      EXPECT_NE(std::string(err.what()).find(needle), std::string::npos) << err.what();
-    }
+    expect_error_holding([&] { train_arfc(train, cfg, path("e.ckpt"), true); },
+                         "a damaged checkpoint (" + needle + ")", needle);
   };
   ContainerFile e = c;
   e.header["epoch"] = 999;
