@@ -196,6 +196,7 @@ TEST(Config, DefaultsAndValidation) {
   // trained once per batch).
   refused("fixed_tokens", {1, 1, 2}, "fixed_tokens lists 1 more than once");
   refused("prefix_weighting", "long", "\"uniform\", \"length\" or \"short\"");
+  refused("prefix_gradient", "old", "\"all\" or \"new\"");
   // Bounded above: each one sized the work or the memory of a run without limit.
   refused("prefixes_per_batch", 1000000000, "prefixes_per_batch must be in [0, 4096]");
   refused("epochs", int64_t(1) << 40, "epochs must be in [1, 1000000]");
@@ -294,6 +295,23 @@ TEST(RowSplit, BlocksPartitionTheTrainingRows) {
   EXPECT_EQ(int64_t(one.blocks[0].size()), 93);
   EXPECT_EQ(one.val, s.val);
   EXPECT_THROW(split_rows(n, opt, 6), Error);  // 10 rows in 6 parts: fewer than 2 per part
+}
+
+// "new" prefix gradients: a prefix's loss reaches only its values past the shorter prefix.
+TEST(Config, PrefixGradientReachesOnlyTheNewValues) {
+  auto codes = torch::randn({3, 8}, torch::requires_grad());
+  const auto p = prefix_for_loss(codes, 6, 2);
+  ASSERT_EQ(p.sizes(), (torch::IntArrayRef{3, 6}));
+  EXPECT_TRUE(torch::equal(p.detach(), codes.detach().narrow(1, 0, 6)));
+  p.sum().backward();
+  const auto g = codes.grad();
+  EXPECT_EQ(g.narrow(1, 0, 2).abs().sum().item<float>(), 0.0f);  // the shorter prefix: constants
+  EXPECT_TRUE(torch::equal(g.narrow(1, 2, 4), torch::ones({3, 4})));
+  EXPECT_EQ(g.narrow(1, 6, 2).abs().sum().item<float>(), 0.0f);  // past the prefix
+  // fixed 0 ("all"): every value of the prefix is trained.
+  auto c2 = codes.detach().clone().requires_grad_(true);
+  prefix_for_loss(c2, 6, 0).sum().backward();
+  EXPECT_TRUE(torch::equal(c2.grad().narrow(1, 0, 6), torch::ones({3, 6})));
 }
 
 // The per-prefix weights before normalisation: "short" gives a 16-value prefix 4 times the

@@ -58,6 +58,7 @@ json to_json(const TrainOptions& o) {
          {"prefix_weighting", o.prefix_weighting}};
   // Written only when not the default, so configs (and fingerprints) of models trained
   // before the option existed are unchanged.
+  if (o.prefix_gradient != "all") j["prefix_gradient"] = o.prefix_gradient;
   if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
   if (o.base_lr_scale != 1.0) j["base_lr_scale"] = o.base_lr_scale;
   if (!o.int4_select) j["int4_select"] = false;
@@ -91,8 +92,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
-                        "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr", "codebook_tokens",
-                        "st_epochs", "st_weight", "st_tokens", "int4_select", "source_select"});
+                        "prefix_gradient", "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr",
+                        "codebook_tokens", "st_epochs", "st_weight", "st_tokens", "int4_select", "source_select"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -111,6 +112,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "include_full", o.include_full);
   read(j, where, "progressive", o.progressive);
   read(j, where, "prefix_weighting", o.prefix_weighting);
+  read(j, where, "prefix_gradient", o.prefix_gradient);
   read(j, where, "micro_batches", o.micro_batches);
   read(j, where, "base_lr_scale", o.base_lr_scale);
   read(j, where, "int4_select", o.int4_select);
@@ -171,6 +173,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
              ".fixed_tokens must list token counts when prefix_mode is \"fixed\"");
   ARFC_CHECK(o.prefix_weighting == "uniform" || o.prefix_weighting == "length" || o.prefix_weighting == "short", where,
              ".prefix_weighting must be \"uniform\", \"length\" or \"short\", got \"", o.prefix_weighting, "\"");
+  ARFC_CHECK(o.prefix_gradient == "all" || o.prefix_gradient == "new", where,
+             ".prefix_gradient must be \"all\" or \"new\", got \"", o.prefix_gradient, "\"");
   return o;
 }
 

@@ -24,6 +24,12 @@ double prefix_weight(const std::string& weighting, int64_t values) {
   return 1.0;
 }
 
+torch::Tensor prefix_for_loss(const torch::Tensor& codes, int64_t values, int64_t fixed) {
+  if (!codes.defined()) return codes;
+  if (fixed <= 0) return codes.narrow(1, 0, values);
+  return torch::cat({codes.narrow(1, 0, fixed).detach(), codes.narrow(1, fixed, values - fixed)}, 1);
+}
+
 namespace {
 
 constexpr char kCkptMagic[8] = {'A', 'R', 'F', 'C', 'C', 'K', 'P', 'T'};
@@ -131,7 +137,10 @@ class Objective {
 
   // Weighted sum over prefix lengths, the longest encoded once and sliced; with the code
   // view on, plus view->weight times the mean loss of the quantised views of the full code.
-  torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting) {
+  // prefix_gradient "new": a prefix's values up to the next shorter length enter its loss
+  // detached (TrainOptions::prefix_gradient).
+  torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting,
+                           const std::string& gradient) {
     const bool viewed = view_on_ && view_ != nullptr;
     const int64_t longest = viewed ? model_.max_values() : lengths.back();
     auto raw_a = model_.encode(bt.x, longest, 0);
@@ -144,10 +153,13 @@ class Objective {
     double wsum = 0;
     for (int64_t m : lengths) wsum += prefix_weight(weighting, m);
     torch::Tensor total;
+    int64_t shorter = 0;  // lengths are sorted
     for (int64_t m : lengths) {
       const double w = prefix_weight(weighting, m) / wsum;
-      auto ca = ca_full.narrow(1, 0, m);
-      auto cb = cb_full.defined() ? cb_full.narrow(1, 0, m) : torch::Tensor();
+      const int64_t fixed = gradient == "new" ? shorter : 0;
+      auto ca = prefix_for_loss(ca_full, m, fixed);
+      auto cb = prefix_for_loss(cb_full, m, fixed);
+      shorter = m;
       auto l = w * prefix_loss(bt, ca, cb);
       total = total.defined() ? total + l : l;
     }
@@ -576,7 +588,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
         const int64_t b0 = part * bs / parts, b1 = (part + 1) * bs / parts;
         auto idx = torch::from_blob(order[size_t(part)].data() + s * (b1 - b0), {b1 - b0}, torch::kInt64).clone();
         Batch bt = make_batch(X, Bm, Y, idx, dev);
-        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting);
+        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting, opt.prefix_gradient);
         if (parts > 1) loss = loss * (double(b1 - b0) / double(bs));
         loss.backward();
         lv += loss.item<double>();

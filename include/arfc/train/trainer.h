@@ -57,6 +57,10 @@ struct TrainOptions {
   // the prefix length, favouring long codes) or "short" (weight proportional to
   // 1 / sqrt(length), favouring short codes); prefix_weight below.
   std::string prefix_weighting = "uniform";
+  // Which values of a prefix its loss trains: "all" (every value of the prefix) or "new"
+  // (only the values past the batch's next shorter prefix; the shorter values enter that
+  // loss as constants, so each value is trained by the shortest prefix holding it).
+  std::string prefix_gradient = "all";
   // Each batch is processed as this many micro-batches (gradient accumulation): batch-level
   // losses (ERGC, SupCon, InfoNCE) see one micro-batch, gradients are weighted by
   // micro-batch size and summed before the step. With W data-parallel ranks every rank
@@ -201,6 +205,11 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
 // Unnormalised weight of a prefix of `values` values under TrainOptions::prefix_weighting
 // (a batch's weights are divided by their sum): 1, values or 1 / sqrt(values).
 double prefix_weight(const std::string& weighting, int64_t values);
+
+// codes [B, >= values] -> [B, values]: the first `values` values, of which the first
+// `fixed` enter as constants (no gradient); TrainOptions::prefix_gradient "new" passes the
+// batch's next shorter prefix length as `fixed`, "all" passes 0.
+torch::Tensor prefix_for_loss(const torch::Tensor& codes, int64_t values, int64_t fixed);
 
 // Learning rate at step `step` of `total` (warm-up then cosine), exposed for tests.
 double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total);
