@@ -197,6 +197,16 @@ TEST(Config, DefaultsAndValidation) {
   refused("fixed_tokens", {1, 1, 2}, "fixed_tokens lists 1 more than once");
   refused("prefix_weighting", "long", "\"uniform\", \"length\" or \"short\"");
   refused("prefix_gradient", "old", "\"all\" or \"new\"");
+  refused("prefix_gradient_scale", 1.0, "in [0, 1)");
+  refused("prefix_gradient_scale", -0.5, "in [0, 1)");
+  refused("prefix_gradient_scale", 0.5, "only with prefix_gradient \"new\"");  // the default is "all"
+  {  // accepted with "new", and kept in the written config; absent when 0
+    auto good = cfg;
+    good["train"]["prefix_gradient"] = "new";
+    EXPECT_FALSE(parse_arfc_config(good).to_json()["train"].contains("prefix_gradient_scale"));
+    good["train"]["prefix_gradient_scale"] = 0.5;
+    EXPECT_DOUBLE_EQ(parse_arfc_config(good).to_json()["train"]["prefix_gradient_scale"].get<double>(), 0.5);
+  }
   // Bounded above: each one sized the work or the memory of a run without limit.
   refused("prefixes_per_batch", 1000000000, "prefixes_per_batch must be in [0, 4096]");
   refused("epochs", int64_t(1) << 40, "epochs must be in [1, 1000000]");
@@ -312,6 +322,15 @@ TEST(Config, PrefixGradientReachesOnlyTheNewValues) {
   auto c2 = codes.detach().clone().requires_grad_(true);
   prefix_for_loss(c2, 6, 0).sum().backward();
   EXPECT_TRUE(torch::equal(c2.grad().narrow(1, 0, 6), torch::ones({3, 6})));
+  // A scale lets a quarter of the gradient through to the shorter prefix; the values, and
+  // the gradient of the new values, are unchanged.
+  auto c3 = codes.detach().clone().requires_grad_(true);
+  const auto p3 = prefix_for_loss(c3, 6, 2, 0.25);
+  EXPECT_TRUE(torch::allclose(p3.detach(), codes.detach().narrow(1, 0, 6)));
+  p3.sum().backward();
+  EXPECT_TRUE(torch::allclose(c3.grad().narrow(1, 0, 2), torch::full({3, 2}, 0.25f)));
+  EXPECT_TRUE(torch::equal(c3.grad().narrow(1, 2, 4), torch::ones({3, 4})));
+  EXPECT_EQ(c3.grad().narrow(1, 6, 2).abs().sum().item<float>(), 0.0f);
 }
 
 // The per-prefix weights before normalisation: "short" gives a 16-value prefix 4 times the
@@ -818,6 +837,12 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["train"]["fixed_tokens"],
             nlohmann::json::array({1, 2, 4, 8, 16}));
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["train"]["prefix_mode"], "beta");
+  // A quarter of the longer prefixes' gradient reaches the shorter one's values, on
+  // cross-modal models only (docs/DESIGN.md, "Trainer").
+  EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["train"]["prefix_gradient"], "new");
+  EXPECT_DOUBLE_EQ(default_arfc_config(Task::Crossmodal, 256)["train"]["prefix_gradient_scale"].get<double>(), 0.25);
+  EXPECT_FALSE(default_arfc_config(Task::Classification, 256)["train"].contains("prefix_gradient"));
+  EXPECT_FALSE(default_arfc_config(Task::Retrieval, 256)["train"].contains("prefix_gradient_scale"));
   // Each token decided 4 tokens later (docs/DESIGN.md, "Beam lookahead").
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"]["discrete_lookahead"], 4);
 }

@@ -104,6 +104,10 @@ std::shared_ptr<PrefixEncoderImpl> train_learned_encoder(LearnedMethod method, c
                "mrl: prefix sizes must end at the code length ", code_values, ". Hint: pass the prefix sizes in ascending order.");
     opt.prefix_mode = "fixed";
     opt.fixed_tokens = prefix_sizes;  // granularity 1: token counts are value counts
+    // The published Matryoshka loss: every prefix's loss trains all of its values, whatever
+    // ARFC's default for the task (train.prefix_gradient).
+    opt.prefix_gradient = "all";
+    opt.prefix_gradient_scale = 0.0;
   } else {
     opt.prefix_mode = "full";
   }

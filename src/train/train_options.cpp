@@ -59,6 +59,7 @@ json to_json(const TrainOptions& o) {
   // Written only when not the default, so configs (and fingerprints) of models trained
   // before the option existed are unchanged.
   if (o.prefix_gradient != "all") j["prefix_gradient"] = o.prefix_gradient;
+  if (o.prefix_gradient_scale != 0.0) j["prefix_gradient_scale"] = o.prefix_gradient_scale;
   if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
   if (o.base_lr_scale != 1.0) j["base_lr_scale"] = o.base_lr_scale;
   if (!o.int4_select) j["int4_select"] = false;
@@ -92,8 +93,9 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   check_keys(j, where, {"epochs", "batch_size", "lr", "weight_decay", "warmup_frac", "min_lr_frac", "clip_norm",
                         "val_frac", "max_val_rows", "seed", "device", "prefix_mode", "beta_a", "beta_b",
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
-                        "prefix_gradient", "micro_batches", "base_lr_scale", "codebook_epochs", "codebook_lr",
-                        "codebook_tokens", "st_epochs", "st_weight", "st_tokens", "int4_select", "source_select"});
+                        "prefix_gradient", "prefix_gradient_scale", "micro_batches", "base_lr_scale",
+                        "codebook_epochs", "codebook_lr", "codebook_tokens", "st_epochs", "st_weight", "st_tokens",
+                        "int4_select", "source_select"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -113,6 +115,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "progressive", o.progressive);
   read(j, where, "prefix_weighting", o.prefix_weighting);
   read(j, where, "prefix_gradient", o.prefix_gradient);
+  read(j, where, "prefix_gradient_scale", o.prefix_gradient_scale);
   read(j, where, "micro_batches", o.micro_batches);
   read(j, where, "base_lr_scale", o.base_lr_scale);
   read(j, where, "int4_select", o.int4_select);
@@ -175,6 +178,10 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
              ".prefix_weighting must be \"uniform\", \"length\" or \"short\", got \"", o.prefix_weighting, "\"");
   ARFC_CHECK(o.prefix_gradient == "all" || o.prefix_gradient == "new", where,
              ".prefix_gradient must be \"all\" or \"new\", got \"", o.prefix_gradient, "\"");
+  ARFC_CHECK(o.prefix_gradient_scale >= 0.0 && o.prefix_gradient_scale < 1.0, where,
+             ".prefix_gradient_scale must be in [0, 1) (1 is prefix_gradient \"all\"), got ", o.prefix_gradient_scale);
+  ARFC_CHECK(o.prefix_gradient_scale == 0.0 || o.prefix_gradient == "new", where,
+             ".prefix_gradient_scale applies only with prefix_gradient \"new\", got \"", o.prefix_gradient, "\"");
   return o;
 }
 

@@ -24,10 +24,13 @@ double prefix_weight(const std::string& weighting, int64_t values) {
   return 1.0;
 }
 
-torch::Tensor prefix_for_loss(const torch::Tensor& codes, int64_t values, int64_t fixed) {
+torch::Tensor prefix_for_loss(const torch::Tensor& codes, int64_t values, int64_t fixed, double scale) {
   if (!codes.defined()) return codes;
   if (fixed <= 0) return codes.narrow(1, 0, values);
-  return torch::cat({codes.narrow(1, 0, fixed).detach(), codes.narrow(1, fixed, values - fixed)}, 1);
+  auto shorter = codes.narrow(1, 0, fixed);
+  // Forward value unchanged; the gradient reaching `shorter` is multiplied by `scale`.
+  shorter = scale > 0 ? scale * shorter + (1.0 - scale) * shorter.detach() : shorter.detach();
+  return torch::cat({shorter, codes.narrow(1, fixed, values - fixed)}, 1);
 }
 
 namespace {
@@ -138,9 +141,9 @@ class Objective {
   // Weighted sum over prefix lengths, the longest encoded once and sliced; with the code
   // view on, plus view->weight times the mean loss of the quantised views of the full code.
   // prefix_gradient "new": a prefix's values up to the next shorter length enter its loss
-  // detached (TrainOptions::prefix_gradient).
+  // with their gradient times `gradient_scale` (0: detached; TrainOptions::prefix_gradient).
   torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting,
-                           const std::string& gradient) {
+                           const std::string& gradient, double gradient_scale) {
     const bool viewed = view_on_ && view_ != nullptr;
     const int64_t longest = viewed ? model_.max_values() : lengths.back();
     auto raw_a = model_.encode(bt.x, longest, 0);
@@ -157,8 +160,8 @@ class Objective {
     for (int64_t m : lengths) {
       const double w = prefix_weight(weighting, m) / wsum;
       const int64_t fixed = gradient == "new" ? shorter : 0;
-      auto ca = prefix_for_loss(ca_full, m, fixed);
-      auto cb = prefix_for_loss(cb_full, m, fixed);
+      auto ca = prefix_for_loss(ca_full, m, fixed, gradient_scale);
+      auto cb = prefix_for_loss(cb_full, m, fixed, gradient_scale);
       shorter = m;
       auto l = w * prefix_loss(bt, ca, cb);
       total = total.defined() ? total + l : l;
@@ -588,7 +591,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
         const int64_t b0 = part * bs / parts, b1 = (part + 1) * bs / parts;
         auto idx = torch::from_blob(order[size_t(part)].data() + s * (b1 - b0), {b1 - b0}, torch::kInt64).clone();
         Batch bt = make_batch(X, Bm, Y, idx, dev);
-        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting, opt.prefix_gradient);
+        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting, opt.prefix_gradient, opt.prefix_gradient_scale);
         if (parts > 1) loss = loss * (double(b1 - b0) / double(bs));
         loss.backward();
         lv += loss.item<double>();

@@ -61,6 +61,9 @@ struct TrainOptions {
   // (only the values past the batch's next shorter prefix; the shorter values enter that
   // loss as constants, so each value is trained by the shortest prefix holding it).
   std::string prefix_gradient = "all";
+  // With prefix_gradient "new": the factor on the gradient a prefix's loss passes to the
+  // values of the next shorter prefix, in [0, 1) (0: they enter as constants).
+  double prefix_gradient_scale = 0.0;
   // Each batch is processed as this many micro-batches (gradient accumulation): batch-level
   // losses (ERGC, SupCon, InfoNCE) see one micro-batch, gradients are weighted by
   // micro-batch size and summed before the step. With W data-parallel ranks every rank
@@ -207,9 +210,10 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
 double prefix_weight(const std::string& weighting, int64_t values);
 
 // codes [B, >= values] -> [B, values]: the first `values` values, of which the first
-// `fixed` enter as constants (no gradient); TrainOptions::prefix_gradient "new" passes the
-// batch's next shorter prefix length as `fixed`, "all" passes 0.
-torch::Tensor prefix_for_loss(const torch::Tensor& codes, int64_t values, int64_t fixed);
+// `fixed` pass back their gradient times `scale` (0: they enter as constants);
+// TrainOptions::prefix_gradient "new" passes the batch's next shorter prefix length as
+// `fixed` and prefix_gradient_scale as `scale`, "all" passes fixed 0.
+torch::Tensor prefix_for_loss(const torch::Tensor& codes, int64_t values, int64_t fixed, double scale = 0.0);
 
 // Learning rate at step `step` of `total` (warm-up then cosine), exposed for tests.
 double scheduled_lr(const TrainOptions& opt, int64_t step, int64_t total);

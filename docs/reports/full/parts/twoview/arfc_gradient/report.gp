@@ -1,0 +1,31 @@
+# arfc eval plot: twoview (crossmodal), R@1 mean vs achieved ratio.
+# Render: gnuplot report.gp   (or gnuplot -e "outfile='x.png'" report.gp)
+if (!exists("outfile")) outfile = "report.png"
+set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5
+set output outfile
+set title "arfc eval: twoview (crossmodal, D = 256, test n = 10000)"
+set xlabel "compression ratio = float32 bytes / code bytes (log scale)"
+set ylabel "R@1 mean (%)"
+set logscale x 2
+set grid xtics ytics lc rgb '#dddddd'
+set key outside right center box opaque spacing 1.2 samplen 4
+set xrange [1.73913:588.8]
+set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
+set yrange [13.1989:80.9688]
+$s0 << EOD
+2 76.295 -
+3.2 76.145 -
+4 76.295 -
+5.33333 76.1475 -
+8 76.1375 -
+12.8 75.91 -
+16 75.865 -
+32 75.1 -
+64 72.755 -
+128 66.345 -
+256 45.52 -
+512 17.8727 -
+EOD
+plot \
+  $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc", \
+  70.845 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (70.84%)"
