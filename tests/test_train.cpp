@@ -199,13 +199,18 @@ TEST(Config, DefaultsAndValidation) {
   refused("prefix_gradient", "old", "\"all\" or \"new\"");
   refused("prefix_gradient_scale", 1.0, "in [0, 1)");
   refused("prefix_gradient_scale", -0.5, "in [0, 1)");
-  refused("prefix_gradient_scale", 0.5, "only with prefix_gradient \"new\"");  // the default is "all"
-  {  // accepted with "new", and kept in the written config; absent when 0
+  {  // kept in the written config with "new"; absent when 0, and dropped with "all"
     auto good = cfg;
     good["train"]["prefix_gradient"] = "new";
     EXPECT_FALSE(parse_arfc_config(good).to_json()["train"].contains("prefix_gradient_scale"));
     good["train"]["prefix_gradient_scale"] = 0.5;
     EXPECT_DOUBLE_EQ(parse_arfc_config(good).to_json()["train"]["prefix_gradient_scale"].get<double>(), 0.5);
+    // "all" over the cross-modal default ("new", 0.25) is the gradient before, not an error.
+    const auto all = parse_arfc_config(merge_config(default_arfc_config(Task::Crossmodal, 256),
+                                                    {{"train", {{"prefix_gradient", "all"}}}}));
+    EXPECT_EQ(all.train.prefix_gradient, "all");
+    EXPECT_EQ(all.train.prefix_gradient_scale, 0.0);
+    EXPECT_FALSE(all.to_json()["train"].contains("prefix_gradient_scale"));
   }
   // Bounded above: each one sized the work or the memory of a run without limit.
   refused("prefixes_per_batch", 1000000000, "prefixes_per_batch must be in [0, 4096]");

@@ -180,8 +180,9 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
              ".prefix_gradient must be \"all\" or \"new\", got \"", o.prefix_gradient, "\"");
   ARFC_CHECK(o.prefix_gradient_scale >= 0.0 && o.prefix_gradient_scale < 1.0, where,
              ".prefix_gradient_scale must be in [0, 1) (1 is prefix_gradient \"all\"), got ", o.prefix_gradient_scale);
-  ARFC_CHECK(o.prefix_gradient_scale == 0.0 || o.prefix_gradient == "new", where,
-             ".prefix_gradient_scale applies only with prefix_gradient \"new\", got \"", o.prefix_gradient, "\"");
+  // The scale has no meaning with "all" (every gradient passes whole); dropped there, so a
+  // config that sets "all" over a cross-modal default ("new", 0.25) needs no second key.
+  if (o.prefix_gradient == "all") o.prefix_gradient_scale = 0.0;
   return o;
 }
 

@@ -62,7 +62,8 @@ struct TrainOptions {
   // loss as constants, so each value is trained by the shortest prefix holding it).
   std::string prefix_gradient = "all";
   // With prefix_gradient "new": the factor on the gradient a prefix's loss passes to the
-  // values of the next shorter prefix, in [0, 1) (0: they enter as constants).
+  // values of the next shorter prefix, in [0, 1) (0: they enter as constants). Ignored
+  // (set to 0 when read) with "all".
   double prefix_gradient_scale = 0.0;
   // Each batch is processed as this many micro-batches (gradient accumulation): batch-level
   // losses (ERGC, SupCon, InfoNCE) see one micro-batch, gradients are weighted by
