@@ -117,9 +117,13 @@ py::object json_to_py(const nlohmann::json& j) { return py::module_::import("jso
 nlohmann::json json_from_py(const py::handle& obj, const std::string& what) {
   std::string text;
   try {
-    text = py::module_::import("json").attr("dumps")(obj).cast<std::string>();
+    // allow_nan=False: JSON has no NaN or infinity, so they are refused here by name
+    // instead of failing later in the JSON parser.
+    text = py::module_::import("json").attr("dumps")(obj, py::arg("allow_nan") = false).cast<std::string>();
   } catch (py::error_already_set& e) {
-    throw py::value_error(what + ": expected a JSON-serialisable dict (" + std::string(e.what()) + ")");
+    // The exception's message alone (e.what() appends a Python traceback).
+    const std::string why = py::str(e.value()).cast<std::string>();
+    throw py::value_error(what + ": expected a JSON-serialisable dict of finite numbers (" + why + ")");
   }
   return nlohmann::json::parse(text);
 }

@@ -95,6 +95,8 @@ def test_train_errors():
         arfc.train(x, task="ranking", progress=False)
     with pytest.raises(ValueError, match="unknown_key"):
         arfc.train(x, config={"model": {"unknown_key": 1}}, progress=False)
+    with pytest.raises(ValueError, match="finite numbers"):  # NaN has no JSON form
+        arfc.train(x, config={"train": {"lr": float("nan")}}, progress=False)
     with pytest.raises(ValueError, match="epochs"):
         arfc.train(x, epochs=1.5, progress=False)
     with pytest.raises(ValueError, match="integer class ids"):
