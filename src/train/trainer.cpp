@@ -140,10 +140,10 @@ class Objective {
 
   // Weighted sum over prefix lengths, the longest encoded once and sliced; with the code
   // view on, plus view->weight times the mean loss of the quantised views of the full code.
-  // prefix_gradient "new": a prefix's values up to the next shorter length enter its loss
-  // with their gradient times `gradient_scale` (0: detached; TrainOptions::prefix_gradient).
+  // A prefix's values up to the next shorter length pass back their gradient times
+  // `shorter_gradient` (1: all of it, prefix_gradient "all"; else prefix_gradient_scale).
   torch::Tensor batch_loss(const Batch& bt, const std::vector<int64_t>& lengths, const std::string& weighting,
-                           const std::string& gradient, double gradient_scale) {
+                           double shorter_gradient) {
     const bool viewed = view_on_ && view_ != nullptr;
     const int64_t longest = viewed ? model_.max_values() : lengths.back();
     auto raw_a = model_.encode(bt.x, longest, 0);
@@ -159,9 +159,9 @@ class Objective {
     int64_t shorter = 0;  // lengths are sorted
     for (int64_t m : lengths) {
       const double w = prefix_weight(weighting, m) / wsum;
-      const int64_t fixed = gradient == "new" ? shorter : 0;
-      auto ca = prefix_for_loss(ca_full, m, fixed, gradient_scale);
-      auto cb = prefix_for_loss(cb_full, m, fixed, gradient_scale);
+      const int64_t fixed = shorter_gradient < 1.0 ? shorter : 0;
+      auto ca = prefix_for_loss(ca_full, m, fixed, shorter_gradient);
+      auto cb = prefix_for_loss(cb_full, m, fixed, shorter_gradient);
       shorter = m;
       auto l = w * prefix_loss(bt, ca, cb);
       total = total.defined() ? total + l : l;
@@ -465,6 +465,8 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
   PrototypeClassifier head(PrototypeClassifierOptions(model.max_values(), std::max<int64_t>(1, num_classes)).scale(lo.proto_scale));
   head->to(dev);
   Objective obj(task, lo, model, head);
+  // What a prefix's loss passes back to the next shorter prefix's values (TrainOptions).
+  const double shorter_gradient = opt.prefix_gradient == "new" ? opt.prefix_gradient_scale : 1.0;
   // One parameter group, or two when the base learns at its own rate (base_lr_scale).
   std::vector<torch::Tensor> params, base_params;
   for (const auto& item : model.named_parameters()) {
@@ -591,7 +593,7 @@ TrainSummary train_prefix_encoder(const std::shared_ptr<PrefixEncoderImpl>& mode
         const int64_t b0 = part * bs / parts, b1 = (part + 1) * bs / parts;
         auto idx = torch::from_blob(order[size_t(part)].data() + s * (b1 - b0), {b1 - b0}, torch::kInt64).clone();
         Batch bt = make_batch(X, Bm, Y, idx, dev);
-        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting, opt.prefix_gradient, opt.prefix_gradient_scale);
+        auto loss = obj.batch_loss(bt, lengths, opt.prefix_weighting, shorter_gradient);
         if (parts > 1) loss = loss * (double(b1 - b0) / double(bs));
         loss.backward();
         lv += loss.item<double>();
