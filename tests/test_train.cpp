@@ -843,11 +843,13 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
             nlohmann::json::array({1, 2, 4, 8, 16}));
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["train"]["prefix_mode"], "beta");
   // A quarter of the longer prefixes' gradient reaches the shorter one's values, on
-  // cross-modal models only (docs/DESIGN.md, "Trainer").
-  EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["train"]["prefix_gradient"], "new");
-  EXPECT_DOUBLE_EQ(default_arfc_config(Task::Crossmodal, 256)["train"]["prefix_gradient_scale"].get<double>(), 0.25);
+  // cross-modal and retrieval models (docs/DESIGN.md, "Trainer"); classification keeps "all".
+  for (Task task : {Task::Crossmodal, Task::Retrieval}) {
+    EXPECT_EQ(default_arfc_config(task, 256)["train"]["prefix_gradient"], "new");
+    EXPECT_DOUBLE_EQ(default_arfc_config(task, 256)["train"]["prefix_gradient_scale"].get<double>(), 0.25);
+  }
   EXPECT_FALSE(default_arfc_config(Task::Classification, 256)["train"].contains("prefix_gradient"));
-  EXPECT_FALSE(default_arfc_config(Task::Retrieval, 256)["train"].contains("prefix_gradient_scale"));
+  EXPECT_FALSE(default_arfc_config(Task::Classification, 256)["train"].contains("prefix_gradient_scale"));
   // Each token decided 4 tokens later (docs/DESIGN.md, "Beam lookahead").
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"]["discrete_lookahead"], 4);
 }
