@@ -79,11 +79,12 @@ nlohmann::json default_arfc_config(Task task, int64_t input_dim) {
   }
   // Cross-modal and retrieval models let a quarter of each longer prefix's gradient reach
   // the shorter prefix's values (with the 1, 2, 4, 8, 16-token prefixes the one-token code
-  // weighs its own loss and the four longer ones' alike). Full twoview protocol: the 128x code gained 0.73 point at every one of
-  // three seeds and the 256x code 1.4 (seed 0), 64x lost 0.25, 2x-32x 0.04-0.29; against
-  // the per-ratio autoencoder 128x went from a loss to a tie, 256x from a tie to a win.
-  // Full open-set protocol, seeds 0-2: 256x-512x gained at every seed (0.7-2.8 point),
-  // 32x-128x at two seeds of three (0.4-0.9; level at the third), 2x-16x level (docs/DESIGN.md, "Trainer"). Classification keeps "all": on pixels
+  // weighs its own loss and the four longer ones' alike). Full twoview protocol: the 128x
+  // code gained 0.73 point at every one of three seeds and the 256x code 1.4 (seed 0), 64x
+  // lost 0.25, 2x-32x 0.04-0.29; against the per-ratio autoencoder 128x went from a loss to
+  // a tie, 256x from a tie to a win. Full open-set protocol, seeds 0-2: 256x-512x gained at
+  // every seed (0.7-2.8 point), 32x-128x at two seeds of three (0.4-0.9; level at the
+  // third), 2x-16x level (docs/DESIGN.md, "Trainer"). Classification keeps "all": on pixels
   // s = 0.25 was level at 16x-64x and 0.29 point lower at 128x (seed 0).
   if (task == Task::Crossmodal || task == Task::Retrieval) {
     c.train.prefix_gradient = "new";
