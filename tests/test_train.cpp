@@ -821,10 +821,15 @@ TEST_F(TrainTest, NonlinearBaseSurvivesTheModelFile) {
   EXPECT_EQ(default_arfc_config(Task::Classification, 256)["model"].value("base_hidden", 0), 512);
   EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("base_hidden", 0), 512);
   EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("base_hidden", 0), 0);
-  // Every task normalises each row by its RMS: one scale per set measured level on open-set
-  // retrieval (docs/DESIGN.md, "Row normalisation and int4").
-  for (Task t : {Task::Retrieval, Task::Classification, Task::Crossmodal})
+  // Retrieval models divide by one scale per set and code with the base code; the others
+  // normalise each row by its RMS and let the held-out trial choose the code
+  // (docs/DESIGN.md, "Row normalisation and int4").
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["model"].value("input_norm", "row"), "set");
+  EXPECT_EQ(default_arfc_config(Task::Retrieval, 256)["train"].value("code_source", "trial"), "base");
+  for (Task t : {Task::Classification, Task::Crossmodal}) {
     EXPECT_EQ(default_arfc_config(t, 256)["model"].value("input_norm", "row"), "row");
+    EXPECT_FALSE(default_arfc_config(t, 256)["train"].contains("code_source"));
+  }
   // Default beam: cross-modal models keep their first 2 tokens greedy, the others search
   // from the first token (docs/DESIGN.md, "Training beam").
   EXPECT_EQ(default_arfc_config(Task::Crossmodal, 256)["model"].value("discrete_greedy", -1), 2);
@@ -1124,11 +1129,30 @@ TEST_F(TrainTest, CodeSourceIsChosenOnHeldOutRows) {
   EXPECT_EQ(back.code_source(), m.code_source());
   EXPECT_EQ(back.fingerprint(), m.fingerprint());
   EXPECT_EQ(describe_model_file(path("m.arfc"))["code_source"], arc ? "arc" : "base");
-  // train.source_select false keeps the ARC code and writes no trial.
-  ArfcModel f = train_arfc(fs, merge_config(tiny_config(2), {{"train", {{"source_select", false}}}}));
-  EXPECT_EQ(f.code_source(), CodeSource::Arc);
-  EXPECT_FALSE(f.config()["summary"].contains("source_selection"));
-  EXPECT_EQ(f.config()["train"]["source_select"], false);
+  // train.code_source "arc" or "base" sets the code without a trial, and so does the older
+  // spelling (source_select false: "arc").
+  for (const char* source : {"arc", "base"}) {
+    ArfcModel f = train_arfc(fs, merge_config(tiny_config(2), {{"train", {{"code_source", source}}}}));
+    EXPECT_EQ(f.code_source(), code_source_from_name(source)) << source;
+    EXPECT_EQ(f.config()["summary"]["source_selection"],
+              nlohmann::json({{"code_source", source}, {"chosen_by", "train.code_source"}}));
+    EXPECT_EQ(f.config()["train"]["code_source"], source);
+    f.save(path("f.arfc"));
+    EXPECT_EQ(ArfcModel::load(path("f.arfc")).code_source(), f.code_source()) << source;
+  }
+  const auto old_spelling = [](const nlohmann::json& train) {
+    return train_options_from_json(train).code_source;
+  };
+  EXPECT_EQ(old_spelling({{"source_select", false}}), "arc");
+  EXPECT_EQ(old_spelling({{"source_select", true}}), "trial");
+  EXPECT_EQ(old_spelling({{"source_select", true}, {"code_source", "base"}}), "trial");  // the older key decides
+  EXPECT_EQ(old_spelling(nlohmann::json::object()), "trial");
+  expect_error_holding([&] { old_spelling({{"code_source", "transformer"}}); }, "code_source \"transformer\"",
+                       "code_source must be \"trial\", \"arc\" or \"base\"");
+  // Without a separate base there is only one code: "base" leaves the ARC code, as the trial.
+  ArfcModel one = train_arfc(fs, merge_config(tiny_config(1), {{"model", {{"linear_base", false}, {"base_hidden", 0}}},
+                                                               {"train", {{"code_source", "base"}}}}));
+  EXPECT_EQ(one.code_source(), CodeSource::Arc);
   // A damaged choice is named.
   expect_damaged_calibration_named(path("m.arfc"), path("e.arfc"), "code_source",
                                    {nlohmann::json("transformer"), nlohmann::json(1)},

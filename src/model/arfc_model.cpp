@@ -199,6 +199,10 @@ Matrix ArfcModel::base_code(const Matrix& x, int64_t modality) const {
                                [&](const torch::Tensor& xb) { return arc->base_code(xb, modality); });
 }
 
+Matrix ArfcModel::source_code(const Matrix& x, int64_t modality) const {
+  return code_source() == CodeSource::Base ? base_code(x, modality) : encode(x, geometry().max_values(), modality);
+}
+
 CodeSource ArfcModel::code_source() const { return impl_->base_source ? CodeSource::Base : CodeSource::Arc; }
 
 const char* code_source_name(CodeSource s) {
@@ -435,6 +439,26 @@ void ArfcModel::select_code_source(const TrainingRows& rows) {
   impl_->finish();
 }
 
+void ArfcModel::set_code_source(CodeSource source) {
+  ARFC_CHECK(source == CodeSource::Arc || source == CodeSource::Base, "set_code_source: the source must be the ARC "
+             "code or the base code");
+  const ArcOptions& o = impl_->arc->options;
+  if (source == CodeSource::Base && (!o.linear_base() || o.base_only())) {
+    // As the trial, a no-op: without a base there is only the ARC code, and a base_only
+    // model's ARC code is its base code.
+    log_info(std::string("code source \"base\": this model ") +
+             (o.linear_base() ? "is base_only, so its ARC code is its base code" : "has no base (model.linear_base "
+                                                                               "false); compress makes the ARC code"));
+    return;
+  }
+  impl_->base_source = source == CodeSource::Base;
+  impl_->cfg.summary["source_selection"] = {{"code_source", code_source_name(code_source())},
+                                            {"chosen_by", "train.code_source"}};
+  log_info(std::string("default code source: the ") + (impl_->base_source ? "base" : "ARC") +
+           " code (train.code_source)");
+  impl_->finish();
+}
+
 void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
   auto cb = impl_->arc->codebooks();
   if (cb.is_empty()) return;
@@ -459,8 +483,8 @@ void ArfcModel::fit_codebooks(const TrainingRows& rows, int64_t max_rows) {
   std::string on_rows;   // "N rows (...)" for the log
   auto take_rows = [&](const std::vector<int64_t>& idx, const char* what) {
     std::vector<torch::Tensor> parts;
-    parts.push_back(to_tensor(encode(rows.gather(0, idx), g.max_values(), 0)));
-    if (pairs) parts.push_back(to_tensor(encode(rows.gather(1, idx), g.max_values(), 1)));
+    parts.push_back(to_tensor(source_code(rows.gather(0, idx), 0)));
+    if (pairs) parts.push_back(to_tensor(source_code(rows.gather(1, idx), 1)));
     codes = torch::cat(parts, 0).to(impl_->device);
     fitted = 0;
     on_rows = std::to_string(idx.size()) + " rows" + what;
@@ -563,7 +587,7 @@ void ArfcModel::calibrate(const TrainingRows& rows, int64_t max_rows) {
   std::vector<std::vector<float>> s8, s4;
   for (int64_t m = 0; m < num_modalities(); ++m) {
     const Matrix x = rows.slice(m, 0, std::min(rows.rows(), max_rows));
-    const Matrix codes = encode(x, geometry().max_values(), m);
+    const Matrix codes = source_code(x, m);
     s8.push_back(calibrate_scales(codes, StorageType::I8));
     s4.push_back(calibrate_scales(codes, StorageType::I4));
   }

@@ -63,7 +63,7 @@ json to_json(const TrainOptions& o) {
   if (o.micro_batches != 1) j["micro_batches"] = o.micro_batches;
   if (o.base_lr_scale != 1.0) j["base_lr_scale"] = o.base_lr_scale;
   if (!o.int4_select) j["int4_select"] = false;
-  if (!o.source_select) j["source_select"] = false;
+  if (o.code_source != "trial") j["code_source"] = o.code_source;
   // Written only when tuning is on: configs from before the keys existed stay as they were.
   if (o.codebook_epochs > 0) {
     j["codebook_epochs"] = o.codebook_epochs;
@@ -95,7 +95,7 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
                         "prefixes_per_batch", "include_full", "progressive", "fixed_tokens", "prefix_weighting",
                         "prefix_gradient", "prefix_gradient_scale", "micro_batches", "base_lr_scale",
                         "codebook_epochs", "codebook_lr", "codebook_tokens", "st_epochs", "st_weight", "st_tokens",
-                        "int4_select", "source_select"});
+                        "int4_select", "code_source", "source_select"});
   read(j, where, "epochs", o.epochs);
   read(j, where, "batch_size", o.batch_size);
   read(j, where, "lr", o.lr);
@@ -119,7 +119,14 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
   read(j, where, "micro_batches", o.micro_batches);
   read(j, where, "base_lr_scale", o.base_lr_scale);
   read(j, where, "int4_select", o.int4_select);
-  read(j, where, "source_select", o.source_select);
+  read(j, where, "code_source", o.code_source);
+  // The older spelling, which only a user's config can hold (defaults write code_source):
+  // source_select false is code_source "arc", true the trial; given, it decides.
+  if (j.contains("source_select")) {
+    bool select = true;
+    read(j, where, "source_select", select);
+    o.code_source = select ? "trial" : "arc";
+  }
   read(j, where, "codebook_epochs", o.codebook_epochs);
   read(j, where, "codebook_lr", o.codebook_lr);
   read(j, where, "codebook_tokens", o.codebook_tokens);
@@ -164,6 +171,8 @@ TrainOptions train_options_from_json(const json& j, const std::string& where) {
              "] (the last st_epochs of the training epochs), got ", o.st_epochs);
   ARFC_CHECK(o.st_weight > 0 && o.st_weight <= 100, where, ".st_weight must be in (0, 100], got ", o.st_weight);
   ARFC_CHECK(o.st_tokens >= 1 && o.st_tokens <= 4096, where, ".st_tokens must be in [1, 4096], got ", o.st_tokens);
+  ARFC_CHECK(o.code_source == "trial" || o.code_source == "arc" || o.code_source == "base", where,
+             ".code_source must be \"trial\", \"arc\" or \"base\", got \"", o.code_source, "\"");
   ARFC_CHECK(o.prefix_mode == "beta" || o.prefix_mode == "fixed" || o.prefix_mode == "full", where,
              ".prefix_mode must be one of beta, fixed, full; got \"", o.prefix_mode, "\"");
   ARFC_CHECK(o.beta_a > 0 && o.beta_b > 0, where, ".beta_a and .beta_b must be > 0, got ", o.beta_a, " and ", o.beta_b);

@@ -98,6 +98,10 @@ class ArfcModel {
   // which the transformer's tokens correct; one matrix product (and the MLP) per row.
   // arfc::Error for a model without a base.
   Matrix base_code(const Matrix& x, int64_t modality = 0) const;
+  // x: [N, D_modality] -> [N, max_values] the full continuous code of the default code
+  // source (code_source()): base_code or encode at full length. What compress() stores,
+  // and so what calibrate() and fit_codebooks() fit on.
+  Matrix source_code(const Matrix& x, int64_t modality = 0) const;
   // Candidates per row the token search keeps by default (model.discrete_beam; 1 = greedy
   // and for models without discrete tokens).
   int64_t token_beam() const;
@@ -120,9 +124,13 @@ class ArfcModel {
   // in the model file's calibration, "code_source"; the gain's paired SE is reported).
   // The trials go to the summary ("source_selection"). No-op for models without a base, for
   // base_only models (their ARC code is the base code), and with fewer than 50 held-out
-  // rows. Called by train_arfc after the codebooks are fitted unless train.source_select is
-  // false.
+  // rows. Called by train_arfc after the codebooks are fitted when train.code_source is
+  // "trial" (the default).
   void select_code_source(const TrainingRows& rows);
+  // Sets the default code source without a trial (train.code_source "arc" or "base"; the
+  // summary's "source_selection" says so). As the trial, a no-op for models without a base
+  // and for base_only models. source must be Arc or Base (else arfc::Error).
+  void set_code_source(CodeSource source);
   // The code-space vectors a stored code stands for: [N, n_values] dequantised values, or
   // for q8 codes [N, max_values] (the sum of the tokens' codewords). Searching and probing
   // codes means comparing these (cosine). q8 codes of another shape -> arfc::Error.

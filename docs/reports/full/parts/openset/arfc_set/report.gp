@@ -1,0 +1,31 @@
+# arfc eval plot: openset (retrieval), R@1 vs achieved ratio.
+# Render: gnuplot report.gp   (or gnuplot -e "outfile='x.png'" report.gp)
+if (!exists("outfile")) outfile = "report.png"
+set terminal pngcairo size 1280,800 noenhanced font 'Sans,13' linewidth 1.5
+set output outfile
+set title "arfc eval: openset (retrieval, D = 256, test n = 5000)"
+set xlabel "compression ratio = float32 bytes / code bytes (log scale)"
+set ylabel "R@1 (%)"
+set logscale x 2
+set grid xtics ytics lc rgb '#dddddd'
+set key outside right center box opaque spacing 1.2 samplen 4
+set xrange [1.73913:588.8]
+set xtics ("2" 2, "3" 3, "4" 4, "5.3" 5.3, "8" 8, "12" 12, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256, "512" 512)
+set yrange [59.7704:94.9029]
+$s0 << EOD
+2 92.32 -
+3.2 91.72 -
+4 92.3 -
+5.33333 91.98 -
+8 91.66 -
+12.8 91.4 -
+16 91.04 -
+32 89.82 -
+64 88.08 -
+128 82.78 -
+256 76.0452 -
+512 62.1933 -
+EOD
+plot \
+  $s0 using 1:2 with linespoints lw 3.5 pt 7 ps 1.4 lc rgb '#1f77b4' title "arfc", \
+  92.48 with lines dt 2 lw 2.5 lc rgb 'black' title "uncompressed (92.48%)"
