@@ -1131,15 +1131,25 @@ TEST_F(TrainTest, CodeSourceIsChosenOnHeldOutRows) {
   EXPECT_EQ(describe_model_file(path("m.arfc"))["code_source"], arc ? "arc" : "base");
   // train.code_source "arc" or "base" sets the code without a trial, and so does the older
   // spelling (source_select false: "arc").
+  std::vector<std::vector<float>> i8_scales;
   for (const char* source : {"arc", "base"}) {
     ArfcModel f = train_arfc(fs, merge_config(tiny_config(2), {{"train", {{"code_source", source}}}}));
     EXPECT_EQ(f.code_source(), code_source_from_name(source)) << source;
+    // The source is set before the calibration, which then fits the code compress() stores.
+    const Matrix stored = f.source_code(fs.train_x);
+    const bool base = std::string(source) == "base";
+    EXPECT_EQ(stored.data, (base ? f.base_code(fs.train_x) : f.encode(fs.train_x, f.geometry().max_values())).data)
+              << source;
+    EXPECT_EQ(f.scales(StorageType::I8), calibrate_scales(stored, StorageType::I8)) << source;
+    i8_scales.push_back(f.scales(StorageType::I8));
     EXPECT_EQ(f.config()["summary"]["source_selection"],
               nlohmann::json({{"code_source", source}, {"chosen_by", "train.code_source"}}));
     EXPECT_EQ(f.config()["train"]["code_source"], source);
     f.save(path("f.arfc"));
     EXPECT_EQ(ArfcModel::load(path("f.arfc")).code_source(), f.code_source()) << source;
   }
+  // The same network (training does not read the key), calibrated on two different codes.
+  EXPECT_NE(i8_scales[0], i8_scales[1]);
   const auto old_spelling = [](const nlohmann::json& train) {
     return train_options_from_json(train).code_source;
   };

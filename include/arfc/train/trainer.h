@@ -77,10 +77,11 @@ struct TrainOptions {
   // After training, held-out rows decide up to which budget int4 values compete with
   // int8 values (ArfcModel::select_int4); false keeps the fixed rule (D/8 bytes).
   bool int4_select = true;
-  // The code compress() makes by default, set after the codebooks are fitted: "trial"
-  // (held-out rows decide between the ARC code and its base, ArfcModel::select_code_source),
-  // "arc" or "base" (ArfcModel::set_code_source; "base" needs a model with a linear base that
-  // is not base_only). Configs written before the key said `source_select` false for "arc".
+  // The code compress() makes by default: "trial" (after the codebooks are fitted, held-out
+  // rows decide between the ARC code and its base, ArfcModel::select_code_source), or "arc"
+  // or "base", set before the calibration, which with the trials and the codebook fit then
+  // fits that code (ArfcModel::set_code_source; "base" leaves models without a separate base
+  // on the ARC code). Configs written before the key said `source_select` false for "arc".
   std::string code_source = "trial";
   // Discrete-token codebooks tuned with the task loss after they are fitted
   // (train/codebook_tuning.h): epochs over the fitting rows (0 = not tuned), Adam learning
