@@ -22,7 +22,7 @@ Usage:
   /usr/bin/python3 scripts/token_norm_check.py data/fmnist/openset
 
 Needs numpy and FAISS's Python module (Debian: python3-faiss). About half a minute on two
-core for the first 20 000 open-set training rows.
+cores for the first 20 000 open-set training rows.
 """
 
 import sys
