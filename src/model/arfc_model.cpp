@@ -66,6 +66,10 @@ struct ArfcModel::Impl {
   // written before the trial).
   bool base_source = false;
 
+  // Whether the model has a base code apart from its ARC code (a linear base, and not
+  // base_only, whose ARC code is its base code): only then is there a source to choose.
+  bool separate_base() const { return arc->options.linear_base() && !arc->options.base_only(); }
+
   // Rows per block of encode/decode: small cache-resident blocks spread over the threads on
   // the CPU, large blocks on an accelerator.
   int64_t encode_block() const { return device.is_cpu() ? ArfcModel::kEncodeBlock : ArfcModel::kAcceleratorBlock; }
@@ -395,8 +399,7 @@ void ArfcModel::select_int4(const TrainingRows& rows) {
 }
 
 void ArfcModel::select_code_source(const TrainingRows& rows) {
-  const ArcOptions& o = impl_->arc->options;
-  if (!o.linear_base() || o.base_only()) return;
+  if (!impl_->separate_base()) return;
   const HeldOutSplit split = held_out_split(rows, 0, true);
   if (split.held.size() < 50) return;
   const CodeGeometry g = geometry();
@@ -442,12 +445,11 @@ void ArfcModel::select_code_source(const TrainingRows& rows) {
 void ArfcModel::set_code_source(CodeSource source) {
   ARFC_CHECK(source == CodeSource::Arc || source == CodeSource::Base, "set_code_source: the source must be the ARC "
              "code or the base code");
-  const ArcOptions& o = impl_->arc->options;
-  if (source == CodeSource::Base && (!o.linear_base() || o.base_only())) {
+  if (source == CodeSource::Base && !impl_->separate_base()) {
     // As the trial, a no-op: without a base there is only the ARC code, and a base_only
     // model's ARC code is its base code.
     log_info(std::string("code source \"base\": this model ") +
-             (o.linear_base() ? "is base_only, so its ARC code is its base code" : "has no base (model.linear_base "
+             (impl_->arc->options.linear_base() ? "is base_only, so its ARC code is its base code" : "has no base (model.linear_base "
                                                                                "false); compress makes the ARC code"));
     return;
   }
