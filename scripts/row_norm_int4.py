@@ -29,9 +29,26 @@ import sys
 import numpy as np
 
 
-def fail(msg):
-    sys.stderr.write("row_norm_int4: " + msg + "\n")
+def fail(msg, prog="row_norm_int4"):
+    sys.stderr.write(prog + ": " + msg + "\n")
     sys.exit(2)
+
+
+def load_split(argv, prog):
+    """train_x [N, D], test_x [M, D] and test_y [M] of the feature set named by argv[1], as
+    stored; a usage or read error exits with code 2 and one line naming prog."""
+    if len(argv) != 2:
+        fail("usage: %s.py FEATURE_SET_DIR (train_x.npy, test_x.npy, test_y.npy)" % prog, prog)
+    d = argv[1]
+    try:
+        xtr = np.load(d + "/train_x.npy")
+        xte = np.load(d + "/test_x.npy")
+        yte = np.load(d + "/test_y.npy")
+    except OSError as e:
+        fail("cannot read the feature set in '%s': %s" % (d, e), prog)
+    if xtr.ndim != 2 or xte.ndim != 2 or xtr.shape[1] != xte.shape[1] or len(yte) != len(xte):
+        fail("'%s': expected train_x [N, D], test_x [M, D] and test_y [M]" % d, prog)
+    return xtr, xte, yte
 
 
 def rms_rows(x):
@@ -66,17 +83,8 @@ def recall_at_1(codes, labels):
 
 
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: row_norm_int4.py FEATURE_SET_DIR (train_x.npy, test_x.npy, test_y.npy)")
-    d = sys.argv[1]
-    try:
-        xtr = np.load(d + "/train_x.npy").astype(np.float64)
-        xte = np.load(d + "/test_x.npy").astype(np.float64)
-        yte = np.load(d + "/test_y.npy")
-    except OSError as e:
-        fail("cannot read the feature set in '%s': %s" % (d, e))
-    if xtr.ndim != 2 or xte.ndim != 2 or xtr.shape[1] != xte.shape[1] or len(yte) != len(xte):
-        fail("'%s': expected train_x [N, D], test_x [M, D] and test_y [M]" % d)
+    xtr, xte, yte = load_split(sys.argv, "row_norm_int4")
+    xtr, xte = xtr.astype(np.float64), xte.astype(np.float64)
     kinds = {"raw": lambda x: x, "rms": rms_rows}
     fits = {k: pca(f(xtr)) for k, f in kinds.items()}
     print("| basis | rows | " + " | ".join("m = %d float | m = %d i4" % (m, m) for m in (16, 32, 64)) + " |")

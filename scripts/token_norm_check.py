@@ -29,39 +29,22 @@ import sys
 
 import numpy as np
 
-
-def fail(msg):
-    sys.stderr.write("token_norm_check: " + msg + "\n")
-    sys.exit(2)
+from row_norm_int4 import fail, load_split, recall_at_1  # scripts/ is the script's path
 
 
 def unit(x):
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
-def recall_at_1(codes, labels):
-    z = unit(codes)
-    sim = z @ z.T
-    np.fill_diagonal(sim, -np.inf)
-    return 100.0 * (labels[sim.argmax(1)] == labels).mean()
-
-
 def main():
-    if len(sys.argv) != 2:
-        fail("usage: token_norm_check.py FEATURE_SET_DIR (train_x.npy, test_x.npy, test_y.npy)")
+    xtr, xte, yte = load_split(sys.argv, "token_norm_check")
     try:
         import faiss
     except ImportError:
-        fail("needs FAISS's Python module (Debian: apt-get install python3-faiss; run with /usr/bin/python3)")
-    d = sys.argv[1]
-    try:
-        xtr = np.load(d + "/train_x.npy").astype(np.float32)[:20000]
-        xte = np.load(d + "/test_x.npy").astype(np.float32)
-        yte = np.load(d + "/test_y.npy")
-    except OSError as e:
-        fail("cannot read the feature set in '%s': %s" % (d, e))
-    if xtr.ndim != 2 or xte.ndim != 2 or xtr.shape[1] != xte.shape[1] or len(yte) != len(xte):
-        fail("'%s': expected train_x [N, D], test_x [M, D] and test_y [M]" % d)
+        fail("needs FAISS's Python module (Debian: apt-get install python3-faiss; run with /usr/bin/python3)",
+             "token_norm_check")
+    xtr = xtr.astype(np.float32)[:20000]
+    xte = xte.astype(np.float32)
     set_scale = np.sqrt((xtr ** 2).mean())
     kinds = {
         "row": lambda x: x / np.sqrt((x ** 2).mean(1, keepdims=True) + 1e-12),
